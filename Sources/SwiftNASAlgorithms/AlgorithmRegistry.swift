@@ -1,0 +1,31 @@
+import SwiftNASCore
+
+/// Every algorithm that can be chosen by name, in the order `--help` lists them.
+public enum AlgorithmRegistry {
+    public static let all: [any RegisteredAlgorithm.Type] = [
+    ]
+
+    /// The algorithm type called `name`, or an `InputError` naming `source` and listing the choices.
+    public static func named(_ name: String, source: String = "--algorithm") throws -> any RegisteredAlgorithm.Type {
+        let wanted = name.lowercased()
+        var names: [String] = []
+        for type in all {
+            if type.name == wanted { return type }
+            names.append(type.name)
+        }
+        throw InputError(source: source, "unknown algorithm '\(name)' (choose from \(names.joined(separator: ", ")))")
+    }
+
+    /// Creates the algorithm called `name` for `domain`, checking it can handle the objective count.
+    public static func make(
+        _ name: String, domain: SearchDomain, settings: AlgorithmSettings, source: String = "--algorithm"
+    ) throws -> any Algorithm {
+        let type = try named(name, source: source)
+        guard type.objectiveCounts.contains(domain.objectiveCount) else {
+            let range = type.objectiveCounts
+            let allowed = range.upperBound == .max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+            throw InputError(source: source, "\(type.name) handles \(allowed) objectives, not \(domain.objectiveCount)")
+        }
+        return try type.init(domain: domain, settings: settings)
+    }
+}

@@ -1,0 +1,3 @@
+import SwiftNASCommands
+
+await SwiftNASCommand.run()
