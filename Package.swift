@@ -27,6 +27,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swiftnas", dependencies: ["SwiftNASCommands"]),
+        // Timing harness for benchmarks/ scripts, which run the Python peers beside it and print ratios.
+        .executableTarget(name: "swiftnas-bench", dependencies: [
+            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
+        ]),
         .testTarget(name: "SwiftNASCoreTests", dependencies: ["SwiftNASCore"]),
         .testTarget(name: "SwiftNASSpaceTests", dependencies: ["SwiftNASSpace"]),
         .testTarget(name: "SwiftNASParetoTests", dependencies: ["SwiftNASPareto"], resources: [.copy("Reference")]),

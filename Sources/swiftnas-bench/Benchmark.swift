@@ -1,0 +1,31 @@
+import Foundation
+
+/// One timed workload. `benchmarks/*.sh` scripts run `swiftnas-bench NAME` beside the Python peer doing the
+/// same work and print the ratio; this harness only measures our side.
+protocol Benchmark {
+    /// The name given on the command line.
+    static var name: String { get }
+    /// Prepares the inputs (not timed).
+    init()
+    /// Runs the workload once and returns a result summary (e.g. a hypervolume) so work cannot be elided
+    /// and so the script can check both sides computed the same thing.
+    func run() -> String
+}
+
+/// Every benchmark the harness knows, by name.
+let benchmarks: [any Benchmark.Type] = [
+]
+
+/// Times `benchmark` as the median of `repeats` runs after one warm-up, printing one JSON line.
+func measure(_ type: any Benchmark.Type, repeats: Int) {
+    let benchmark = type.init()
+    var result = benchmark.run()
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        result = benchmark.run()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    print("{\"benchmark\": \"\(type.name)\", \"seconds\": \(times[times.count / 2]), \"result\": \"\(result)\"}")
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+let arguments = CommandLine.arguments.dropFirst()
+let repeats = arguments.first(where: { $0.hasPrefix("--repeats=") }).flatMap { Int($0.dropFirst(10)) } ?? 5
+let wanted = arguments.filter { !$0.hasPrefix("--") }
+if wanted.isEmpty {
+    print("usage: swiftnas-bench [--repeats=N] NAME...\nbenchmarks: " + benchmarks.map { $0.name }.joined(separator: " "))
+    exit(2)
+}
+for name in wanted {
+    var found = false
+    for type in benchmarks where type.name == name {
+        measure(type, repeats: repeats)
+        found = true
+    }
+    if !found {
+        FileHandle.standardError.write(Data("swiftnas-bench: unknown benchmark '\(name)'\n".utf8))
+        exit(2)
+    }
+}
