@@ -2,7 +2,7 @@ import Foundation
 
 /// One timed workload. `benchmarks/*.sh` scripts run `swiftnas-bench NAME` beside the Python peer doing the
 /// same work and print the ratio; this harness only measures our side.
-protocol Benchmark {
+protocol Benchmark: Sendable {
     /// The name given on the command line.
     static var name: String { get }
     /// Prepares the inputs (not timed).
