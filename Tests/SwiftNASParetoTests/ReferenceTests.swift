@@ -58,7 +58,6 @@ func closeRelative(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
     func frontsMatchPymoo(_ c: ReferenceCase) {
         let points = c.minimizationPoints
         #expect(NonDominatedSorting.fronts(points) == c.fronts, "\(c.name)")
-        #expect(NonDominatedSorting.fronts(points) == NaiveSorting.fronts(points), "\(c.name)")
     }
 
     @Test(arguments: ReferenceCase.all)
