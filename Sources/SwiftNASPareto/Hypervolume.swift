@@ -1,38 +1,329 @@
 /// Exact hypervolume of a set of points (minimisation) with respect to a reference point.
 ///
-/// Points that do not strictly dominate the reference point contribute nothing; duplicates count once.
+/// Points that do not strictly dominate the reference point (some objective at or beyond it, or NaN)
+/// contribute nothing; duplicates count once; the empty set has volume 0.
+///
+/// Algorithms: one objective is a minimum; two objectives a sort-and-sweep, O(n log n); three objectives
+/// the sweep of Beume et al. (2009) along f3 keeping the (f1, f2) staircase in a 64-ary bit tree over the
+/// points' f1 ranks, O(n log n); four and more objectives the WFG algorithm (While, Bradstreet & Barone
+/// 2012), slicing along the last objective so that the recursion bottoms out in the three-objective sweep.
 public enum Hypervolume {
-    /// The volume of the region dominated by `points` and bounded by `reference`.
+    /// The volume of the region dominated by `points` and bounded by `reference`. Returns NaN when the rows
+    /// and the reference point differ in length.
     public static func compute(_ points: [[Double]], reference: [Double]) -> Double {
-        let inside = points.filter { p in zip(p, reference).allSatisfy { $0 < $1 } }
-        if inside.isEmpty { return 0 }
-        return slice(inside, reference: reference)
+        if points.contains(where: { $0.count != reference.count }) { return .nan }
+        return compute(ObjectiveMatrix(rows: points), reference: reference)
     }
 
-    /// Hypervolume by slicing along the last objective (HSO); simple and exact, exponential in dimension.
-    private static func slice(_ points: [[Double]], reference: [Double]) -> Double {
+    /// ``compute(_:reference:)`` for points already held in a flat matrix.
+    public static func compute(_ matrix: ObjectiveMatrix, reference: [Double]) -> Double {
         let m = reference.count
-        if m == 1 { return reference[0] - points.map { $0[0] }.min()! }
-        if m == 2 {
-            let sorted = points.sorted { $0[0] < $1[0] || ($0[0] == $1[0] && $0[1] < $1[1]) }
-            var volume = 0.0
-            var bestY = reference[1]
-            for p in sorted where p[1] < bestY {
-                volume += (reference[0] - p[0]) * (bestY - p[1])
-                bestY = p[1]
+        if matrix.count == 0 { return 0 }
+        if matrix.dimension != m { return .nan }
+        if m == 0 { return 0 }
+        var inside = [Double]()
+        inside.reserveCapacity(matrix.values.count)
+        var n = 0
+        matrix.values.withUnsafeBufferPointer { v in
+            for i in 0..<matrix.count {
+                var keep = true
+                for k in 0..<m where !(v[i * m + k] < reference[k]) { keep = false; break }
+                if keep {
+                    for k in 0..<m { inside.append(v[i * m + k]) }
+                    n += 1
+                }
             }
-            return volume
         }
-        let sorted = points.sorted { $0[m - 1] < $1[m - 1] }
+        if n == 0 { return 0 }
+        switch m {
+        case 1: return reference[0] - (inside.min() ?? reference[0])
+        case 2: return HVKernels.sweep2D(inside, n, reference[0], reference[1])
+        case 3: return HVKernels.sweep3D(inside, n, reference[0], reference[1], reference[2])
+        default:
+            let (filtered, kept) = HVKernels.minimalSet(inside, n, m)
+            return HVKernels.wfg(filtered, kept, m, reference)
+        }
+    }
+}
+
+/// The hypervolume algorithms behind ``Hypervolume``. Every kernel takes `n` points of a flat row-major
+/// buffer that all strictly dominate the reference point.
+enum HVKernels {
+    /// Two objectives: sort by f1 (then f2) and add the slab each new f2 minimum opens.
+    static func sweep2D(_ v: [Double], _ n: Int, _ rx: Double, _ ry: Double) -> Double {
+        var order = Array(0..<n)
+        v.withUnsafeBufferPointer { v in
+            order.sort { a, b in
+                let xa = v[2 * a], xb = v[2 * b]
+                return xa < xb || (xa == xb && v[2 * a + 1] < v[2 * b + 1])
+            }
+        }
         var volume = 0.0
-        let lowerReference = Array(reference.prefix(m - 1))
-        for (i, p) in sorted.enumerated() {
-            let top = i + 1 < sorted.count ? sorted[i + 1][m - 1] : reference[m - 1]
-            let height = top - p[m - 1]
-            if height <= 0 { continue }
-            let projected = sorted[0...i].map { Array($0.prefix(m - 1)) }
-            volume += height * slice(projected, reference: lowerReference)
+        var bestY = ry
+        v.withUnsafeBufferPointer { v in
+            for i in order {
+                let y = v[2 * i + 1]
+                if y < bestY {
+                    volume += (rx - v[2 * i]) * (bestY - y)
+                    bestY = y
+                }
+            }
         }
         return volume
+    }
+
+    /// Three objectives: sweep the points by increasing f3, keeping the 2-D staircase of the (f1, f2)
+    /// projections seen so far and its dominated area; each slab between consecutive f3 values adds
+    /// area × thickness. Staircase members are kept by their rank in (f1, f2) order in a ``RankSet``, so
+    /// finding the neighbours of a new point and dropping the points it dominates are O(log₆₄ n) each.
+    static func sweep3D(_ v: [Double], _ n: Int, _ rx: Double, _ ry: Double, _ rz: Double) -> Double {
+        if n == 1 { return (rx - v[0]) * (ry - v[1]) * (rz - v[2]) }
+        var byXY = Array(0..<n)
+        var byZ = Array(0..<n)
+        v.withUnsafeBufferPointer { v in
+            byXY.sort { a, b in
+                let xa = v[3 * a], xb = v[3 * b]
+                if xa != xb { return xa < xb }
+                let ya = v[3 * a + 1], yb = v[3 * b + 1]
+                return ya < yb || (ya == yb && a < b)
+            }
+            byZ.sort { v[3 * $0 + 2] < v[3 * $1 + 2] }
+        }
+        var rankOf = [Int32](repeating: 0, count: n)
+        var sx = [Double](repeating: 0, count: n)
+        var sy = [Double](repeating: 0, count: n)
+        v.withUnsafeBufferPointer { v in
+            for (r, i) in byXY.enumerated() {
+                rankOf[i] = Int32(r)
+                sx[r] = v[3 * i]
+                sy[r] = v[3 * i + 1]
+            }
+        }
+        var members = RankSet(capacity: n)
+        var area = 0.0
+        var volume = 0.0
+        var lastZ = 0.0
+        v.withUnsafeBufferPointer { v in
+            sx.withUnsafeBufferPointer { sx in
+                sy.withUnsafeBufferPointer { sy in
+                    for (step, i) in byZ.enumerated() {
+                        let z = v[3 * i + 2]
+                        if step > 0 { volume += area * (z - lastZ) }
+                        lastZ = z
+                        let r = Int(rankOf[i])
+                        let x = sx[r], y = sy[r]
+                        let q = members.predecessor(of: r)
+                        if q >= 0 && sy[q] <= y { continue }  // weakly dominated in (f1, f2)
+                        var top = q >= 0 ? sy[q] : ry
+                        var left = x
+                        var added = 0.0
+                        var s = members.successor(of: r)
+                        while s >= 0 && sy[s] >= y {
+                            added += (sx[s] - left) * (top - y)
+                            top = sy[s]
+                            left = sx[s]
+                            members.remove(s)
+                            s = members.successor(of: s)
+                        }
+                        added += ((s >= 0 ? sx[s] : rx) - left) * (top - y)
+                        area += added
+                        members.insert(r)
+                    }
+                }
+            }
+        }
+        volume += area * (rz - lastZ)
+        return volume
+    }
+
+    /// The points of `v` not weakly dominated by another (one copy of each duplicate), as a new buffer and
+    /// its point count. O(n² m), used on WFG's small limit sets and on its top-level input.
+    static func minimalSet(_ v: [Double], _ n: Int, _ m: Int) -> ([Double], Int) {
+        var kept = [Double]()
+        kept.reserveCapacity(v.count)
+        var count = 0
+        v.withUnsafeBufferPointer { v in
+            for i in 0..<n {
+                count = insertMinimal(&kept, count, v, i * m, m)
+            }
+        }
+        return (kept, count)
+    }
+
+    /// Adds row `c[offset..<offset+m]` to the minimal set `kept` (holding `count` rows of `m`) unless a
+    /// kept row weakly dominates it, dropping the kept rows it dominates. Returns the new count.
+    @inline(__always)
+    static func insertMinimal(_ kept: inout [Double], _ count: Int, _ c: UnsafeBufferPointer<Double>,
+                              _ offset: Int, _ m: Int) -> Int {
+        var count = count
+        var dominated = false
+        kept.withUnsafeMutableBufferPointer { kept in
+            var j = 0
+            while j < count {
+                let base = j * m
+                var keptBetterOrEqual = true, candidateBetterOrEqual = true
+                for k in 0..<m {
+                    let a = kept[base + k], b = c[offset + k]
+                    if a > b { keptBetterOrEqual = false }
+                    if b > a { candidateBetterOrEqual = false }
+                }
+                if keptBetterOrEqual { dominated = true; return }
+                if candidateBetterOrEqual {
+                    // Drop row j by moving the last row into its place.
+                    count -= 1
+                    let last = count * m
+                    if last != base { for k in 0..<m { kept[base + k] = kept[last + k] } }
+                    continue
+                }
+                j += 1
+            }
+        }
+        if dominated { return count }
+        kept.removeSubrange((count * m)...)
+        for k in 0..<m { kept.append(c[offset + k]) }
+        return count + 1
+    }
+
+    /// WFG for `m` ≥ 2 objectives. Points are taken in decreasing order of the last objective; the volume
+    /// point k adds beyond the points after it is its box minus the volume of the "limit set" (those points
+    /// pushed up to k's coordinates), and every limit point shares k's last objective, so both are a
+    /// thickness times an (m−1)-objective volume.
+    static func wfg(_ v: [Double], _ n: Int, _ m: Int, _ reference: [Double]) -> Double {
+        if n == 0 { return 0 }
+        switch m {
+        case 2: return sweep2D(v, n, reference[0], reference[1])
+        case 3: return sweep3D(v, n, reference[0], reference[1], reference[2])
+        default: break
+        }
+        let last = m - 1
+        if n == 1 {
+            var box = 1.0
+            for k in 0..<m { box *= reference[k] - v[k] }
+            return box
+        }
+        var order = Array(0..<n)
+        v.withUnsafeBufferPointer { v in
+            order.sort { v[$0 * m + last] > v[$1 * m + last] }
+        }
+        let lower = Array(reference.prefix(last))
+        var limit = [Double]()
+        limit.reserveCapacity((n - 1) * last)
+        var candidate = [Double](repeating: 0, count: last)
+        var volume = 0.0
+        v.withUnsafeBufferPointer { v in
+            for (position, p) in order.enumerated() {
+                let base = p * m
+                let thickness = reference[last] - v[base + last]
+                var box = 1.0
+                for k in 0..<last { box *= reference[k] - v[base + k] }
+                limit.removeAll(keepingCapacity: true)
+                var count = 0
+                for q in order[(position + 1)...] {
+                    for k in 0..<last { candidate[k] = max(v[base + k], v[q * m + k]) }
+                    count = candidate.withUnsafeBufferPointer { c in insertMinimal(&limit, count, c, 0, last) }
+                }
+                let shadowed = count == 0 ? 0 : wfg(limit, count, last, lower)
+                volume += thickness * (box - shadowed)
+            }
+        }
+        return volume
+    }
+}
+
+/// A set of integers in `0..<capacity` as a 64-ary tree of bit words, with O(log₆₄ n) insert, remove,
+/// predecessor and successor.
+struct RankSet {
+    /// All levels' words, leaves first.
+    private var words: [UInt64]
+    /// Where each level starts in `words`, plus the end.
+    private let offsets: [Int]
+
+    init(capacity: Int) {
+        var offsets = [0]
+        var bits = max(capacity, 1)
+        repeat {
+            let count = (bits + 63) >> 6
+            offsets.append(offsets[offsets.count - 1] + count)
+            bits = count
+        } while bits > 1
+        self.offsets = offsets
+        words = [UInt64](repeating: 0, count: offsets[offsets.count - 1])
+    }
+
+    /// Adds `i`.
+    @inline(__always)
+    mutating func insert(_ i: Int) {
+        var i = i
+        for level in 0..<(offsets.count - 1) {
+            let w = offsets[level] + (i >> 6)
+            let before = words[w]
+            words[w] = before | (1 << UInt64(i & 63))
+            if before != 0 { return }
+            i >>= 6
+        }
+    }
+
+    /// Removes `i`.
+    @inline(__always)
+    mutating func remove(_ i: Int) {
+        var i = i
+        for level in 0..<(offsets.count - 1) {
+            let w = offsets[level] + (i >> 6)
+            let after = words[w] & ~(1 << UInt64(i & 63))
+            words[w] = after
+            if after != 0 { return }
+            i >>= 6
+        }
+    }
+
+    /// The smallest member greater than `i`, or -1.
+    @inline(__always)
+    func successor(of i: Int) -> Int {
+        let levels = offsets.count - 1
+        var level = 0
+        var index = i + 1
+        while true {
+            if level == levels { return -1 }
+            let wordIndex = index >> 6
+            if wordIndex >= offsets[level + 1] - offsets[level] { return -1 }
+            let word = words[offsets[level] + wordIndex] & (UInt64.max << UInt64(index & 63))
+            if word != 0 {
+                index = (wordIndex << 6) | word.trailingZeroBitCount
+                break
+            }
+            index = wordIndex + 1
+            level += 1
+        }
+        while level > 0 {
+            level -= 1
+            index = (index << 6) | words[offsets[level] + index].trailingZeroBitCount
+        }
+        return index
+    }
+
+    /// The largest member smaller than `i`, or -1.
+    @inline(__always)
+    func predecessor(of i: Int) -> Int {
+        let levels = offsets.count - 1
+        if i <= 0 { return -1 }
+        var level = 0
+        var index = i - 1
+        while true {
+            if level == levels { return -1 }
+            let wordIndex = index >> 6
+            let word = words[offsets[level] + wordIndex] & (UInt64.max >> UInt64(63 - (index & 63)))
+            if word != 0 {
+                index = (wordIndex << 6) | (63 - word.leadingZeroBitCount)
+                break
+            }
+            if wordIndex == 0 { return -1 }
+            index = wordIndex - 1
+            level += 1
+        }
+        while level > 0 {
+            level -= 1
+            index = (index << 6) | (63 - words[offsets[level] + index].leadingZeroBitCount)
+        }
+        return index
     }
 }
