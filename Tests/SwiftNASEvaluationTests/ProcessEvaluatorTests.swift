@@ -132,9 +132,9 @@ import SwiftNASSpace
         #expect(throws: InputError.self) { try ProcessEvaluator(command: "no-such-program-swiftnas", space: space) }
     }
 
-    @Test(.enabled(if: python != nil, "python3 not found")) func programThatDiesAtStartIsInputError() async throws {
-        let evaluator = try evaluator("import sys\nsys.exit(4)\n", name: "dies.py")
-        await #expect(throws: InputError.self) { try await evaluator.start(grace: .milliseconds(800)) }
+    @Test func programThatDiesAtStartIsInputError() async throws {
+        let evaluator = try ProcessEvaluator(command: "false", space: space)
+        await #expect(throws: InputError.self) { try await evaluator.start(grace: .seconds(2)) }
     }
 
     @Test func splitsLikeAShell() throws {
