@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "swiftnas", targets: ["swiftnas"]),
         .library(name: "SwiftNAS", targets: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEvaluation", "SwiftNASStore",
+            "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASSearch",
         ]),
     ],
     dependencies: [
@@ -25,10 +25,14 @@ let package = Package(
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
         .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SwiftNASSearch", dependencies: [
+            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
+            "SwiftNASEvaluation", "SwiftNASStore",
+        ]),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASCommands", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEvaluation", "SwiftNASStore",
+            "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swiftnas", dependencies: ["SwiftNASCommands"]),
@@ -42,6 +46,7 @@ let package = Package(
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASEvaluationTests", dependencies: ["SwiftNASEvaluation"]),
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
+        .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch"]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
     ],
     swiftLanguageModes: [.v6]
