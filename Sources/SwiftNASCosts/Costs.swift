@@ -20,6 +20,7 @@ public struct Costs: Sendable, Hashable {
     /// a quantised layer.
     public var weightBytes: Int
 
+    /// Costs with the given components (zero by default).
     public init(parameters: Int = 0, multiplyAccumulates: Int = 0, profilerExtras: Int = 0, weightBytes: Int = 0) {
         self.parameters = parameters
         self.multiplyAccumulates = multiplyAccumulates

@@ -31,6 +31,8 @@ public struct ResNet50Costs: CostModel {
     let stageWidths: [[Int]]
     /// Whether each depth value index keeps the stem's residual convolution.
     let keepsStemResidual: [Bool]
+    /// The most blocks a depth gene adds to a stage's base depth.
+    let deepestExtraBlocks: Int
 
     static let widthMultipliers = [0.65, 0.8, 1.0]
     static let stageBaseWidths = [256, 512, 1024, 2048]
@@ -51,6 +53,7 @@ public struct ResNet50Costs: CostModel {
         stageWidths = Self.stageBaseWidths.map { base in Self.widthMultipliers.map { makeDivisible(Double(base) * $0) } }
         let deepest = depthGenes.numbers.max() ?? 0
         keepsStemResidual = depthGenes.numbers.map { $0 == deepest }
+        deepestExtraBlocks = Int(deepest)
     }
 
     /// The weight width of quantisable convolution `layer` (32 when the space has no `q_bits`).
@@ -80,7 +83,7 @@ public struct ResNet50Costs: CostModel {
 
         var block = 0, layer = 3
         for stage in 0..<Self.baseDepths.count {
-            let maximum = Self.baseDepths[stage] + Int(depthGenes.numbers.max() ?? 0)
+            let maximum = Self.baseDepths[stage] + deepestExtraBlocks
             let active = Self.baseDepths[stage] + depthGenes.integer(configuration, stage + 1)
             let outputs = stageWidths[stage][widthGenes.index(configuration, stage + 2)]
             for position in 0..<maximum {
