@@ -3,6 +3,7 @@ import SwiftNASCore
 import SwiftNASEvaluation
 import SwiftNASSpace
 @testable import SwiftNASCosts
+@testable import SwiftNASCommands
 
 /// The `builtin:counts` evaluator.
 @Suite struct CountsEvaluatorTests {
@@ -63,5 +64,18 @@ import SwiftNASSpace
         await #expect(throws: EvaluationFailure.self) {
             try await evaluator.evaluate(Configuration(indices: [Int](repeating: 5, count: 45)), metrics: ["macs"])
         }
+    }
+}
+
+/// `builtin:counts` as the command line reaches it, through the evaluator registry.
+@Suite struct CountsRegistrationTests {
+    @Test func registryCreatesCountsWithOptions() async throws {
+        let space = try #require(BuiltinSpaces.named("transformer_lt_wmt_en_de"))
+        let evaluator = try EvaluatorRegistry.builtin("builtin:counts?macs=torchprofile", space: space)
+        #expect(evaluator.identity == "builtin:counts?macs=torchprofile")
+        let result = try await evaluator.evaluate(Configuration(indices: [Int](repeating: 0, count: space.geneCount)),
+                                                  metrics: ["params"])
+        #expect((result["params"] ?? 0) > 0)
+        #expect(throws: InputError.self) { try EvaluatorRegistry.builtin("builtin:counts?macs=flops", space: space) }
     }
 }
