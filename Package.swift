@@ -3,15 +3,25 @@ import PackageDescription
 
 // Modules follow the data: search space → algorithm (ask/tell) → evaluation → store → report.
 // SwiftNASCore holds what every stage shares (seeded randomness, input errors, atomic files).
+// One entry per line, so branches that add modules merge without conflicts.
+let libraries: [String] = [
+    "SwiftNASCore",
+    "SwiftNASSpace",
+    "SwiftNASPareto",
+    "SwiftNASAlgorithms",
+    "SwiftNASProblems",
+    "SwiftNASEvaluation",
+    "SwiftNASCosts",
+    "SwiftNASStore",
+    "SwiftNASSearch",
+]
+
 let package = Package(
     name: "SwiftNAS",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "swiftnas", targets: ["swiftnas"]),
-        .library(name: "SwiftNAS", targets: [
-            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASSearch",
-        ]),
+        .library(name: "SwiftNAS", targets: libraries),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,28 +33,26 @@ let package = Package(
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto"),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
+        .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
+        .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation"]),
         .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SwiftNASSearch", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
             "SwiftNASEvaluation", "SwiftNASStore",
         ]),
-        .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
-        .target(name: "SwiftNASCommands", dependencies: [
-            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASSearch",
+        .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swiftnas", dependencies: ["SwiftNASCommands"]),
         // Timing harness for benchmarks/ scripts, which run the Python peers beside it and print ratios.
-        .executableTarget(name: "swiftnas-bench", dependencies: [
-            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-        ]),
+        .executableTarget(name: "swiftnas-bench", dependencies: libraries.map { .byName(name: $0) }),
         .testTarget(name: "SwiftNASCoreTests", dependencies: ["SwiftNASCore"]),
         .testTarget(name: "SwiftNASSpaceTests", dependencies: ["SwiftNASSpace"]),
         .testTarget(name: "SwiftNASParetoTests", dependencies: ["SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASEvaluationTests", dependencies: ["SwiftNASEvaluation"]),
+        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands"]),
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch"]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
