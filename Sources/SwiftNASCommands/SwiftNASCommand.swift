@@ -8,6 +8,8 @@ public struct SwiftNASCommand: AsyncParsableCommand {
         commandName: "swiftnas",
         abstract: "Find the Pareto-optimal sub-networks of a super-network for your hardware.",
         subcommands: [
+            SearchCommand.self,
+            EvaluateCommand.self,
             SpacesCommand.self,
             OptimizeCommand.self,
         ]
