@@ -51,12 +51,8 @@ public enum Hypervolume {
 enum HVKernels {
     /// Two objectives: sort by f1 (then f2) and add the slab each new f2 minimum opens.
     static func sweep2D(_ v: [Double], _ n: Int, _ rx: Double, _ ry: Double) -> Double {
-        var order = Array(0..<n)
-        v.withUnsafeBufferPointer { v in
-            order.sort { a, b in
-                let xa = v[2 * a], xb = v[2 * b]
-                return xa < xb || (xa == xb && v[2 * a + 1] < v[2 * b + 1])
-            }
+        let order = v.withUnsafeBufferPointer { v in
+            IndexSort.lexicographicOrder(v, count: n, stride: 2, columns: 2)
         }
         var volume = 0.0
         var bestY = ry
@@ -78,16 +74,9 @@ enum HVKernels {
     /// finding the neighbours of a new point and dropping the points it dominates are O(log₆₄ n) each.
     static func sweep3D(_ v: [Double], _ n: Int, _ rx: Double, _ ry: Double, _ rz: Double) -> Double {
         if n == 1 { return (rx - v[0]) * (ry - v[1]) * (rz - v[2]) }
-        var byXY = Array(0..<n)
-        var byZ = Array(0..<n)
-        v.withUnsafeBufferPointer { v in
-            byXY.sort { a, b in
-                let xa = v[3 * a], xb = v[3 * b]
-                if xa != xb { return xa < xb }
-                let ya = v[3 * a + 1], yb = v[3 * b + 1]
-                return ya < yb || (ya == yb && a < b)
-            }
-            byZ.sort { v[3 * $0 + 2] < v[3 * $1 + 2] }
+        let (byXY, byZ) = v.withUnsafeBufferPointer { v in
+            (IndexSort.lexicographicOrder(v, count: n, stride: 3, columns: 2),
+             IndexSort.stableOrder(v, count: n, stride: 3, column: 2))
         }
         var rankOf = [Int32](repeating: 0, count: n)
         var sx = [Double](repeating: 0, count: n)
@@ -137,51 +126,33 @@ enum HVKernels {
     }
 
     /// The points of `v` not weakly dominated by another (one copy of each duplicate), as a new buffer and
-    /// its point count. O(n² m), used on WFG's small limit sets and on its top-level input.
+    /// its point count. Points are visited in lexicographic order, so a point can only be weakly dominated
+    /// by one visited before it and the kept set only grows: O(n log n + n·k·m) for k kept points.
     static func minimalSet(_ v: [Double], _ n: Int, _ m: Int) -> ([Double], Int) {
         var kept = [Double]()
         kept.reserveCapacity(v.count)
         var count = 0
         v.withUnsafeBufferPointer { v in
-            for i in 0..<n {
-                count = insertMinimal(&kept, count, v, i * m, m)
+            let order = IndexSort.lexicographicOrder(v, count: n, stride: m, columns: m)
+            for i in order {
+                let c = i * m
+                let dominated = kept.withUnsafeBufferPointer { kept in
+                    var j = (count - 1) * m
+                    while j >= 0 {
+                        var all = true
+                        for k in 0..<m where kept[j + k] > v[c + k] { all = false; break }
+                        if all { return true }
+                        j -= m
+                    }
+                    return false
+                }
+                if !dominated {
+                    for k in 0..<m { kept.append(v[c + k]) }
+                    count += 1
+                }
             }
         }
         return (kept, count)
-    }
-
-    /// Adds row `c[offset..<offset+m]` to the minimal set `kept` (holding `count` rows of `m`) unless a
-    /// kept row weakly dominates it, dropping the kept rows it dominates. Returns the new count.
-    @inline(__always)
-    static func insertMinimal(_ kept: inout [Double], _ count: Int, _ c: UnsafeBufferPointer<Double>,
-                              _ offset: Int, _ m: Int) -> Int {
-        var count = count
-        var dominated = false
-        kept.withUnsafeMutableBufferPointer { kept in
-            var j = 0
-            while j < count {
-                let base = j * m
-                var keptBetterOrEqual = true, candidateBetterOrEqual = true
-                for k in 0..<m {
-                    let a = kept[base + k], b = c[offset + k]
-                    if a > b { keptBetterOrEqual = false }
-                    if b > a { candidateBetterOrEqual = false }
-                }
-                if keptBetterOrEqual { dominated = true; return }
-                if candidateBetterOrEqual {
-                    // Drop row j by moving the last row into its place.
-                    count -= 1
-                    let last = count * m
-                    if last != base { for k in 0..<m { kept[base + k] = kept[last + k] } }
-                    continue
-                }
-                j += 1
-            }
-        }
-        if dominated { return count }
-        kept.removeSubrange((count * m)...)
-        for k in 0..<m { kept.append(c[offset + k]) }
-        return count + 1
     }
 
     /// WFG for `m` ≥ 2 objectives. Points are taken in decreasing order of the last objective; the volume
@@ -201,14 +172,12 @@ enum HVKernels {
             for k in 0..<m { box *= reference[k] - v[k] }
             return box
         }
-        var order = Array(0..<n)
-        v.withUnsafeBufferPointer { v in
-            order.sort { v[$0 * m + last] > v[$1 * m + last] }
+        let order = v.withUnsafeBufferPointer { v in
+            Array(IndexSort.stableOrder(v, count: n, stride: m, column: last).reversed())
         }
         let lower = Array(reference.prefix(last))
         var limit = [Double]()
         limit.reserveCapacity((n - 1) * last)
-        var candidate = [Double](repeating: 0, count: last)
         var volume = 0.0
         v.withUnsafeBufferPointer { v in
             for (position, p) in order.enumerated() {
@@ -217,12 +186,20 @@ enum HVKernels {
                 var box = 1.0
                 for k in 0..<last { box *= reference[k] - v[base + k] }
                 limit.removeAll(keepingCapacity: true)
-                var count = 0
                 for q in order[(position + 1)...] {
-                    for k in 0..<last { candidate[k] = max(v[base + k], v[q * m + k]) }
-                    count = candidate.withUnsafeBufferPointer { c in insertMinimal(&limit, count, c, 0, last) }
+                    for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
                 }
-                let shadowed = count == 0 ? 0 : wfg(limit, count, last, lower)
+                let count = n - position - 1
+                let shadowed: Double
+                if count == 0 {
+                    shadowed = 0
+                } else if last == 3 {
+                    // The 3-D sweep ignores dominated points by itself: no filtering needed.
+                    shadowed = sweep3D(limit, count, lower[0], lower[1], lower[2])
+                } else {
+                    let (filtered, kept) = minimalSet(limit, count, last)
+                    shadowed = wfg(filtered, kept, last, lower)
+                }
                 volume += thickness * (box - shadowed)
             }
         }

@@ -8,20 +8,9 @@
 enum NDSKernels {
     /// Point indices sorted lexicographically by all objectives (ties between equal points by index).
     static func lexicographicOrder(_ matrix: ObjectiveMatrix) -> [Int] {
-        let m = matrix.dimension
-        var order = Array(0..<matrix.count)
         matrix.values.withUnsafeBufferPointer { v in
-            order.sort { a, b in
-                let ra = a * m, rb = b * m
-                for k in 0..<m {
-                    let x = v[ra + k], y = v[rb + k]
-                    if x < y { return true }
-                    if x > y { return false }
-                }
-                return a < b
-            }
+            IndexSort.lexicographicOrder(v, count: matrix.count, stride: matrix.dimension, columns: matrix.dimension)
         }
-        return order
     }
 
     /// One objective: the rank is the number of distinct smaller values.
@@ -37,40 +26,30 @@ enum NDSKernels {
         return rank
     }
 
-    struct Point2 {
-        var x: Double
-        var y: Double
-        var index: Int
-    }
-
     /// Two objectives: each front is summarised by its tail (the member with the smallest f2, i.e. the last
     /// one added); p is dominated by front k iff its tail dominates p.
     static func ranks2D(_ matrix: ObjectiveMatrix) -> [Int] {
         let n = matrix.count
-        var points = [Point2]()
-        points.reserveCapacity(n)
-        matrix.values.withUnsafeBufferPointer { v in
-            for i in 0..<n { points.append(Point2(x: v[2 * i], y: v[2 * i + 1], index: i)) }
-        }
-        points.sort { a, b in
-            a.x < b.x || (a.x == b.x && (a.y < b.y || (a.y == b.y && a.index < b.index)))
-        }
+        let order = lexicographicOrder(matrix)
         var rank = [Int](repeating: 0, count: n)
         var tailX = [Double](), tailY = [Double]()
         tailX.reserveCapacity(64); tailY.reserveCapacity(64)
-        for p in points {
-            var lo = 0, hi = tailX.count
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                let ty = tailY[mid]
-                if ty < p.y || (ty == p.y && tailX[mid] < p.x) { lo = mid + 1 } else { hi = mid }
+        matrix.values.withUnsafeBufferPointer { v in
+            for i in order {
+                let px = v[2 * i], py = v[2 * i + 1]
+                var lo = 0, hi = tailX.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    let ty = tailY[mid]
+                    if ty < py || (ty == py && tailX[mid] < px) { lo = mid + 1 } else { hi = mid }
+                }
+                if lo == tailX.count {
+                    tailX.append(px); tailY.append(py)
+                } else {
+                    tailX[lo] = px; tailY[lo] = py
+                }
+                rank[i] = lo
             }
-            if lo == tailX.count {
-                tailX.append(p.x); tailY.append(p.y)
-            } else {
-                tailX[lo] = p.x; tailY[lo] = p.y
-            }
-            rank[p.index] = lo
         }
         return rank
     }
@@ -181,18 +160,20 @@ enum NDSKernels {
     static func frontDominates(_ front: [Double], _ p: [Double], _ m: Int) -> Bool {
         front.withUnsafeBufferPointer { f in
             p.withUnsafeBufferPointer { p in
-                var start = f.count - m
+                var start = f.count &- m
                 while start >= 0 {
+                    // Branch-free "all of objectives 1..<m no worse"; the rare hits are then checked for ties.
+                    var worse: UInt8 = 0
                     var k = 1
-                    var strict = false
                     while k < m {
-                        let q = f[start + k], pk = p[k]
-                        if q > pk { break }
-                        if q < pk { strict = true }
-                        k += 1
+                        worse |= f[start &+ k] > p[k] ? 1 : 0
+                        k &+= 1
                     }
-                    if k == m && (strict || f[start] < p[0]) { return true }
-                    start -= m
+                    if worse == 0 {
+                        if f[start] < p[0] { return true }
+                        for k in 1..<m where f[start + k] < p[k] { return true }
+                    }
+                    start &-= m
                 }
                 return false
             }
