@@ -12,7 +12,7 @@ enum IndexSort {
     /// of the row-major buffer `v` with `stride` values per row.
     static func stableOrder(_ v: UnsafeBufferPointer<Double>, count n: Int, stride: Int, column: Int) -> [Int] {
         if n < 2 { return Array(0..<n) }
-        if n <= 48 {
+        if n <= 256 {
             var order = Array(0..<n)
             order.sort { a, b in
                 let x = v[a * stride + column], y = v[b * stride + column]
