@@ -79,12 +79,12 @@ enum HVKernels {
             (IndexSort.lexicographicOrder(v, count: n, stride: 3, columns: 2),
              IndexSort.stableOrder(v, count: n, stride: 3, column: 2))
         }
-        var rankOf = [Int32](repeating: 0, count: n)
+        var rankOf = [Int](repeating: 0, count: n)
         var sx = [Double](repeating: 0, count: n)
         var sy = [Double](repeating: 0, count: n)
         v.withUnsafeBufferPointer { v in
             for (r, i) in byXY.enumerated() {
-                rankOf[i] = Int32(r)
+                rankOf[i] = r
                 sx[r] = v[3 * i]
                 sy[r] = v[3 * i + 1]
             }
@@ -100,7 +100,7 @@ enum HVKernels {
                         let z = v[3 * i + 2]
                         if step > 0 { volume += area * (z - lastZ) }
                         lastZ = z
-                        let r = Int(rankOf[i])
+                        let r = rankOf[i]
                         let x = sx[r], y = sy[r]
                         let q = members.predecessor(of: r)
                         if q >= 0 && sy[q] <= y { continue }  // weakly dominated in (f1, f2)
