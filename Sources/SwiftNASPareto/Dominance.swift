@@ -113,15 +113,10 @@ public enum CrowdingDistance {
         if n <= 2 { return [Double](repeating: .infinity, count: n) }
         if m == 0 { return [Double](repeating: 0, count: n) }
         var distance = [Double](repeating: 0, count: n)
-        var order = [Int](repeating: 0, count: n)
         var sorted = [Double](repeating: 0, count: n)
         front.values.withUnsafeBufferPointer { v in
             for k in 0..<m {
-                for i in 0..<n { order[i] = i }
-                order.sort { a, b in
-                    let va = v[a * m + k], vb = v[b * m + k]
-                    return va < vb || (va == vb && a < b)
-                }
+                let order = IndexSort.stableOrder(v, count: n, stride: m, column: k)
                 for r in 0..<n { sorted[r] = v[order[r] * m + k] }
                 let range = sorted[n - 1] - sorted[0]
                 if !(range > 0) && !(range < 0) { continue }  // zero (or NaN) range: contributes nothing

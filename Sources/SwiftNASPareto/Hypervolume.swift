@@ -39,6 +39,7 @@ public enum Hypervolume {
         case 1: return reference[0] - (inside.min() ?? reference[0])
         case 2: return HVKernels.sweep2D(inside, n, reference[0], reference[1])
         case 3: return HVKernels.sweep3D(inside, n, reference[0], reference[1], reference[2])
+        case 4: return HVKernels.sweep4D(inside, n, reference)
         default:
             let (filtered, kept) = HVKernels.minimalSet(inside, n, m)
             return HVKernels.wfg(filtered, kept, m, reference)
@@ -51,12 +52,8 @@ public enum Hypervolume {
 enum HVKernels {
     /// Two objectives: sort by f1 (then f2) and add the slab each new f2 minimum opens.
     static func sweep2D(_ v: [Double], _ n: Int, _ rx: Double, _ ry: Double) -> Double {
-        var order = Array(0..<n)
-        v.withUnsafeBufferPointer { v in
-            order.sort { a, b in
-                let xa = v[2 * a], xb = v[2 * b]
-                return xa < xb || (xa == xb && v[2 * a + 1] < v[2 * b + 1])
-            }
+        let order = v.withUnsafeBufferPointer { v in
+            IndexSort.lexicographicOrder(v, count: n, stride: 2, columns: 2)
         }
         var volume = 0.0
         var bestY = ry
@@ -78,23 +75,16 @@ enum HVKernels {
     /// finding the neighbours of a new point and dropping the points it dominates are O(log₆₄ n) each.
     static func sweep3D(_ v: [Double], _ n: Int, _ rx: Double, _ ry: Double, _ rz: Double) -> Double {
         if n == 1 { return (rx - v[0]) * (ry - v[1]) * (rz - v[2]) }
-        var byXY = Array(0..<n)
-        var byZ = Array(0..<n)
-        v.withUnsafeBufferPointer { v in
-            byXY.sort { a, b in
-                let xa = v[3 * a], xb = v[3 * b]
-                if xa != xb { return xa < xb }
-                let ya = v[3 * a + 1], yb = v[3 * b + 1]
-                return ya < yb || (ya == yb && a < b)
-            }
-            byZ.sort { v[3 * $0 + 2] < v[3 * $1 + 2] }
+        let (byXY, byZ) = v.withUnsafeBufferPointer { v in
+            (IndexSort.lexicographicOrder(v, count: n, stride: 3, columns: 2),
+             IndexSort.stableOrder(v, count: n, stride: 3, column: 2))
         }
-        var rankOf = [Int32](repeating: 0, count: n)
+        var rankOf = [Int](repeating: 0, count: n)
         var sx = [Double](repeating: 0, count: n)
         var sy = [Double](repeating: 0, count: n)
         v.withUnsafeBufferPointer { v in
             for (r, i) in byXY.enumerated() {
-                rankOf[i] = Int32(r)
+                rankOf[i] = r
                 sx[r] = v[3 * i]
                 sy[r] = v[3 * i + 1]
             }
@@ -110,7 +100,7 @@ enum HVKernels {
                         let z = v[3 * i + 2]
                         if step > 0 { volume += area * (z - lastZ) }
                         lastZ = z
-                        let r = Int(rankOf[i])
+                        let r = rankOf[i]
                         let x = sx[r], y = sy[r]
                         let q = members.predecessor(of: r)
                         if q >= 0 && sy[q] <= y { continue }  // weakly dominated in (f1, f2)
@@ -136,52 +126,103 @@ enum HVKernels {
         return volume
     }
 
+    /// Four objectives: sweep the points by increasing f4 keeping the 3-D volume V of the (f1, f2, f3)
+    /// projections seen so far; each slab between consecutive f4 values adds V × thickness. V grows by each
+    /// new point's exclusive 3-D contribution, computed by a sweep along f3 over the kept projections (held
+    /// sorted by f3, 3-D-dominated ones dropped) with a 2-D staircase clipped to the new point's box. O(n²).
+    static func sweep4D(_ v: [Double], _ n: Int, _ reference: [Double]) -> Double {
+        let rx = reference[0], ry = reference[1], rz = reference[2], rw = reference[3]
+        if n == 1 { return (rx - v[0]) * (ry - v[1]) * (rz - v[2]) * (rw - v[3]) }
+        let byW = v.withUnsafeBufferPointer { IndexSort.stableOrder($0, count: n, stride: 4, column: 3) }
+        // Kept projections, f3 ascending: `count` rows of k; p is merged in through the spare buffer.
+        var k = [Double](repeating: 0, count: 3 * n), spare = [Double](repeating: 0, count: 3 * n)
+        var count = 0
+        var stairs = Staircase2D(rx: rx, ry: ry)
+        var volume3 = 0.0
+        var volume = 0.0
+        var lastW = 0.0
+        for (step, i) in byW.enumerated() {
+            let px = v[4 * i], py = v[4 * i + 1], pz = v[4 * i + 2], w = v[4 * i + 3]
+            if step > 0 { volume += volume3 * (w - lastW) }
+            lastW = w
+            // Exclusive contribution of p to the kept projections.
+            stairs.reset()
+            let box = (rx - px) * (ry - py)
+            var j = 0
+            while j < count && k[3 * j + 2] <= pz {
+                stairs.insert(max(k[3 * j], px), max(k[3 * j + 1], py), cornerX: px, cornerY: py)
+                j += 1
+            }
+            if stairs.full { continue }  // weakly dominated in (f1, f2, f3)
+            let below = j  // kept rows with f3 ≤ pz: p goes right after them
+            var contribution = 0.0
+            var z = pz
+            while j < count {
+                let qz = k[3 * j + 2]
+                contribution += (box - stairs.area) * (qz - z)
+                z = qz
+                stairs.insert(max(k[3 * j], px), max(k[3 * j + 1], py), cornerX: px, cornerY: py)
+                if stairs.full { break }
+                j += 1
+            }
+            if !stairs.full { contribution += (box - stairs.area) * (rz - z) }
+            volume3 += contribution
+            // Rows before `below` have f3 ≤ pz and are not dominated by p unless equal to it in f3 and
+            // beyond; rows after are kept unless p weakly dominates them.
+            var out = 0
+            k.withUnsafeBufferPointer { k in
+                spare.withUnsafeMutableBufferPointer { spare in
+                    for t in 0..<count {
+                        if t == below {
+                            spare[3 * out] = px; spare[3 * out + 1] = py; spare[3 * out + 2] = pz
+                            out += 1
+                        }
+                        let qx = k[3 * t], qy = k[3 * t + 1], qz = k[3 * t + 2]
+                        if px <= qx && py <= qy && pz <= qz { continue }
+                        spare[3 * out] = qx; spare[3 * out + 1] = qy; spare[3 * out + 2] = qz
+                        out += 1
+                    }
+                    if below == count {
+                        spare[3 * out] = px; spare[3 * out + 1] = py; spare[3 * out + 2] = pz
+                        out += 1
+                    }
+                }
+            }
+            swap(&k, &spare)
+            count = out
+        }
+        volume += volume3 * (rw - lastW)
+        return volume
+    }
+
     /// The points of `v` not weakly dominated by another (one copy of each duplicate), as a new buffer and
-    /// its point count. O(n² m), used on WFG's small limit sets and on its top-level input.
+    /// its point count. Points are visited in lexicographic order, so a point can only be weakly dominated
+    /// by one visited before it and the kept set only grows: O(n log n + n·k·m) for k kept points.
     static func minimalSet(_ v: [Double], _ n: Int, _ m: Int) -> ([Double], Int) {
         var kept = [Double]()
         kept.reserveCapacity(v.count)
         var count = 0
         v.withUnsafeBufferPointer { v in
-            for i in 0..<n {
-                count = insertMinimal(&kept, count, v, i * m, m)
+            let order = IndexSort.lexicographicOrder(v, count: n, stride: m, columns: m)
+            for i in order {
+                let c = i * m
+                let dominated = kept.withUnsafeBufferPointer { kept in
+                    var j = (count - 1) * m
+                    while j >= 0 {
+                        var all = true
+                        for k in 0..<m where kept[j + k] > v[c + k] { all = false; break }
+                        if all { return true }
+                        j -= m
+                    }
+                    return false
+                }
+                if !dominated {
+                    for k in 0..<m { kept.append(v[c + k]) }
+                    count += 1
+                }
             }
         }
         return (kept, count)
-    }
-
-    /// Adds row `c[offset..<offset+m]` to the minimal set `kept` (holding `count` rows of `m`) unless a
-    /// kept row weakly dominates it, dropping the kept rows it dominates. Returns the new count.
-    @inline(__always)
-    static func insertMinimal(_ kept: inout [Double], _ count: Int, _ c: UnsafeBufferPointer<Double>,
-                              _ offset: Int, _ m: Int) -> Int {
-        var count = count
-        var dominated = false
-        kept.withUnsafeMutableBufferPointer { kept in
-            var j = 0
-            while j < count {
-                let base = j * m
-                var keptBetterOrEqual = true, candidateBetterOrEqual = true
-                for k in 0..<m {
-                    let a = kept[base + k], b = c[offset + k]
-                    if a > b { keptBetterOrEqual = false }
-                    if b > a { candidateBetterOrEqual = false }
-                }
-                if keptBetterOrEqual { dominated = true; return }
-                if candidateBetterOrEqual {
-                    // Drop row j by moving the last row into its place.
-                    count -= 1
-                    let last = count * m
-                    if last != base { for k in 0..<m { kept[base + k] = kept[last + k] } }
-                    continue
-                }
-                j += 1
-            }
-        }
-        if dominated { return count }
-        kept.removeSubrange((count * m)...)
-        for k in 0..<m { kept.append(c[offset + k]) }
-        return count + 1
     }
 
     /// WFG for `m` ≥ 2 objectives. Points are taken in decreasing order of the last objective; the volume
@@ -193,6 +234,7 @@ enum HVKernels {
         switch m {
         case 2: return sweep2D(v, n, reference[0], reference[1])
         case 3: return sweep3D(v, n, reference[0], reference[1], reference[2])
+        case 4: return sweep4D(v, n, reference)
         default: break
         }
         let last = m - 1
@@ -201,14 +243,12 @@ enum HVKernels {
             for k in 0..<m { box *= reference[k] - v[k] }
             return box
         }
-        var order = Array(0..<n)
-        v.withUnsafeBufferPointer { v in
-            order.sort { v[$0 * m + last] > v[$1 * m + last] }
+        let order = v.withUnsafeBufferPointer { v in
+            Array(IndexSort.stableOrder(v, count: n, stride: m, column: last).reversed())
         }
         let lower = Array(reference.prefix(last))
         var limit = [Double]()
         limit.reserveCapacity((n - 1) * last)
-        var candidate = [Double](repeating: 0, count: last)
         var volume = 0.0
         v.withUnsafeBufferPointer { v in
             for (position, p) in order.enumerated() {
@@ -217,16 +257,90 @@ enum HVKernels {
                 var box = 1.0
                 for k in 0..<last { box *= reference[k] - v[base + k] }
                 limit.removeAll(keepingCapacity: true)
-                var count = 0
                 for q in order[(position + 1)...] {
-                    for k in 0..<last { candidate[k] = max(v[base + k], v[q * m + k]) }
-                    count = candidate.withUnsafeBufferPointer { c in insertMinimal(&limit, count, c, 0, last) }
+                    for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
                 }
-                let shadowed = count == 0 ? 0 : wfg(limit, count, last, lower)
+                let count = n - position - 1
+                let shadowed: Double
+                if count == 0 {
+                    shadowed = 0
+                } else if last == 3 {
+                    // The 3-D sweep skips dominated points by itself: no filtering needed.
+                    shadowed = sweep3D(limit, count, lower[0], lower[1], lower[2])
+                } else if last == 4 {
+                    let (filtered, kept) = minimalSet(limit, count, last)
+                    shadowed = sweep4D(filtered, kept, lower)
+                } else {
+                    let (filtered, kept) = minimalSet(limit, count, last)
+                    shadowed = wfg(filtered, kept, last, lower)
+                }
                 volume += thickness * (box - shadowed)
             }
         }
         return volume
+    }
+}
+
+/// A 2-D staircase clipped to the box of a corner point, with the area it covers (minimisation, bounded by
+/// the reference (rx, ry)): points sorted by x ascending, y strictly descending.
+struct Staircase2D {
+    let rx: Double
+    let ry: Double
+    var x: [Double] = []
+    var y: [Double] = []
+    /// Area covered between the points and the reference.
+    var area = 0.0
+    /// Whether a point at the corner was inserted, so the whole box is covered.
+    var full = false
+
+    init(rx: Double, ry: Double) {
+        self.rx = rx
+        self.ry = ry
+    }
+
+    /// Empties the staircase, keeping its storage.
+    mutating func reset() {
+        x.removeAll(keepingCapacity: true)
+        y.removeAll(keepingCapacity: true)
+        area = 0
+        full = false
+    }
+
+    /// Adds (px, py), a point of the box whose lower corner is (cornerX, cornerY).
+    @inline(__always)
+    mutating func insert(_ px: Double, _ py: Double, cornerX: Double, cornerY: Double) {
+        if full { return }
+        if px == cornerX && py == cornerY { full = true }
+        // First point with x ≥ px.
+        var lo = 0, hi = x.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if x[mid] < px { lo = mid + 1 } else { hi = mid }
+        }
+        let pos = lo
+        if pos > 0 && y[pos - 1] <= py { return }
+        if pos < x.count && x[pos] == px && y[pos] <= py { return }
+        var top = pos > 0 ? y[pos - 1] : ry
+        var left = px
+        var added = 0.0
+        var end = pos
+        while end < x.count && y[end] >= py {
+            added += (x[end] - left) * (top - py)
+            top = y[end]
+            left = x[end]
+            end += 1
+        }
+        added += ((end < x.count ? x[end] : rx) - left) * (top - py)
+        area += added
+        if end == pos {
+            x.insert(px, at: pos); y.insert(py, at: pos)
+        } else {
+            x[pos] = px; y[pos] = py
+            if end > pos + 1 {
+                x.removeSubrange((pos + 1)..<end)
+                y.removeSubrange((pos + 1)..<end)
+            }
+        }
     }
 }
 

@@ -8,20 +8,9 @@
 enum NDSKernels {
     /// Point indices sorted lexicographically by all objectives (ties between equal points by index).
     static func lexicographicOrder(_ matrix: ObjectiveMatrix) -> [Int] {
-        let m = matrix.dimension
-        var order = Array(0..<matrix.count)
         matrix.values.withUnsafeBufferPointer { v in
-            order.sort { a, b in
-                let ra = a * m, rb = b * m
-                for k in 0..<m {
-                    let x = v[ra + k], y = v[rb + k]
-                    if x < y { return true }
-                    if x > y { return false }
-                }
-                return a < b
-            }
+            IndexSort.lexicographicOrder(v, count: matrix.count, stride: matrix.dimension, columns: matrix.dimension)
         }
-        return order
     }
 
     /// One objective: the rank is the number of distinct smaller values.
@@ -37,40 +26,30 @@ enum NDSKernels {
         return rank
     }
 
-    struct Point2 {
-        var x: Double
-        var y: Double
-        var index: Int
-    }
-
     /// Two objectives: each front is summarised by its tail (the member with the smallest f2, i.e. the last
     /// one added); p is dominated by front k iff its tail dominates p.
     static func ranks2D(_ matrix: ObjectiveMatrix) -> [Int] {
         let n = matrix.count
-        var points = [Point2]()
-        points.reserveCapacity(n)
-        matrix.values.withUnsafeBufferPointer { v in
-            for i in 0..<n { points.append(Point2(x: v[2 * i], y: v[2 * i + 1], index: i)) }
-        }
-        points.sort { a, b in
-            a.x < b.x || (a.x == b.x && (a.y < b.y || (a.y == b.y && a.index < b.index)))
-        }
+        let order = lexicographicOrder(matrix)
         var rank = [Int](repeating: 0, count: n)
         var tailX = [Double](), tailY = [Double]()
         tailX.reserveCapacity(64); tailY.reserveCapacity(64)
-        for p in points {
-            var lo = 0, hi = tailX.count
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                let ty = tailY[mid]
-                if ty < p.y || (ty == p.y && tailX[mid] < p.x) { lo = mid + 1 } else { hi = mid }
+        matrix.values.withUnsafeBufferPointer { v in
+            for i in order {
+                let px = v[2 * i], py = v[2 * i + 1]
+                var lo = 0, hi = tailX.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    let ty = tailY[mid]
+                    if ty < py || (ty == py && tailX[mid] < px) { lo = mid + 1 } else { hi = mid }
+                }
+                if lo == tailX.count {
+                    tailX.append(px); tailY.append(py)
+                } else {
+                    tailX[lo] = px; tailY[lo] = py
+                }
+                rank[i] = lo
             }
-            if lo == tailX.count {
-                tailX.append(p.x); tailY.append(p.y)
-            } else {
-                tailX[lo] = p.x; tailY[lo] = p.y
-            }
-            rank[p.index] = lo
         }
         return rank
     }
@@ -152,47 +131,67 @@ enum NDSKernels {
     }
 
     /// Four or more objectives: efficient non-dominated sort with binary search (Zhang et al. 2015). Each
-    /// front keeps its members' rows contiguously; a visited point is compared with the members from the
-    /// most recently added backwards.
+    /// front keeps its members in blocks of eight, column-major inside a block, so a visited point is
+    /// compared with eight members at a time (SIMD), from the most recently added block backwards.
     static func ranksENS(_ matrix: ObjectiveMatrix) -> [Int] {
         let n = matrix.count, m = matrix.dimension
         let order = lexicographicOrder(matrix)
         var rank = [Int](repeating: 0, count: n)
         var fronts = [[Double]]()
+        var sizes = [Int]()
         var p = [Double](repeating: 0, count: m)
+        let blockSize = 8 * m
         matrix.values.withUnsafeBufferPointer { v in
             for i in order {
                 for k in 0..<m { p[k] = v[i * m + k] }
                 var lo = 0, hi = fronts.count
                 while lo < hi {
                     let mid = (lo + hi) >> 1
-                    if frontDominates(fronts[mid], p, m) { lo = mid + 1 } else { hi = mid }
+                    if frontDominates(fronts[mid], sizes[mid], p, m) { lo = mid + 1 } else { hi = mid }
                 }
-                if lo == fronts.count { fronts.append([]) }
-                fronts[lo].append(contentsOf: p)
+                if lo == fronts.count { fronts.append([]); sizes.append(0) }
+                let size = sizes[lo]
+                let lane = size & 7
+                if lane == 0 { fronts[lo].append(contentsOf: repeatElement(0, count: blockSize)) }
+                let base = (size >> 3) * blockSize + lane
+                for k in 0..<m { fronts[lo][base + 8 * k] = p[k] }
+                sizes[lo] = size + 1
                 rank[i] = lo
             }
         }
         return rank
     }
 
-    /// Whether a member of `front` (rows visited before `p`, so lexicographically not greater) dominates p.
+    /// Whether one of the `size` members of `front` (blocked as in ``ranksENS(_:)``; all visited before `p`,
+    /// so lexicographically not greater) dominates p.
     @inline(__always)
-    static func frontDominates(_ front: [Double], _ p: [Double], _ m: Int) -> Bool {
+    static func frontDominates(_ front: [Double], _ size: Int, _ p: [Double], _ m: Int) -> Bool {
         front.withUnsafeBufferPointer { f in
             p.withUnsafeBufferPointer { p in
-                var start = f.count - m
-                while start >= 0 {
+                guard let start = f.baseAddress, size > 0 else { return false }
+                let raw = UnsafeRawPointer(start)
+                let full = SIMDMask<SIMD8<Int64>>(repeating: true)
+                let partial = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int64>(repeating: Int64(((size &- 1) & 7) &+ 1))
+                var block = (size &- 1) >> 3
+                let lastBlock = block
+                while block >= 0 {
+                    let base = block &* 8 &* m
+                    let valid = min(8, size &- block &* 8)
+                    // Lanes whose member is no worse than p in objectives 1..<m.
+                    var mask = block == lastBlock ? partial : full
                     var k = 1
-                    var strict = false
                     while k < m {
-                        let q = f[start + k], pk = p[k]
-                        if q > pk { break }
-                        if q < pk { strict = true }
-                        k += 1
+                        let column = raw.loadUnaligned(fromByteOffset: (base &+ 8 &* k) &* 8, as: SIMD8<Double>.self)
+                        mask = mask .& (column .<= SIMD8<Double>(repeating: p[k]))
+                        k &+= 1
                     }
-                    if k == m && (strict || f[start] < p[0]) { return true }
-                    start -= m
+                    if any(mask) {
+                        for lane in 0..<valid where mask[lane] {
+                            if f[base + lane] < p[0] { return true }
+                            for k in 1..<m where f[base + 8 * k + lane] < p[k] { return true }
+                        }
+                    }
+                    block &-= 1
                 }
                 return false
             }
