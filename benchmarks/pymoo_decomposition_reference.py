@@ -34,8 +34,8 @@ ENERGY_SIZES = [(3, 50)]
 # problem name -> (pymoo problem, reference-direction partitions, evaluation budget, HV reference point)
 # Keep in step with DecompositionBenchmarkTests.swift.
 PROBLEMS = {
-    "zdt1": (get_problem("zdt1", n_var=30), 39, 4000, [1.1, 1.1]),
-    "dtlz2": (get_problem("dtlz2", n_var=12, n_obj=3), 12, 9100, [1.1, 1.1, 1.1]),
+    "zdt1": (get_problem("zdt1", n_var=30), 19, 4000, [1.1, 1.1]),
+    "dtlz2": (get_problem("dtlz2", n_var=12, n_obj=3), 6, 2800, [1.1, 1.1, 1.1]),
 }
 
 ALGORITHMS = {

@@ -6,6 +6,9 @@ public enum AlgorithmRegistry {
         NSGA2.self,
         GeneticAlgorithm.self,
         RandomSearch.self,
+        UNSGA3.self,
+        MOEAD.self,
+        CTAEA.self,
     ]
 
     /// The algorithm type called `name`, or an `InputError` naming `source` and listing the choices.
