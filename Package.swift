@@ -12,6 +12,7 @@ let libraries: [String] = [
     "SwiftNASProblems",
     "SwiftNASEvaluation",
     "SwiftNASCosts",
+    "SwiftNASPredictors",
     "SwiftNASStore",
     "SwiftNASSearch",
 ]
@@ -35,11 +36,12 @@ let package = Package(
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
+        .target(name: "SwiftNASPredictors", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
         .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation"]),
         .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SwiftNASSearch", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEvaluation", "SwiftNASStore",
+            "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
         ]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASEvaluationTests", dependencies: ["SwiftNASEvaluation"]),
         .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands"]),
+        .testTarget(name: "SwiftNASPredictorsTests", dependencies: ["SwiftNASPredictors", "SwiftNASSpace"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch"]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
