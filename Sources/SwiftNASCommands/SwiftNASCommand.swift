@@ -10,6 +10,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
         subcommands: [
             SearchCommand.self,
             EvaluateCommand.self,
+            ReportCommand.self,
             SpacesCommand.self,
             OptimizeCommand.self,
         ]

@@ -127,6 +127,7 @@ public struct RandomTactic: RegisteredTactic {
 /// Every tactic selectable by name.
 public enum SearchTactics {
     public static let all: [any RegisteredTactic.Type] = [
+        LINASTactic.self,
         EvolutionaryTactic.self,
         RandomTactic.self,
     ]
