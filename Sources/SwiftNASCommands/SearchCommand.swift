@@ -70,15 +70,21 @@ struct SearchSettings {
     var overwrite: Bool
     var reference: [Double]?
 
-    /// The defaults of the main job (`swift run swiftnas search` with no flags).
+    /// The defaults of the main job (`swift run swiftnas search` with no flags): the OFA-MobileNetV3 space with
+    /// exact cost counts, searching for the most parameters (capacity) per MAC.
     static let defaultSupernet = "ofa_mbv3_d234_e346_k357_w1.0"
+    static let defaultEvaluator = "builtin:counts"
+    static let defaultObjectives = ["macs", "params:max"]
 
     init(command: SearchCommand) throws {
         let file = try command.configFile.map(ConfigFile.load) ?? ConfigFile(values: [:], path: "")
         let supernet = command.supernet ?? file.string("supernet")
         let spaceFile = command.spaceFile ?? file.string("space")
         space = try SpaceSelection.resolve(supernet: supernet ?? (spaceFile == nil ? Self.defaultSupernet : nil), spaceFile: spaceFile)
-        let objectiveTexts = command.optimizationMetrics.isEmpty ? (file.strings("optimization_metrics") ?? ["accuracy_top1", "macs"]) : command.optimizationMetrics
+        let evaluatorSpec = command.evaluator ?? file.string("evaluator")
+        let objectiveTexts = command.optimizationMetrics.isEmpty
+            ? (file.strings("optimization_metrics") ?? (evaluatorSpec == nil ? Self.defaultObjectives : ["accuracy_top1", "macs"]))
+            : command.optimizationMetrics
         let objectives = try objectiveTexts.map { try SearchObjective(parsing: $0) }
         if objectives.isEmpty { throw InputError(source: "--optimization-metrics", "name at least one objective") }
         let constraintTexts = command.constraints.isEmpty ? (file.strings("constraint") ?? file.strings("constraints") ?? []) : command.constraints
@@ -98,7 +104,7 @@ struct SearchSettings {
             throw InputError(source: "--format", "'\(formatName)' is not one of swiftnas, dynast")
         }
         self.format = format
-        evaluator = command.evaluator ?? file.string("evaluator") ?? "builtin:counts"
+        evaluator = evaluatorSpec ?? Self.defaultEvaluator
         workers = try command.workers ?? file.int("workers") ?? 1
         timeout = try command.timeout ?? file.double("timeout") ?? 3600
         storePath = command.store ?? file.string("store") ?? Self.storePath(forResults: resultsPath)
