@@ -5,8 +5,9 @@
 ///
 /// Algorithms: one objective is a minimum; two objectives a sort-and-sweep, O(n log n); three objectives
 /// the sweep of Beume et al. (2009) along f3 keeping the (f1, f2) staircase in a 64-ary bit tree over the
-/// points' f1 ranks, O(n log n); four and more objectives the WFG algorithm (While, Bradstreet & Barone
-/// 2012), slicing along the last objective so that the recursion bottoms out in the three-objective sweep.
+/// points' f1 ranks, O(n log n); four objectives a sweep along f4 adding each point's exclusive 3-D
+/// contribution, O(n²); five and more the WFG algorithm (While, Bradstreet & Barone 2012), slicing along
+/// the last objective so that the recursion bottoms out in the four-objective sweep.
 public enum Hypervolume {
     /// The volume of the region dominated by `points` and bounded by `reference`. Returns NaN when the rows
     /// and the reference point differ in length.
@@ -261,18 +262,10 @@ enum HVKernels {
                     for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
                 }
                 let count = n - position - 1
-                let shadowed: Double
-                if count == 0 {
-                    shadowed = 0
-                } else if last == 3 {
-                    // The 3-D sweep skips dominated points by itself: no filtering needed.
-                    shadowed = sweep3D(limit, count, lower[0], lower[1], lower[2])
-                } else if last == 4 {
+                var shadowed = 0.0
+                if count > 0 {
                     let (filtered, kept) = minimalSet(limit, count, last)
-                    shadowed = sweep4D(filtered, kept, lower)
-                } else {
-                    let (filtered, kept) = minimalSet(limit, count, last)
-                    shadowed = wfg(filtered, kept, last, lower)
+                    shadowed = wfg(filtered, kept, last, lower)  // m − 1 = 4 goes to the 4-D sweep
                 }
                 volume += thickness * (box - shadowed)
             }

@@ -119,6 +119,15 @@ struct TestRandom {
         }
     }
 
+    @Test(arguments: [2, 3, 4])
+    func matchesNaiveOnLargerTiedSets(m: Int) {
+        var random = TestRandom(seed: UInt64(500 + m))
+        for levels in [0, 4, 20] {
+            let points = random.points(800, m, levels: levels)
+            #expect(NonDominatedSorting.fronts(points) == NaiveSorting.fronts(points), "m=\(m) levels=\(levels)")
+        }
+    }
+
     @Test func nanFallsBackToPairwiseSemantics() {
         let points: [[Double]] = [[1, .nan], [2, 1], [0, 3], [.nan, .nan], [3, 3]]
         #expect(NonDominatedSorting.fronts(points) == NaiveSorting.fronts(points))

@@ -62,6 +62,16 @@ enum NaiveHypervolume {
         }
     }
 
+    @Test func sweep3DMatchesSlicingOnLargerTiedSets() {
+        var random = TestRandom(seed: 99)
+        for levels in [0, 4, 12] {
+            let points = random.points(200, 3, levels: levels).map { row in row.map { levels > 0 ? $0 / Double(levels) : $0 } }
+            let reference: [Double] = [0.95, 1, 0.9]
+            let expected = NaiveHypervolume.compute(points, reference: reference)
+            #expect(closeRelative(Hypervolume.compute(points, reference: reference), expected, 1e-12))
+        }
+    }
+
     @Test func sweep3DOnSphereMatchesWFGSlicing() {
         // The 3-D sweep against the generic WFG recursion on one more (constant) objective.
         var random = TestRandom(seed: 3)
