@@ -8,6 +8,9 @@ public enum AlgorithmRegistry {
         GeneticAlgorithm.self,
         CMAES.self,
         RandomSearch.self,
+        UNSGA3.self,
+        MOEAD.self,
+        CTAEA.self,
     ]
 
     /// The algorithm type called `name`, or an `InputError` naming `source` and listing the choices.
