@@ -15,6 +15,8 @@ import Testing
     static func meanHypervolume<A: RegisteredAlgorithm>(
         _ type: A.Type, problem: some Problem, run: DecompositionReference.Run
     ) throws -> Double {
+        // The same Das–Dennis lattice pymoo was given.
+        #expect(ReferenceDirections.exactPartitions(for: run.directions, dimensions: problem.domain.objectiveCount) == run.partitions)
         var total = 0.0
         for seed in run.seeds {
             let settings = AlgorithmSettings(populationSize: run.directions, seed: seed, referenceDirections: run.directions)

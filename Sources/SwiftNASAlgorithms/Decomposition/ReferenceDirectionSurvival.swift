@@ -48,6 +48,7 @@ struct ReferenceDirectionSurvival: Sendable {
         let fronts = NonDominatedSorting.fronts(points, limit: count)
         normalization.update(points, front: fronts[0])
         let ideal = normalization.ideal, nadir = normalization.nadir
+        // A zero range is replaced by 1e-12, as pymoo's `associate_to_niches`.
         let scale = zip(nadir, ideal).map { $0 - $1 == 0 ? 1e-12 : $0 - $1 }
         let sorted = fronts.flatMap { $0 }
         let normalized = sorted.map { i in points[i].indices.map { (points[i][$0] - ideal[$0]) / scale[$0] } }

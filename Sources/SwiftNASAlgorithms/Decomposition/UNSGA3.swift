@@ -30,9 +30,6 @@ public struct UNSGA3: RegisteredAlgorithm {
         survival = ReferenceDirectionSurvival(directions: directions)
     }
 
-    /// The reference directions the survival niches around.
-    public var referenceDirections: [[Double]] { survival.directions }
-
     public var best: [Individual] { FeasibilityFirst.best(of: population) }
 
     public mutating func ask() -> [[Double]] {
