@@ -4,7 +4,9 @@ import SwiftNASCore
 public enum AlgorithmRegistry {
     public static let all: [any RegisteredAlgorithm.Type] = [
         NSGA2.self,
+        AGEMOEA.self,
         GeneticAlgorithm.self,
+        CMAES.self,
         RandomSearch.self,
         UNSGA3.self,
         MOEAD.self,

@@ -28,20 +28,11 @@ struct GenerationalCore: Sendable {
         mating = Mating(variation: variation ?? Variation.defaults(for: domain))
     }
 
-    /// Up to `count` uniformly sampled candidates, none a duplicate of another, of `population` or (discrete
-    /// domains) of anything evaluated; sampling is retried like the mating loop, so fewer come back only
-    /// when the space is (nearly) exhausted.
+    /// Up to `count` unique uniform samples (see `UniformSampling.unique`).
     mutating func sample(count: Int, avoiding population: [Individual]) -> [[Double]] {
-        var samples: [[Double]] = []
-        samples.reserveCapacity(count)
-        duplicates.beginBatch()
-        for _ in 0..<mating.maxIterations where samples.count < count {
-            for _ in samples.count..<count {
-                let genes = UniformSampling.sample(domain.variables, using: &random)
-                if duplicates.accept(genes, population: population) { samples.append(genes) }
-            }
-        }
-        return samples
+        UniformSampling.unique(
+            count: count, variables: domain.variables, duplicates: &duplicates, avoiding: population,
+            maxIterations: mating.maxIterations, using: &random)
     }
 
     /// Remembers `batch` as asked and returns it.

@@ -12,6 +12,25 @@ public enum UniformSampling {
         return genes
     }
 
+    /// Up to `count` uniform samples accepted by `duplicates` (none repeating each other, a member of
+    /// `population` or, in a discrete domain, anything evaluated). Sampling is retried for up to
+    /// `maxIterations` rounds, so fewer come back only when the space is (nearly) exhausted.
+    public static func unique(
+        count: Int, variables: [Variable], duplicates: inout DuplicateFilter, avoiding population: [Individual] = [],
+        maxIterations: Int = 100, using random: inout SeededRandom
+    ) -> [[Double]] {
+        var samples: [[Double]] = []
+        samples.reserveCapacity(count)
+        duplicates.beginBatch()
+        for _ in 0..<maxIterations where samples.count < count {
+            for _ in samples.count..<count {
+                let genes = sample(variables, using: &random)
+                if duplicates.accept(genes, population: population) { samples.append(genes) }
+            }
+        }
+        return samples
+    }
+
     /// One uniformly drawn value of `variable`.
     @inlinable
     public static func sample(_ variable: Variable, using random: inout SeededRandom) -> Double {
