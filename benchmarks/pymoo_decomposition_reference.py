@@ -1,6 +1,6 @@
 """Measures pymoo 0.6.2 reference values for SwiftNAS's decomposition-based algorithms.
 
-Run with the reference interpreter (about 2.5 minutes of CPU):
+Run with the reference interpreter (about 2 minutes of CPU time on this project's 2-core machines):
 
     /work/venv-ref/bin/python benchmarks/pymoo_decomposition_reference.py
 
