@@ -49,7 +49,11 @@ public struct MOEAD: RegisteredAlgorithm {
         scalarization = Scalarization.moeadDefault(objectiveCount: domain.objectiveCount)
     }
 
-    public var best: [Individual] { FeasibilityFirst.best(of: population) }
+    /// The feasible non-dominated subproblem holders, each once (a child may hold several subproblems).
+    public var best: [Individual] {
+        var seen = Set<[Double]>()
+        return FeasibilityFirst.best(of: population).filter { seen.insert($0.genes).inserted }
+    }
 
     public mutating func ask() -> [[Double]] {
         if population.count < directions.count {
