@@ -49,7 +49,7 @@ public struct AGEMOEA: RegisteredAlgorithm {
                 BinaryTournament.byRankThenCrowding(a, b, individuals: members, rank: rank, crowding: score, using: &random)
             }
         }
-        return core.asking(children)
+        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

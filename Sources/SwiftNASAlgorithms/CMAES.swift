@@ -28,6 +28,10 @@ public struct CMAES: RegisteredAlgorithm {
     static let initialStepSize = 0.1
     /// Uniform samples evaluated to choose the starting point (pymoo `LocalSearch.n_sample_points`).
     static let startingSamples = 20
+    /// IPOP doubles λ at most this often (Auger & Hansen 2005 allow 9 restarts).
+    static let maxPopulationDoublings = 9
+    /// Generations of only already-evaluated candidates after which `ask()` reports exhaustion.
+    static let maxGenerationsWithoutNews = 100
 
     private let domain: SearchDomain
     private var random: SeededRandom
@@ -35,7 +39,6 @@ public struct CMAES: RegisteredAlgorithm {
     /// Evaluations of the discrete candidates seen so far, by canonical genes.
     private var remembered: [[Double]: Evaluation] = [:]
     private var strategy: Strategy?
-    private var restartCount = 0
     /// Candidates returned by the last `ask()`.
     private var pending: [[Double]] = []
     /// The generation being evaluated: its samples and, per sample, the pending index or known evaluation.
@@ -62,12 +65,12 @@ public struct CMAES: RegisteredAlgorithm {
         }
         // Sample generations until one needs a new evaluation; generations made only of remembered
         // candidates update the strategy directly. Give up when restarts keep finding nothing new.
-        for _ in 0..<1000 {
+        let largestPopulation = Strategy.defaultPopulationSize(domain.variables.count) << Self.maxPopulationDoublings
+        for _ in 0..<Self.maxGenerationsWithoutNews {
             if strategy.shouldRestart {
-                restartCount += 1
                 strategy = Strategy(
                     mean: (0..<domain.variables.count).map { _ in random.nextUnit() },
-                    populationSize: strategy.populationSize * 2, dimension: domain.variables.count)
+                    populationSize: min(strategy.populationSize * 2, largestPopulation), dimension: domain.variables.count)
             }
             var batch: [[Double]] = []
             var samples: [Sample] = []
