@@ -56,7 +56,7 @@ public struct CTAEA: RegisteredAlgorithm {
         ) { missing, random in
             CTAEA.restrictedMating(pairs: missing.count, pool: matingPool, firstFront: firstFront, using: &random)
         }
-        return core.asking(children.map(\.genes))
+        return core.asking(core.toppedUp(children.map(\.genes), population: matingPool))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

@@ -45,7 +45,7 @@ public struct UNSGA3: RegisteredAlgorithm {
                 UNSGA3.tournament(a, b, individuals: members, survivors: survivors, using: &random)
             }
         }
-        return core.asking(children)
+        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {
