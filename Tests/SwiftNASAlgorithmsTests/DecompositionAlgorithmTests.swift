@@ -61,6 +61,15 @@ private func recordAsks<A: Algorithm>(_ algorithm: inout A, problem: some Proble
         }
     }
 
+    /// C-TAEA keeps a convergence and a diversity archive, each one slot per reference direction.
+    @Test func ctaeaKeepsBothArchivesFull() throws {
+        let problem = NarrowlyFeasible()
+        var algorithm = try CTAEA(domain: problem.domain, settings: AlgorithmSettings(populationSize: 20, seed: 2))
+        _ = minimize(problem, with: &algorithm, evaluations: 200)
+        #expect(algorithm.population.count == 20)
+        #expect(algorithm.diversityArchive.count == 20)
+    }
+
     @Test func badSettingsAreInputErrors() {
         for type in decompositionAlgorithms {
             #expect(throws: InputError.self) {

@@ -7,7 +7,7 @@ import SwiftNASPareto
 /// fit is thinned by niching, filling the least crowded reference lines first.
 struct ReferenceDirectionSurvival: Sendable {
     let directions: [[Double]]
-    private(set) var normalization: HyperplaneNormalization
+    private var normalization: HyperplaneNormalization
 
     /// What the survival learned about each survivor, which U-NSGA-III's tournament uses. Infeasible
     /// survivors have rank `Int.max`, niche −1 and infinite distance (tournaments decide them by violation).
