@@ -21,7 +21,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: "Algorithm: \(AlgorithmRegistry.all.map { $0.name }.joined(separator: ", ")).")
     var algorithm: String = "nsga2"
 
-    @Option(help: "Population (batch) size.")
+    @Option(help: "Population (batch) size; CMA-ES uses its default λ = 4 + ⌊3 ln n⌋ instead.")
     var population: Int = 50
 
     @Option(help: "Evaluation budget.")

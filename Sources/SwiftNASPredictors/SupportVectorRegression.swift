@@ -1,0 +1,301 @@
+import Foundation
+
+/// ε-support vector regression with an RBF kernel `exp(−γ‖x − x'‖²)`, solved by SMO with second-order working
+/// set selection (Fan, Chen & Lin, JMLR 6, 2005 — the algorithm of libsvm and scikit-learn's `SVR`), with the
+/// cost C chosen from a grid by k-fold cross-validated MAPE as DyNAS-T's LINAS predictor does.
+///
+/// Within a fold the kernel matrix is computed once and the grid is solved in ascending C, each solve starting
+/// from the previous solution (still feasible, since a larger C only widens the box).
+/// Like DyNAS-T's `Predictor.train`, features constant on the training data are ignored and targets are divided
+/// by `10^(⌊log₁₀ max|y|⌋ − 1)` while fitting, so C and ε mean the same for accuracies and MAC counts.
+public struct SupportVectorRegression: SelfTuningPredictor {
+    /// How γ is set from the training features (scikit-learn's `gamma`).
+    public enum KernelWidth: Sendable, Hashable {
+        /// `1 / (features · Var(X))`, the variance over all entries of the (kept) training features; 1 when it is 0.
+        case scale
+        /// `1 / features` (DyNAS-T passes `gamma='auto'`).
+        case auto
+        /// A fixed γ.
+        case fixed(Double)
+    }
+
+    /// The candidate costs C; DyNAS-T's 1, 2, ..., 100 by default.
+    public var costs: [Double]
+    /// The half-width of the insensitive tube, in normalised target units (scikit-learn's default 0.1).
+    public var epsilon: Double
+    /// How γ is chosen.
+    public var kernelWidth: KernelWidth
+    /// The stopping tolerance on the maximal KKT violation (libsvm's `eps`, scikit-learn's `tol`, 1e-3).
+    public var tolerance: Double
+    /// The number of cross-validation folds.
+    public var folds: Int
+    /// The SMO iteration cap per solve (DyNAS-T's `max_iter` 1 000 000).
+    public var maximumIterations: Int
+
+    /// The chosen C (after `fit`).
+    public private(set) var cost: Double?
+    /// The γ of the fitted kernel.
+    public private(set) var gamma = 0.0
+    public private(set) var crossValidationMAPE: Double?
+    private var keptFeatures: [Int] = []
+    private var supportVectors = Matrix(rows: 0, columns: 0)
+    private var dualCoefficients: [Double] = []
+    private var offset = 0.0
+    private var targetScale = 1.0
+
+    public var name: String { "svr" }
+
+    /// An RBF ε-SVR tuning C over `costs` by `folds`-fold cross-validation (one cost: no tuning).
+    public init(costs: [Double] = DyNASTGrids.svrCosts, epsilon: Double = 0.1, kernelWidth: KernelWidth = .scale,
+                tolerance: Double = 1e-3, folds: Int = DyNASTGrids.folds, maximumIterations: Int = 1_000_000) {
+        precondition(!costs.isEmpty && costs.allSatisfy { $0 > 0 }, "SVR needs at least one cost > 0")
+        precondition(epsilon >= 0 && tolerance > 0, "SVR needs epsilon ≥ 0 and tolerance > 0")
+        self.costs = costs
+        self.epsilon = epsilon
+        self.kernelWidth = kernelWidth
+        self.tolerance = tolerance
+        self.folds = folds
+        self.maximumIterations = maximumIterations
+    }
+
+    /// DyNAS-T's SVR exactly: `SVR(kernel='rbf', gamma='auto', epsilon=0.0)` over its C grid.
+    public static var dynast: SupportVectorRegression { SupportVectorRegression(epsilon: 0, kernelWidth: .auto) }
+
+    public mutating func fit(features: Matrix, targets: [Double]) throws {
+        try PredictorError.validate(features: features, targets: targets, minimumRows: costs.count > 1 ? max(folds, 2) : 1, predictor: name)
+        keptFeatures = Self.nonConstantColumns(features)
+        let kept = features.selectingColumns(keptFeatures)
+        let largest = targets.map(abs).max() ?? 0
+        targetScale = largest > 0 ? pow(10, floor(log10(largest)) - 1) : 1
+        let scaled = targets.map { $0 / targetScale }
+        let distances = kept.squaredDistances(to: kept)
+
+        var chosen = costs[0]
+        crossValidationMAPE = nil
+        if costs.count > 1 {
+            let ascending = costs.indices.sorted { costs[$0] < costs[$1] }
+            let split = KFold(count: features.rows, folds: folds)
+            var errors = [Double](repeating: 0, count: costs.count)
+            for fold in split.testRanges.indices {
+                let train = split.trainingRows(fold)
+                let test = Array(split.testRanges[fold])
+                let foldGamma = width(of: kept.selectingRows(train))
+                let kernel = Self.kernel(distances, rows: train, columns: train, gamma: foldGamma)
+                let testKernel = Self.kernel(distances, rows: test, columns: train, gamma: foldGamma)
+                var solver = EpsilonSVRSolver(kernel: kernel, targets: train.map { scaled[$0] }, epsilon: epsilon,
+                                              tolerance: tolerance, maximumIterations: maximumIterations)
+                let actual = test.map { targets[$0] }
+                for c in ascending {
+                    solver.solve(cost: costs[c])
+                    let predicted = testKernel.times(solver.coefficients).map { ($0 - solver.offset) * targetScale }
+                    errors[c] += RegressionMetrics.meanAbsolutePercentageError(actual: actual, predicted: predicted)
+                }
+            }
+            var best = 0
+            for c in errors.indices where errors[c] < errors[best] { best = c }
+            chosen = costs[best]
+            crossValidationMAPE = errors[best] / Double(split.testRanges.count)
+        }
+        gamma = width(of: kept)
+        let all = Array(0..<features.rows)
+        var solver = EpsilonSVRSolver(kernel: Self.kernel(distances, rows: all, columns: all, gamma: gamma), targets: scaled,
+                                      epsilon: epsilon, tolerance: tolerance, maximumIterations: maximumIterations)
+        solver.solve(cost: chosen)
+        let support = all.filter { solver.coefficients[$0] != 0 }
+        supportVectors = kept.selectingRows(support)
+        dualCoefficients = support.map { solver.coefficients[$0] }
+        offset = solver.offset
+        cost = chosen
+    }
+
+    public func predict(_ features: Matrix) -> [Double] {
+        precondition(cost != nil, "predict before fit")
+        let kept = features.selectingColumns(keptFeatures)
+        guard supportVectors.rows > 0 else { return Array(repeating: -offset * targetScale, count: features.rows) }
+        var kernel = kept.squaredDistances(to: supportVectors)
+        for i in kernel.storage.indices { kernel.storage[i] = exp(-gamma * kernel.storage[i]) }
+        return kernel.times(dualCoefficients).map { ($0 - offset) * targetScale }
+    }
+
+    /// γ for training features `x`.
+    private func width(of x: Matrix) -> Double {
+        switch kernelWidth {
+        case .fixed(let value): return value
+        case .auto: return 1 / Double(max(x.columns, 1))
+        case .scale:
+            let count = Double(x.storage.count)
+            guard count > 0 else { return 1 }
+            let mean = x.storage.reduce(0, +) / count
+            let variance = x.storage.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
+            return variance > 0 ? 1 / (Double(x.columns) * variance) : 1
+        }
+    }
+
+    /// The columns whose values are not all equal.
+    static func nonConstantColumns(_ x: Matrix) -> [Int] {
+        guard x.rows > 0 else { return [] }
+        return (0..<x.columns).filter { c in (1..<x.rows).contains { x[$0, c] != x[0, c] } }
+    }
+
+    /// `exp(−γ D)` over the listed rows and columns of the squared-distance matrix `distances`.
+    static func kernel(_ distances: Matrix, rows: [Int], columns: [Int], gamma: Double) -> Matrix {
+        var k = Matrix(rows: rows.count, columns: columns.count)
+        for (i, r) in rows.enumerated() {
+            for (j, c) in columns.enumerated() { k[i, j] = exp(-gamma * distances[r, c]) }
+        }
+        return k
+    }
+}
+
+/// The ε-SVR dual in libsvm's form, over 2n variables β = (α, α*) with signs y = (+1…, −1…):
+/// minimise ½βᵀQβ + pᵀβ subject to yᵀβ = 0 and 0 ≤ β ≤ C, where Q = [K −K; −K K], p = (ε − z, ε + z).
+/// The gradient is kept per sample as K·θ with θ = α − α*, so each SMO step costs two kernel rows.
+struct EpsilonSVRSolver {
+    let kernel: Matrix
+    let targets: [Double]
+    let epsilon: Double
+    let tolerance: Double
+    let maximumIterations: Int
+    /// β: α in 0..<n, α* in n..<2n.
+    private var beta: [Double]
+    /// K·θ.
+    private var kernelTimesCoefficients: [Double]
+    /// θ = α − α*, the weight of each training sample in the decision function.
+    private(set) var coefficients: [Double]
+    /// ρ: the decision function is `Σ θᵢ K(xᵢ, x) − ρ`.
+    private(set) var offset = 0.0
+    private var lastCost = 0.0
+
+    init(kernel: Matrix, targets: [Double], epsilon: Double, tolerance: Double, maximumIterations: Int) {
+        self.kernel = kernel
+        self.targets = targets
+        self.epsilon = epsilon
+        self.tolerance = tolerance
+        self.maximumIterations = maximumIterations
+        beta = [Double](repeating: 0, count: 2 * targets.count)
+        kernelTimesCoefficients = [Double](repeating: 0, count: targets.count)
+        coefficients = [Double](repeating: 0, count: targets.count)
+    }
+
+    /// Solves for `cost`, starting from the current β: with costs never decreasing, the previous solution
+    /// stays feasible and its gradient stays valid, so a grid of ascending costs costs little more than one solve.
+    mutating func solve(cost: Double) {
+        precondition(cost >= lastCost, "costs must be solved in ascending order")
+        lastCost = cost
+        let n = targets.count
+        var beta = self.beta, kTheta = kernelTimesCoefficients
+        kernel.storage.withUnsafeBufferPointer { k in
+            beta.withUnsafeMutableBufferPointer { beta in
+                kTheta.withUnsafeMutableBufferPointer { kTheta in
+                    targets.withUnsafeBufferPointer { z in
+                        iterate(k: k, beta: beta, kTheta: kTheta, z: z, cost: cost)
+                    }
+                }
+            }
+        }
+        self.beta = beta
+        kernelTimesCoefficients = kTheta
+        for m in 0..<n { coefficients[m] = beta[m] - beta[m + n] }
+        offset = computeOffset(cost: cost)
+    }
+
+    /// The gradient of variable t.
+    @inline(__always)
+    private func gradient(_ t: Int, _ n: Int, _ kTheta: UnsafeMutableBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>) -> Double {
+        t < n ? kTheta[t] + epsilon - z[t] : -kTheta[t - n] + epsilon + z[t - n]
+    }
+
+    private func iterate(k: UnsafeBufferPointer<Double>, beta: UnsafeMutableBufferPointer<Double>,
+                         kTheta: UnsafeMutableBufferPointer<Double>, z: UnsafeBufferPointer<Double>, cost: Double) {
+        let n = targets.count
+        let tau = 1e-12
+        for _ in 0..<maximumIterations {
+            // i: the most violating variable that can move up (in yᵀ direction).
+            var gMax = -Double.infinity, i = -1
+            for t in 0..<n {
+                let g = kTheta[t] + epsilon - z[t]
+                if beta[t] < cost && -g >= gMax { gMax = -g; i = t }
+            }
+            for t in n..<(2 * n) {
+                let g = -kTheta[t - n] + epsilon + z[t - n]
+                if beta[t] > 0 && g >= gMax { gMax = g; i = t }
+            }
+            guard i >= 0 else { return }
+            let pi = i < n ? i : i - n
+            let rowI = pi * n
+            let kii = k[rowI + pi]
+            // j: the partner giving the largest second-order decrease of the objective.
+            var gMax2 = -Double.infinity, j = -1, bestDecrease = Double.infinity
+            for t in 0..<(2 * n) {
+                let pt = t < n ? t : t - n
+                let g = t < n ? kTheta[pt] + epsilon - z[pt] : -kTheta[pt] + epsilon + z[pt]
+                let violation: Double
+                if t < n {
+                    guard beta[t] > 0 else { continue }
+                    gMax2 = max(gMax2, g)
+                    violation = gMax + g
+                } else {
+                    guard beta[t] < cost else { continue }
+                    gMax2 = max(gMax2, -g)
+                    violation = gMax - g
+                }
+                guard violation > 0 else { continue }
+                let curvature = kii + k[pt * n + pt] - 2 * k[rowI + pt]
+                let decrease = -(violation * violation) / (curvature > 0 ? curvature : tau)
+                if decrease <= bestDecrease { bestDecrease = decrease; j = t }
+            }
+            if gMax + gMax2 < tolerance || j < 0 { return }
+
+            let pj = j < n ? j : j - n
+            let yi: Double = i < n ? 1 : -1, yj: Double = j < n ? 1 : -1
+            let gi = gradient(i, n, kTheta, z), gj = gradient(j, n, kTheta, z)
+            let oldI = beta[i], oldJ = beta[j]
+            var curvature = kii + k[pj * n + pj] - 2 * k[rowI + pj]
+            if curvature <= 0 { curvature = tau }
+            var bi = oldI, bj = oldJ
+            if yi != yj {
+                let delta = (-gi - gj) / curvature
+                let difference = bi - bj
+                bi += delta; bj += delta
+                if difference > 0 { if bj < 0 { bj = 0; bi = difference } } else if bi < 0 { bi = 0; bj = -difference }
+                if difference > 0 { if bi > cost { bi = cost; bj = cost - difference } } else if bj > cost { bj = cost; bi = cost + difference }
+            } else {
+                let delta = (gi - gj) / curvature
+                let sum = bi + bj
+                bi -= delta; bj += delta
+                if sum > cost { if bi > cost { bi = cost; bj = sum - cost } } else if bj < 0 { bj = 0; bi = sum }
+                if sum > cost { if bj > cost { bj = cost; bi = sum - cost } } else if bi < 0 { bi = 0; bj = sum }
+            }
+            beta[i] = bi; beta[j] = bj
+            // θ changes by y·Δβ at each variable's sample; update K·θ with the two kernel rows.
+            let di = yi * (bi - oldI), dj = yj * (bj - oldJ)
+            let rowJ = pj * n
+            if pi == pj {
+                let d = di + dj
+                for m in 0..<n { kTheta[m] += d * k[rowI + m] }
+            } else {
+                for m in 0..<n { kTheta[m] += di * k[rowI + m] + dj * k[rowJ + m] }
+            }
+        }
+    }
+
+    /// ρ: the mean of yG over free variables, or the middle of the feasible interval when none is free.
+    private func computeOffset(cost: Double) -> Double {
+        let n = targets.count
+        var upper = Double.infinity, lower = -Double.infinity, freeSum = 0.0, freeCount = 0
+        for t in 0..<(2 * n) {
+            let isAlpha = t < n
+            let m = isAlpha ? t : t - n
+            let yG = isAlpha ? kernelTimesCoefficients[m] + epsilon - targets[m] : kernelTimesCoefficients[m] - epsilon - targets[m]
+            if beta[t] >= cost {
+                if isAlpha { lower = max(lower, yG) } else { upper = min(upper, yG) }
+            } else if beta[t] <= 0 {
+                if isAlpha { upper = min(upper, yG) } else { lower = max(lower, yG) }
+            } else {
+                freeSum += yG
+                freeCount += 1
+            }
+        }
+        return freeCount > 0 ? freeSum / Double(freeCount) : (upper + lower) / 2
+    }
+}
