@@ -1,5 +1,19 @@
 // swift-tools-version: 6.0
 import PackageDescription
+import Foundation
+
+// SwiftNASEngine's SIMD kernels need AVX2+FMA to lower `addingProduct` to vfmadd on x86-64; they are
+// enabled when the building CPU has them (`SWIFTNAS_PORTABLE=1` builds baseline x86-64 code instead).
+let engineSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+        .first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
+    if ProcessInfo.processInfo.environment["SWIFTNAS_PORTABLE"] == nil, flags.contains("avx2"), flags.contains("fma") {
+        return [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+    }
+    #endif
+    return []
+}()
 
 // Modules follow the data: search space → algorithm (ask/tell) → evaluation → store → report.
 // SwiftNASCore holds what every stage shares (seeded randomness, input errors, atomic files).
@@ -10,6 +24,7 @@ let package = Package(
         .executable(name: "swiftnas", targets: ["swiftnas"]),
         .library(name: "SwiftNAS", targets: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
+            "SwiftNASEngine",
         ]),
     ],
     dependencies: [
@@ -20,6 +35,7 @@ let package = Package(
         .target(name: "SwiftNASCore"),
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto"),
+        .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: engineSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASCommands", dependencies: [
@@ -30,12 +46,14 @@ let package = Package(
         // Timing harness for benchmarks/ scripts, which run the Python peers beside it and print ratios.
         .executableTarget(name: "swiftnas-bench", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
+            "SwiftNASEngine",
         ]),
         .testTarget(name: "SwiftNASCoreTests", dependencies: ["SwiftNASCore"]),
         .testTarget(name: "SwiftNASSpaceTests", dependencies: ["SwiftNASSpace"]),
         .testTarget(name: "SwiftNASParetoTests", dependencies: ["SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
+        .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )
