@@ -1,0 +1,133 @@
+/// An element-wise non-linearity.
+public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
+    /// `max(0, x)`.
+    case relu
+    /// MobileNetV3's hard swish, `x · relu6(x + 3) / 6`.
+    case hardSwish
+    /// MobileNetV3's hard sigmoid, `relu6(x + 3) / 6`.
+    case hardSigmoid
+
+    /// The activation of `x`.
+    @inlinable public func apply(_ x: Float) -> Float {
+        switch self {
+        case .relu: return max(0, x)
+        case .hardSwish: return x * min(max(x + 3, 0), 6) / 6
+        case .hardSigmoid: return min(max(x + 3, 0), 6) / 6
+        }
+    }
+
+    /// The derivative at `x` (the right derivative at the kinks, as PyTorch).
+    @inlinable public func derivative(_ x: Float) -> Float {
+        switch self {
+        case .relu: return x > 0 ? 1 : 0
+        case .hardSwish: return x < -3 ? 0 : (x > 3 ? 1 : (2 * x + 3) / 6)
+        case .hardSigmoid: return x > -3 && x < 3 ? 1 / 6 : 0
+        }
+    }
+
+    /// Applies the activation to every element.
+    public func apply(_ x: Tensor) -> Tensor {
+        var y = x
+        y.storage.withUnsafeMutableBufferPointer { p in
+            switch self {
+            case .relu: for i in 0..<p.count { p[i] = max(0, p[i]) }
+            case .hardSwish: for i in 0..<p.count { let v = p[i]; p[i] = v * min(max(v + 3, 0), 6) * (1 / 6) }
+            case .hardSigmoid: for i in 0..<p.count { p[i] = min(max(p[i] + 3, 0), 6) * (1 / 6) }
+            }
+        }
+        return y
+    }
+
+    /// `dy · f′(x)` element-wise.
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+        precondition(x.shape == dy.shape, "activation gradient shape mismatch")
+        var dx = dy
+        dx.storage.withUnsafeMutableBufferPointer { g in
+            x.storage.withUnsafeBufferPointer { xs in
+                for i in 0..<g.count { g[i] *= derivative(xs[i]) }
+            }
+        }
+        return dx
+    }
+}
+
+/// An element-wise activation layer (ReLU, h-swish or h-sigmoid).
+public struct Activation: Layer {
+    /// Which non-linearity.
+    public let kind: ActivationKind
+    private var cachedInput: Tensor?
+
+    /// A layer applying `kind`.
+    public init(_ kind: ActivationKind) {
+        self.kind = kind
+    }
+
+    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        cachedInput = mode == .training ? input : nil
+        return kind.apply(input)
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let input = cachedInput else { preconditionFailure("Activation.backward without a training forward pass") }
+        return kind.backward(input: input, outputGradient: outputGradient)
+    }
+}
+
+/// Global average pooling: `[N, C, H, W] → [N, C]`.
+public struct GlobalAveragePool: Layer {
+    private var inputShape: [Int] = []
+
+    /// A pooling layer.
+    public init() {}
+
+    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        precondition(input.rank == 4, "GlobalAveragePool expects [N, C, H, W], got \(input.shape)")
+        let (n, c, plane) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])
+        var output = Tensor(shape: [n, c])
+        input.storage.withUnsafeBufferPointer { x in
+            output.storage.withUnsafeMutableBufferPointer { y in
+                let inv = 1 / Float(plane)
+                for i in 0..<(n * c) {
+                    var s: Float = 0
+                    for j in 0..<plane { s += x[i * plane + j] }
+                    y[i] = s * inv
+                }
+            }
+        }
+        inputShape = input.shape
+        return output
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        precondition(inputShape.count == 4 && outputGradient.shape == [inputShape[0], inputShape[1]], "GlobalAveragePool gradient shape mismatch")
+        let plane = inputShape[2] * inputShape[3]
+        var dx = Tensor(shape: inputShape)
+        dx.storage.withUnsafeMutableBufferPointer { d in
+            outputGradient.storage.withUnsafeBufferPointer { g in
+                let inv = 1 / Float(plane)
+                for i in 0..<g.count {
+                    let v = g[i] * inv
+                    for j in 0..<plane { d[i * plane + j] = v }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// Reshapes `[N, C, 1, 1]` or any `[N, …]` to `[N, rest]` (and back in `backward`).
+public struct Flatten: Layer {
+    private var inputShape: [Int] = []
+
+    /// A flattening layer.
+    public init() {}
+
+    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        inputShape = input.shape
+        return input.reshaped([input.shape[0], input.count / max(1, input.shape[0])])
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        outputGradient.reshaped(inputShape)
+    }
+}
