@@ -25,14 +25,41 @@ public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// `f` on eight lanes.
+    @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let zero = SIMD8<Float>(), three = SIMD8<Float>(repeating: 3), six = SIMD8<Float>(repeating: 6)
+        switch self {
+        case .relu: return pointwiseMax(v, zero)
+        case .hardSwish: return v * pointwiseMin(pointwiseMax(v + three, zero), six) * (1 / 6)
+        case .hardSigmoid: return pointwiseMin(pointwiseMax(v + three, zero), six) * (1 / 6)
+        }
+    }
+
+    /// `f′` on eight lanes.
+    @inline(__always) func derivative(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let zero = SIMD8<Float>(), one = SIMD8<Float>(repeating: 1)
+        switch self {
+        case .relu:
+            return zero.replacing(with: one, where: v .> 0)
+        case .hardSwish:
+            var d = (2 * v + 3) * (1 / 6)
+            d.replace(with: 0, where: v .< -3)
+            d.replace(with: 1, where: v .> 3)
+            return d
+        case .hardSigmoid:
+            return zero.replacing(with: 1 / 6, where: (v .> -3) .& (v .< 3))
+        }
+    }
+
     /// Applies the activation to every element.
     public func apply(_ x: Tensor) -> Tensor {
         var y = x
-        y.storage.withUnsafeMutableBufferPointer { p in
-            switch self {
-            case .relu: for i in 0..<p.count { p[i] = max(0, p[i]) }
-            case .hardSwish: for i in 0..<p.count { let v = p[i]; p[i] = v * min(max(v + 3, 0), 6) * (1 / 6) }
-            case .hardSigmoid: for i in 0..<p.count { p[i] = min(max(p[i] + 3, 0), 6) * (1 / 6) }
+        y.storage.withUnsafeMutableBufferPointer { buffer in
+            let p = buffer.baseAddress!
+            Parallel.forEachChunk(count: buffer.count, threads: buffer.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
+                var i = range.lowerBound
+                while i + 8 <= range.upperBound { Vectorized.store(apply(Vectorized.load(p + i)), p + i); i += 8 }
+                while i < range.upperBound { p[i] = apply(p[i]); i += 1 }
             }
         }
         return y
@@ -42,9 +69,17 @@ public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.shape == dy.shape, "activation gradient shape mismatch")
         var dx = dy
-        dx.storage.withUnsafeMutableBufferPointer { g in
+        dx.storage.withUnsafeMutableBufferPointer { buffer in
             x.storage.withUnsafeBufferPointer { xs in
-                for i in 0..<g.count { g[i] *= derivative(xs[i]) }
+                let g = buffer.baseAddress!, xp = xs.baseAddress!
+                Parallel.forEachChunk(count: buffer.count, threads: buffer.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
+                    var i = range.lowerBound
+                    while i + 8 <= range.upperBound {
+                        Vectorized.store(Vectorized.load(g + i) * derivative(Vectorized.load(xp + i)), g + i)
+                        i += 8
+                    }
+                    while i < range.upperBound { g[i] *= derivative(xp[i]); i += 1 }
+                }
             }
         }
         return dx

@@ -38,7 +38,7 @@ public struct ConvGeometry: Sendable, Hashable {
     }
 }
 
-/// Im2col / col2im and the direct depthwise kernels behind the convolution layers.
+/// Im2col / col2im behind `Conv2D`.
 enum ConvolutionKernels {
     /// Unfolds one image `[C, H, W]` into columns `[C·k·k, Ho·Wo]` (zero where the window leaves the image).
     static func im2col(_ x: UnsafePointer<Float>, height: Int, width: Int, geometry g: ConvGeometry,
@@ -87,71 +87,6 @@ enum ConvolutionKernels {
                     }
                     row += ho * wo
                 }
-            }
-        }
-    }
-
-    typealias V = SIMD8<Float>
-
-    /// `out[i] += w * src[i * stride]` for `i < count`.
-    @inline(__always)
-    static func axpy(_ w: Float, _ src: UnsafePointer<Float>, stride: Int, _ out: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        if stride == 1 {
-            let wv = V(repeating: w)
-            while i + 8 <= count {
-                let r = UnsafeMutableRawPointer(out + i)
-                let acc = r.loadUnaligned(as: V.self).addingProduct(wv, UnsafeRawPointer(src + i).loadUnaligned(as: V.self))
-                r.storeBytes(of: acc, as: V.self)
-                i += 8
-            }
-        }
-        while i < count { out[i] += w * src[i * stride]; i += 1 }
-    }
-
-    /// `out[i * stride] += w * src[i]` for `i < count`.
-    @inline(__always)
-    static func scatterAxpy(_ w: Float, _ src: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
-        if stride == 1 {
-            axpy(w, src, stride: 1, out, count: count)
-        } else {
-            for i in 0..<count { out[i * stride] += w * src[i] }
-        }
-    }
-
-    /// `Σ a[i] * b[i * stride]` for `i < count`.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int, count: Int) -> Float {
-        var i = 0
-        var acc = V()
-        if stride == 1 {
-            while i + 8 <= count {
-                acc = acc.addingProduct(UnsafeRawPointer(a + i).loadUnaligned(as: V.self),
-                                        UnsafeRawPointer(b + i).loadUnaligned(as: V.self))
-                i += 8
-            }
-        }
-        var sum = acc.sum()
-        while i < count { sum += a[i] * b[i * stride]; i += 1 }
-        return sum
-    }
-
-    /// Copies plane `[H, W]` into the interior of a zero-bordered `[H+2p, W+2p]` buffer.
-    @inline(__always)
-    static func pad(_ x: UnsafePointer<Float>, height: Int, width: Int, padding p: Int, into padded: UnsafeMutablePointer<Float>) {
-        let wp = width + 2 * p
-        for y in 0..<height { (padded + (y + p) * wp + p).update(from: x + y * width, count: width) }
-    }
-
-    /// Depthwise forward for one plane: `y[oy, ox] = Σ w[ky, kx] · xpad[oy·s+ky, ox·s+kx]`.
-    static func depthwisePlane(padded: UnsafePointer<Float>, paddedWidth wp: Int, weight w: UnsafePointer<Float>,
-                               kernel k: Int, stride s: Int, output y: UnsafeMutablePointer<Float>, ho: Int, wo: Int) {
-        y.update(repeating: 0, count: ho * wo)
-        for oy in 0..<ho {
-            let out = y + oy * wo
-            for ky in 0..<k {
-                let row = padded + (oy * s + ky) * wp
-                for kx in 0..<k { axpy(w[ky * k + kx], row + kx, stride: s, out, count: wo) }
             }
         }
     }
@@ -274,7 +209,7 @@ public struct Conv2D: Layer {
 }
 
 /// A depthwise 2-D convolution (one `k × k` filter per channel, no bias) computed directly with SIMD
-/// row updates over a zero-padded copy of each plane. Weight `[channels, 1, k, k]`.
+/// row kernels over a zero-padded, stride-phased copy of each plane (see `DepthwisePlanes`). Weight `[channels, 1, k, k]`.
 public struct DepthwiseConv2D: Layer {
     /// The convolution's hyper-parameters (`inChannels == outChannels`).
     public let geometry: ConvGeometry
@@ -296,22 +231,22 @@ public struct DepthwiseConv2D: Layer {
         let g = geometry
         precondition(input.rank == 4 && input.shape[1] == g.inChannels, "DepthwiseConv2D expects [N, \(g.inChannels), H, W], got \(input.shape)")
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = (g.outputSize(h), g.outputSize(w))
-        let (hp, wp) = (h + 2 * g.padding, w + 2 * g.padding)
+        let planes = DepthwisePlanes(geometry: g, height: h, width: w)
+        let (ho, wo) = (planes.outHeight, planes.outWidth)
         var output = Tensor(shape: [n, c, ho, wo])
         input.storage.withUnsafeBufferPointer { xb in
             weight.value.storage.withUnsafeBufferPointer { wb in
                 output.storage.withUnsafeMutableBufferPointer { yb in
                     let x = xb.baseAddress!, wt = wb.baseAddress!, y = yb.baseAddress!
-                    Parallel.forEachChunk(count: n * c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, planes in
-                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: hp * wp)
-                        padded.initialize(repeating: 0, count: hp * wp)
-                        defer { padded.deallocate() }
-                        for plane in planes {
-                            ConvolutionKernels.pad(x + plane * h * w, height: h, width: w, padding: g.padding, into: padded)
-                            ConvolutionKernels.depthwisePlane(
-                                padded: padded, paddedWidth: wp, weight: wt + (plane % c) * g.kernel * g.kernel,
-                                kernel: g.kernel, stride: g.stride, output: y + plane * ho * wo, ho: ho, wo: wo)
+                    Parallel.forEachChunk(count: n * c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, range in
+                        let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
+                        let row = UnsafeMutablePointer<Float>.allocate(capacity: 32)
+                        phased.initialize(repeating: 0, count: planes.phasedCount)
+                        defer { phased.deallocate(); row.deallocate() }
+                        for plane in range {
+                            planes.scatter(x + plane * h * w, into: phased)
+                            planes.forward(phased: phased, weight: wt + (plane % c) * g.kernel * g.kernel,
+                                           output: y + plane * ho * wo, rowScratch: row)
                         }
                     }
                 }
@@ -325,9 +260,9 @@ public struct DepthwiseConv2D: Layer {
         guard let input = cachedInput else { preconditionFailure("DepthwiseConv2D.backward without a training forward pass") }
         let g = geometry
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = (g.outputSize(h), g.outputSize(w))
+        let planes = DepthwisePlanes(geometry: g, height: h, width: w)
+        let (ho, wo, k) = (planes.outHeight, planes.outWidth, g.kernel)
         precondition(outputGradient.shape == [n, c, ho, wo], "DepthwiseConv2D gradient shape mismatch")
-        let (hp, wp, k, s, p) = (h + 2 * g.padding, w + 2 * g.padding, g.kernel, g.stride, g.padding)
         var inputGradient = Tensor(shape: input.shape)
         input.storage.withUnsafeBufferPointer { xb in
             outputGradient.storage.withUnsafeBufferPointer { gb in
@@ -338,30 +273,24 @@ public struct DepthwiseConv2D: Layer {
                             let gw = gwb.baseAddress!, dx = dxb.baseAddress!
                             // Channels are independent: each chunk owns its channels' weight gradients and input-gradient planes.
                             Parallel.forEachChunk(count: c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, channels in
-                                let padded = UnsafeMutablePointer<Float>.allocate(capacity: hp * wp)
-                                let dPadded = UnsafeMutablePointer<Float>.allocate(capacity: hp * wp)
-                                padded.initialize(repeating: 0, count: hp * wp)
-                                defer { padded.deallocate(); dPadded.deallocate() }
+                                let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
+                                let dPhased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
+                                let dyRows = UnsafeMutablePointer<Float>.allocate(capacity: ho * planes.roundedWidth)
+                                let taps = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: k * k)
+                                phased.initialize(repeating: 0, count: planes.phasedCount)
+                                dyRows.initialize(repeating: 0, count: ho * planes.roundedWidth)
+                                defer { phased.deallocate(); dPhased.deallocate(); dyRows.deallocate(); taps.deallocate() }
                                 for ch in channels {
-                                    let kw = wt + ch * k * k, kg = gw + ch * k * k
                                     for i in 0..<n {
                                         let plane = i * c + ch
-                                        let gy = dy + plane * ho * wo
-                                        ConvolutionKernels.pad(x + plane * h * w, height: h, width: w, padding: p, into: padded)
-                                        dPadded.update(repeating: 0, count: hp * wp)
+                                        planes.scatter(x + plane * h * w, into: phased)
                                         for oy in 0..<ho {
-                                            let g = gy + oy * wo
-                                            for ky in 0..<k {
-                                                let row = padded + (oy * s + ky) * wp
-                                                let dRow = dPadded + (oy * s + ky) * wp
-                                                for kx in 0..<k {
-                                                    kg[ky * k + kx] += ConvolutionKernels.dot(g, row + kx, stride: s, count: wo)
-                                                    ConvolutionKernels.scatterAxpy(kw[ky * k + kx], g, dRow + kx, stride: s, count: wo)
-                                                }
-                                            }
+                                            (dyRows + oy * planes.roundedWidth).update(from: dy + plane * ho * wo + oy * wo, count: wo)
                                         }
-                                        let dImage = dx + plane * h * w
-                                        for y in 0..<h { (dImage + y * w).update(from: dPadded + (y + p) * wp + p, count: w) }
+                                        dPhased.update(repeating: 0, count: planes.phasedCount)
+                                        planes.backward(phased: phased, weight: wt + ch * k * k, dyRows: dyRows,
+                                                        weightGradient: gw + ch * k * k, dPhased: dPhased, tapScratch: taps)
+                                        planes.gather(dPhased, into: dx + plane * h * w)
                                     }
                                 }
                             }

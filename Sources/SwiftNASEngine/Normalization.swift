@@ -61,20 +61,11 @@ public struct BatchNorm2D: Layer {
                         Parallel.forEachChunk(count: c, threads: input.count >= 32768 ? threads : 1) { _, channelRange in
                             for ch in channelRange {
                                 var sum = 0.0
-                                for i in 0..<n {
-                                    let p = x + (i * c + ch) * plane
-                                    var s: Float = 0
-                                    for j in 0..<plane { s += p[j] }
-                                    sum += Double(s)
-                                }
-                                let mu = sum / Double(count)
+                                for i in 0..<n { sum += Double(Vectorized.sum(x + (i * c + ch) * plane, plane)) }
+                                let muF = Float(sum / Double(count))
                                 var squares = 0.0
-                                let muF = Float(mu)
                                 for i in 0..<n {
-                                    let p = x + (i * c + ch) * plane
-                                    var s: Float = 0
-                                    for j in 0..<plane { let d = p[j] - muF; s += d * d }
-                                    squares += Double(s)
+                                    squares += Double(Vectorized.sumSquaredDeviation(x + (i * c + ch) * plane, plane, mean: muF))
                                 }
                                 m[ch] = muF
                                 v[ch] = Float(squares / Double(count))
@@ -88,19 +79,29 @@ public struct BatchNorm2D: Layer {
         for ch in 0..<c { inverse[ch] = 1 / (variance[ch] + epsilon).squareRoot() }
         let keep = mode == .training
         var xhat = keep ? Tensor(shape: input.shape) : Tensor(shape: [0])
+        var a = [Float](repeating: 0, count: c), b = [Float](repeating: 0, count: c)
+        for ch in 0..<c {
+            a[ch] = scale.value.storage[ch] * inverse[ch]
+            b[ch] = shift.value.storage[ch] - mean[ch] * a[ch]
+        }
         input.storage.withUnsafeBufferPointer { xb in
             output.storage.withUnsafeMutableBufferPointer { yb in
                 xhat.storage.withUnsafeMutableBufferPointer { hb in
-                    let x = xb.baseAddress!, y = yb.baseAddress!, h = keep ? hb.baseAddress : nil
-                    for i in 0..<n {
-                        for ch in 0..<c {
-                            let offset = (i * c + ch) * plane
-                            let mu = mean[ch], inv = inverse[ch]
-                            let g = scale.value.storage[ch], b = shift.value.storage[ch]
-                            let a = g * inv, shiftTerm = b - mu * a
-                            for j in 0..<plane { y[offset + j] = x[offset + j] * a + shiftTerm }
-                            if let h {
-                                for j in 0..<plane { h[offset + j] = (x[offset + j] - mu) * inv }
+                    a.withUnsafeBufferPointer { ab in
+                        b.withUnsafeBufferPointer { bb in
+                            mean.withUnsafeBufferPointer { mb in
+                                inverse.withUnsafeBufferPointer { ib in
+                                    let x = xb.baseAddress!, y = yb.baseAddress!, h = keep ? hb.baseAddress : nil
+                                    Parallel.forEachChunk(count: n * c, threads: input.count >= 32768 ? threads : 1) { _, planes in
+                                        for p in planes {
+                                            let ch = p % c, offset = p * plane
+                                            Vectorized.affine(x + offset, plane, scale: ab[ch], shift: bb[ch], into: y + offset)
+                                            if let h {
+                                                Vectorized.affine(x + offset, plane, scale: ib[ch], shift: -mb[ch] * ib[ch], into: h + offset)
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -138,27 +139,56 @@ public struct BatchNorm2D: Layer {
         let count = Float(n * plane)
         var inputGradient = Tensor(shape: xhat.shape)
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = [Float](repeating: 0, count: c)
+        let threadCount = xhat.count >= 32768 ? threads : 1
         outputGradient.storage.withUnsafeBufferPointer { gb in
             xhat.storage.withUnsafeBufferPointer { hb in
                 let dy = gb.baseAddress!, h = hb.baseAddress!
-                for i in 0..<n {
-                    for ch in 0..<c {
-                        let offset = (i * c + ch) * plane
-                        var s: Float = 0, sh: Float = 0
-                        for j in 0..<plane { s += dy[offset + j]; sh += dy[offset + j] * h[offset + j] }
-                        sumDy[ch] += s
-                        sumDyXhat[ch] += sh
+                sumDy.withUnsafeMutableBufferPointer { sb in
+                    sumDyXhat.withUnsafeMutableBufferPointer { shb in
+                        Parallel.forEachChunk(count: c, threads: threadCount) { _, channelRange in
+                            for ch in channelRange {
+                                var s = 0.0, sh = 0.0
+                                for i in 0..<n {
+                                    let offset = (i * c + ch) * plane
+                                    s += Double(Vectorized.sum(dy + offset, plane))
+                                    sh += Double(Vectorized.dot(dy + offset, h + offset, plane))
+                                }
+                                sb[ch] = Float(s)
+                                shb[ch] = Float(sh)
+                            }
+                        }
                     }
                 }
+                // dx = γ·inv · (dy − mean(dy) − x̂·mean(dy·x̂))
+                var a = [Float](repeating: 0, count: c), meanDy = a, meanDyXhat = a
+                for ch in 0..<c {
+                    a[ch] = scale.value.storage[ch] * inverseDeviation[ch]
+                    meanDy[ch] = sumDy[ch] / count
+                    meanDyXhat[ch] = sumDyXhat[ch] / count
+                }
                 inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
-                    let dx = dxb.baseAddress!
-                    for i in 0..<n {
-                        for ch in 0..<c {
-                            let offset = (i * c + ch) * plane
-                            // dx = γ·inv/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
-                            let a = scale.value.storage[ch] * inverseDeviation[ch]
-                            let meanDy = sumDy[ch] / count, meanDyXhat = sumDyXhat[ch] / count
-                            for j in 0..<plane { dx[offset + j] = a * (dy[offset + j] - meanDy - h[offset + j] * meanDyXhat) }
+                    a.withUnsafeBufferPointer { ab in
+                        meanDy.withUnsafeBufferPointer { mdb in
+                            meanDyXhat.withUnsafeBufferPointer { mhb in
+                                let dx = dxb.baseAddress!
+                                Parallel.forEachChunk(count: n * c, threads: threadCount) { _, planes in
+                                    for p in planes {
+                                        let ch = p % c, offset = p * plane
+                                        let av = SIMD8<Float>(repeating: ab[ch]), md = SIMD8<Float>(repeating: mdb[ch])
+                                        let mh = SIMD8<Float>(repeating: mhb[ch])
+                                        var j = 0
+                                        while j + 8 <= plane {
+                                            let v = av * (Vectorized.load(dy + offset + j) - md - Vectorized.load(h + offset + j) * mh)
+                                            Vectorized.store(v, dx + offset + j)
+                                            j += 8
+                                        }
+                                        while j < plane {
+                                            dx[offset + j] = ab[ch] * (dy[offset + j] - mdb[ch] - h[offset + j] * mhb[ch])
+                                            j += 1
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -97,3 +97,59 @@ struct GemmConvShapeBench: GemmBenchmark {
     let a: [Float], b: [Float]
     init() { (a, b) = Self.operands() }
 }
+
+/// Loads the installed Fashion-MNIST (gunzip + IDX parse of all four files).
+struct FashionMNISTLoadBench: Benchmark {
+    static let name = "engine-fmnist-load"
+    init() {}
+    func run() -> String {
+        do {
+            let (train, test) = try ImageDataset.fashionMNIST(directory: "/usr/share/datasets/fashion-mnist")
+            return "train=\(train.count) test=\(test.count) \(train.height)x\(train.width)"
+        } catch {
+            return "error: \(error)"
+        }
+    }
+}
+
+/// One MobileNetV3-style inverted-residual block (1×1 expand, 5×5 depthwise, SE, 1×1 project, BN and
+/// h-swish) forward and backward on a 64 × 40 × 14 × 14 batch.
+struct InvertedResidualBench: Benchmark {
+    static let name = "engine-mbconv"
+    let input: Tensor
+    let block: Sequential
+    init() {
+        var random = SeededRandom(seed: 3)
+        input = Tensor.randomNormal(shape: [64, 40, 14, 14], using: &random)
+        block = Sequential([
+            Conv2D(ConvGeometry(inChannels: 40, outChannels: 240, kernel: 1), random: &random),
+            BatchNorm2D(channels: 240), Activation(.hardSwish),
+            DepthwiseConv2D(channels: 240, kernel: 5, random: &random),
+            BatchNorm2D(channels: 240), Activation(.hardSwish),
+            SqueezeExcitation(channels: 240, reducedChannels: 64, random: &random),
+            Conv2D(ConvGeometry(inChannels: 240, outChannels: 40, kernel: 1), random: &random),
+            BatchNorm2D(channels: 40),
+        ])
+    }
+    /// Times each layer's forward and backward pass separately.
+    func run() -> String {
+        var layers = block.layers
+        var x = input
+        var forward: [Double] = [], backward: [Double] = []
+        for i in layers.indices {
+            let start = DispatchTime.now().uptimeNanoseconds
+            x = layers[i].forward(x, mode: .training)
+            forward.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        var g = x
+        for i in layers.indices.reversed() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            g = layers[i].backward(g)
+            backward.insert(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6, at: 0)
+        }
+        let names = layers.map { String(describing: type(of: $0)) }
+        let parts = zip(names, zip(forward, backward)).map { String(format: "%@ %.1f/%.1f", $0.0, $0.1.0, $0.1.1) }
+        return String(format: "forward=%.1fms backward=%.1fms ", forward.reduce(0, +), backward.reduce(0, +))
+            + parts.joined(separator: ", ")
+    }
+}

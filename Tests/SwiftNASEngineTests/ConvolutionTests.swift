@@ -60,7 +60,7 @@ func referenceConvolution(_ x: Tensor, weight: Tensor, geometry g: ConvGeometry,
     }
 
     // (channels, kernel, stride, size)
-    static let depthwiseCases = [(3, 3, 1, 5), (2, 3, 2, 8), (2, 5, 2, 7), (2, 7, 1, 9), (3, 3, 1, 11), (1, 5, 1, 4)]
+    static let depthwiseCases = [(3, 3, 1, 5), (2, 3, 2, 8), (2, 5, 2, 7), (2, 7, 1, 9), (3, 3, 1, 11), (1, 5, 1, 4), (1, 3, 1, 35), (1, 7, 2, 20), (1, 5, 2, 45)]
 
     @Test(arguments: depthwiseCases)
     func depthwiseForwardMatchesReference(_ c: (Int, Int, Int, Int)) {

@@ -1,0 +1,170 @@
+/// Direct depthwise-convolution kernels over a "phased" zero-padded copy of each input plane.
+///
+/// The padded plane is split by column phase `(x + padding) mod stride` into `stride` sub-planes, so the
+/// input columns an output row needs for kernel column `kx` are contiguous in phase `kx mod stride`,
+/// starting at `kx / stride`, for any stride. Each output row is then built from unit-stride SIMD loads:
+/// up to 32 outputs live in four `SIMD8<Float>` registers while all `k × k` taps are accumulated. Rows carry
+/// zero slack to a multiple of 8 so no lane ever needs a scalar tail.
+struct DepthwisePlanes {
+    let height: Int, width: Int, kernel: Int, stride: Int, padding: Int
+    let outHeight: Int, outWidth: Int
+    /// Rows of a phase sub-plane (the padded height).
+    let rows: Int
+    /// Floats per phase row (with slack for the widest SIMD read).
+    let rowLength: Int
+    /// Output columns rounded up to a multiple of 8.
+    let roundedWidth: Int
+
+    init(geometry g: ConvGeometry, height: Int, width: Int) {
+        self.height = height
+        self.width = width
+        kernel = g.kernel
+        stride = g.stride
+        padding = g.padding
+        outHeight = g.outputSize(height)
+        outWidth = g.outputSize(width)
+        rows = height + 2 * g.padding
+        roundedWidth = (outWidth + 7) / 8 * 8
+        // Widest read: column (roundedWidth − 1) + (k − 1)/s; image columns reach (width + padding − 1)/s.
+        rowLength = max(roundedWidth + (g.kernel - 1) / g.stride, (width + 2 * g.padding + g.stride - 1) / g.stride) + 1
+    }
+
+    /// Floats in the whole phased buffer.
+    var phasedCount: Int { stride * rows * rowLength }
+
+    typealias V = SIMD8<Float>
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+
+    /// Writes plane `x` (`height × width`) into the phased buffer, whose other cells must already be zero.
+    func scatter(_ x: UnsafePointer<Float>, into phased: UnsafeMutablePointer<Float>) {
+        for y in 0..<height {
+            let src = x + y * width
+            if stride == 1 {
+                (phased + (y + padding) * rowLength + padding).update(from: src, count: width)
+            } else {
+                for xx in 0..<width {
+                    let px = xx + padding
+                    phased[((px % stride) * rows + y + padding) * rowLength + px / stride] = src[xx]
+                }
+            }
+        }
+    }
+
+    /// Copies the phased gradient buffer's image cells into plane gradient `dx` (the adjoint of `scatter`).
+    func gather(_ phased: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
+        for y in 0..<height {
+            let dst = dx + y * width
+            if stride == 1 {
+                dst.update(from: phased + (y + padding) * rowLength + padding, count: width)
+            } else {
+                for xx in 0..<width {
+                    let px = xx + padding
+                    dst[xx] = phased[((px % stride) * rows + y + padding) * rowLength + px / stride]
+                }
+            }
+        }
+    }
+
+    /// Forward pass of one plane: `y[oy, ox] = Σ w[ky, kx] · xpad[oy·s + ky, ox·s + kx]`.
+    /// `row` is scratch for 32 floats.
+    func forward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
+                 rowScratch row: UnsafeMutablePointer<Float>) {
+        let k = kernel, s = stride
+        @inline(__always) func source(_ kx: Int, _ r: Int) -> UnsafePointer<Float> {
+            phased + ((kx % s) * rows + r) * rowLength + kx / s
+        }
+        for oy in 0..<outHeight {
+            var column = 0
+            while column < outWidth {
+                switch min(4, (outWidth - column + 7) / 8) {
+                case 1:
+                    var a0 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a0 = a0.addingProduct(w, load(src + 0))
+                        }
+                    }
+                    store(a0, row + 0)
+                case 2:
+                    var a0 = V(), a1 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a0 = a0.addingProduct(w, load(src + 0))
+                            a1 = a1.addingProduct(w, load(src + 8))
+                        }
+                    }
+                    store(a0, row + 0)
+                    store(a1, row + 8)
+                case 3:
+                    var a0 = V(), a1 = V(), a2 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a0 = a0.addingProduct(w, load(src + 0))
+                            a1 = a1.addingProduct(w, load(src + 8))
+                            a2 = a2.addingProduct(w, load(src + 16))
+                        }
+                    }
+                    store(a0, row + 0)
+                    store(a1, row + 8)
+                    store(a2, row + 16)
+                case 4:
+                    var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a0 = a0.addingProduct(w, load(src + 0))
+                            a1 = a1.addingProduct(w, load(src + 8))
+                            a2 = a2.addingProduct(w, load(src + 16))
+                            a3 = a3.addingProduct(w, load(src + 24))
+                        }
+                    }
+                    store(a0, row + 0)
+                    store(a1, row + 8)
+                    store(a2, row + 16)
+                    store(a3, row + 24)
+                default: preconditionFailure("unreachable")
+                }
+                (y + oy * outWidth + column).update(from: row, count: min(32, outWidth - column))
+                column += 32
+            }
+        }
+    }
+
+    /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and adds the phased
+    /// input gradient into `dPhased` (zero it first for a fresh plane). `dyRows` holds `dy` with rows
+    /// padded by zeros to `roundedWidth`; `taps` is scratch for `k × k` vectors.
+    func backward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, dyRows: UnsafePointer<Float>,
+                  weightGradient: UnsafeMutablePointer<Float>, dPhased: UnsafeMutablePointer<Float>,
+                  tapScratch taps: UnsafeMutablePointer<V>) {
+        let k = kernel, s = stride
+        let vectors = roundedWidth / 8
+        taps.update(repeating: V(), count: k * k)
+        for oy in 0..<outHeight {
+            let g = dyRows + oy * roundedWidth
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let offset = ((kx % s) * rows + oy * s + ky) * rowLength + kx / s
+                    let src = phased + offset, dst = dPhased + offset
+                    let w = V(repeating: weight[ky * k + kx])
+                    var acc = taps[ky * k + kx]
+                    for v in 0..<vectors {
+                        let gv = load(g + 8 * v)
+                        acc = acc.addingProduct(gv, load(src + 8 * v))
+                        store(load(dst + 8 * v).addingProduct(w, gv), dst + 8 * v)
+                    }
+                    taps[ky * k + kx] = acc
+                }
+            }
+        }
+        for t in 0..<(k * k) { weightGradient[t] += taps[t].sum() }
+    }
+}
