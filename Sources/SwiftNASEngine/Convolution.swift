@@ -98,7 +98,7 @@ public struct Conv2D: Layer {
     /// The convolution's hyper-parameters.
     public let geometry: ConvGeometry
     /// The kernel, `[outChannels, inChannels, kernel, kernel]`.
-    public var weight: Parameter
+    public var weight: TensorParameter
     /// Worker threads for this layer's loops.
     public var threads: Int = Parallel.defaultThreads
     private var cachedInput: Tensor?
@@ -109,7 +109,15 @@ public struct Conv2D: Layer {
         let fanOut = Float(geometry.outChannels * geometry.kernel * geometry.kernel)
         let w = Tensor.randomNormal(shape: [geometry.outChannels, geometry.inChannels, geometry.kernel, geometry.kernel],
                                     standardDeviation: (2 / fanOut).squareRoot(), using: &random)
-        self.weight = Parameter(w, decays: true)
+        self.weight = TensorParameter(w, decays: true)
+    }
+
+    /// A convolution holding `weight` (`[out, in, k, k]`, matching `geometry`).
+    public init(_ geometry: ConvGeometry, weight: Tensor) {
+        precondition(weight.shape == [geometry.outChannels, geometry.inChannels, geometry.kernel, geometry.kernel],
+                     "Conv2D weight shape \(weight.shape) does not match \(geometry)")
+        self.geometry = geometry
+        self.weight = TensorParameter(weight, decays: true)
     }
 
     private var isPointwise: Bool { geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 }
@@ -203,7 +211,7 @@ public struct Conv2D: Layer {
         return inputGradient
     }
 
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
         visit(&weight)
     }
 }
@@ -214,7 +222,7 @@ public struct DepthwiseConv2D: Layer {
     /// The convolution's hyper-parameters (`inChannels == outChannels`).
     public let geometry: ConvGeometry
     /// The kernels, `[channels, 1, kernel, kernel]`.
-    public var weight: Parameter
+    public var weight: TensorParameter
     /// Worker threads for this layer's loops.
     public var threads: Int = Parallel.defaultThreads
     private var cachedInput: Tensor?
@@ -224,7 +232,14 @@ public struct DepthwiseConv2D: Layer {
         self.geometry = ConvGeometry(inChannels: channels, outChannels: channels, kernel: kernel, stride: stride, padding: padding)
         let w = Tensor.randomNormal(shape: [channels, 1, kernel, kernel],
                                     standardDeviation: (2 / Float(kernel * kernel)).squareRoot(), using: &random)
-        self.weight = Parameter(w, decays: true)
+        self.weight = TensorParameter(w, decays: true)
+    }
+
+    /// A depthwise convolution holding `weight` (`[channels, 1, k, k]`).
+    public init(weight: Tensor, stride: Int = 1, padding: Int? = nil) {
+        precondition(weight.rank == 4 && weight.shape[1] == 1 && weight.shape[2] == weight.shape[3], "depthwise weight must be [C, 1, k, k]")
+        self.geometry = ConvGeometry(inChannels: weight.shape[0], outChannels: weight.shape[0], kernel: weight.shape[2], stride: stride, padding: padding)
+        self.weight = TensorParameter(weight, decays: true)
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
@@ -302,7 +317,7 @@ public struct DepthwiseConv2D: Layer {
         return inputGradient
     }
 
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
         visit(&weight)
     }
 }

@@ -10,7 +10,7 @@ public enum ForwardMode: Sendable, Equatable {
 }
 
 /// A learnable tensor, its accumulated gradient, and whether weight decay applies to it.
-public struct Parameter: Sendable, Equatable {
+public struct TensorParameter: Sendable, Equatable {
     /// The current value.
     public var value: Tensor
     /// The gradient accumulated by `backward` calls since the last `zeroGradient()`.
@@ -36,7 +36,7 @@ public struct Parameter: Sendable, Equatable {
 ///
 /// `forward` in `.training` mode keeps in the layer what `backward` needs (its input, normalised
 /// activations, …); `backward` takes the gradient of the loss with respect to the last output, **adds**
-/// the parameter gradients into each `Parameter.gradient` (so several backward passes, as in the sandwich
+/// the parameter gradients into each `TensorParameter.gradient` (so several backward passes, as in the sandwich
 /// rule, accumulate) and returns the gradient with respect to the last input.
 public protocol Layer: Sendable {
     /// Computes the output for `input`.
@@ -44,14 +44,14 @@ public protocol Layer: Sendable {
     /// Back-propagates `outputGradient` through the last `.training` forward pass.
     mutating func backward(_ outputGradient: Tensor) -> Tensor
     /// Calls `visit` on every learnable parameter, in a fixed order.
-    mutating func visitParameters(_ visit: (inout Parameter) -> Void)
+    mutating func visitParameters(_ visit: (inout TensorParameter) -> Void)
     /// Clears running statistics before a re-calibration (no-op for layers without any).
     mutating func resetRunningStatistics()
 }
 
 extension Layer {
     /// No learnable parameters by default.
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {}
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {}
     /// No running statistics by default.
     public mutating func resetRunningStatistics() {}
 
@@ -90,7 +90,7 @@ public struct Sequential: Layer {
         return g
     }
 
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
         for i in layers.indices { layers[i].visitParameters(visit) }
     }
 

@@ -7,28 +7,44 @@ public struct Linear: Layer {
     /// Output features.
     public let outFeatures: Int
     /// The weight, `[outFeatures, inFeatures]` (weight-decayed).
-    public var weight: Parameter
-    /// The bias, `[outFeatures]` (not weight-decayed).
-    public var bias: Parameter
+    public var weight: TensorParameter
+    /// The bias, `[outFeatures]` (not weight-decayed; unused and not visited when `hasBias` is false).
+    public var bias: TensorParameter
+    /// Whether the layer adds `bias`.
+    public let hasBias: Bool
     /// Worker threads for the matrix products.
     public var threads: Int = Parallel.defaultThreads
     private var cachedInput: Tensor?
 
     /// A layer with weights uniform in ±1/√in and zero bias.
-    public init(inFeatures: Int, outFeatures: Int, random: inout SeededRandom) {
+    public init(inFeatures: Int, outFeatures: Int, hasBias: Bool = true, random: inout SeededRandom) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
+        self.hasBias = hasBias
         let bound = 1 / Float(inFeatures).squareRoot()
-        weight = Parameter(Tensor.randomUniform(shape: [outFeatures, inFeatures], in: -bound...bound, using: &random), decays: true)
-        bias = Parameter(Tensor(shape: [outFeatures]), decays: false)
+        weight = TensorParameter(Tensor.randomUniform(shape: [outFeatures, inFeatures], in: -bound...bound, using: &random), decays: true)
+        bias = TensorParameter(Tensor(shape: [outFeatures]), decays: false)
+    }
+
+    /// A layer holding `weight` (`[out, in]`) and, when given, `bias` (`[out]`).
+    public init(weight: Tensor, bias: Tensor?) {
+        precondition(weight.rank == 2, "Linear weight must be [out, in]")
+        inFeatures = weight.shape[1]
+        outFeatures = weight.shape[0]
+        precondition(bias == nil || bias!.shape == [outFeatures], "Linear bias must be [out]")
+        hasBias = bias != nil
+        self.weight = TensorParameter(weight, decays: true)
+        self.bias = TensorParameter(bias ?? Tensor(shape: [outFeatures]), decays: false)
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         precondition(input.rank == 2 && input.shape[1] == inFeatures, "Linear expects [N, \(inFeatures)], got \(input.shape)")
         let n = input.shape[0]
         var output = Tensor(shape: [n, outFeatures])
-        for i in 0..<n {
-            for o in 0..<outFeatures { output.storage[i * outFeatures + o] = bias.value.storage[o] }
+        if hasBias {
+            for i in 0..<n {
+                for o in 0..<outFeatures { output.storage[i * outFeatures + o] = bias.value.storage[o] }
+            }
         }
         input.storage.withUnsafeBufferPointer { x in
             weight.value.storage.withUnsafeBufferPointer { w in
@@ -64,18 +80,20 @@ public struct Linear: Layer {
                                   accumulate: true, threads: threads)
                 }
             }
+            if hasBias {
             bias.gradient.storage.withUnsafeMutableBufferPointer { db in
                 for i in 0..<n {
                     for o in 0..<outFeatures { db[o] += dy[i * outFeatures + o] }
                 }
             }
+            }
         }
         return inputGradient
     }
 
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
         visit(&weight)
-        visit(&bias)
+        if hasBias { visit(&bias) }
     }
 }
 
@@ -102,6 +120,15 @@ public struct SqueezeExcitation: Layer {
         self.reducedChannels = reducedChannels
         reduce = Linear(inFeatures: channels, outFeatures: reducedChannels, random: &random)
         expand = Linear(inFeatures: reducedChannels, outFeatures: channels, random: &random)
+    }
+
+    /// An SE block with the given squeeze and excitation layers (`C → r` and `r → C`).
+    public init(reduce: Linear, expand: Linear) {
+        precondition(reduce.outFeatures == expand.inFeatures && expand.outFeatures == reduce.inFeatures, "SE layers do not chain")
+        self.channels = reduce.inFeatures
+        self.reducedChannels = reduce.outFeatures
+        self.reduce = reduce
+        self.expand = expand
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
@@ -156,7 +183,7 @@ public struct SqueezeExcitation: Layer {
         return inputGradient
     }
 
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
         reduce.visitParameters(visit)
         expand.visitParameters(visit)
     }

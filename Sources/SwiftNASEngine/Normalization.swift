@@ -15,9 +15,9 @@ public struct BatchNorm2D: Layer {
     /// Weight of the newest batch in the running statistics during training.
     public var momentum: Float = 0.1
     /// Per-channel scale γ (initially 1; not weight-decayed).
-    public var scale: Parameter
+    public var scale: TensorParameter
     /// Per-channel shift β (initially 0; not weight-decayed).
-    public var shift: Parameter
+    public var shift: TensorParameter
     /// Running per-channel mean used at inference.
     public var runningMean: [Float]
     /// Running per-channel variance used at inference.
@@ -33,8 +33,8 @@ public struct BatchNorm2D: Layer {
     /// A batch norm over `channels` with γ = 1, β = 0, running mean 0 and running variance 1.
     public init(channels: Int) {
         self.channels = channels
-        scale = Parameter(Tensor(shape: [channels], repeating: 1), decays: false)
-        shift = Parameter(Tensor(shape: [channels]), decays: false)
+        scale = TensorParameter(Tensor(shape: [channels], repeating: 1), decays: false)
+        shift = TensorParameter(Tensor(shape: [channels]), decays: false)
         runningMean = [Float](repeating: 0, count: channels)
         runningVariance = [Float](repeating: 1, count: channels)
     }
@@ -201,7 +201,7 @@ public struct BatchNorm2D: Layer {
         return inputGradient
     }
 
-    public mutating func visitParameters(_ visit: (inout Parameter) -> Void) {
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
         visit(&scale)
         visit(&shift)
     }

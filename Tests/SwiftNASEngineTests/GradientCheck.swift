@@ -24,7 +24,7 @@ enum GradientCheck {
         return sum
     }
 
-    static func withParameter<L: Layer>(_ layer: L, _ target: Int, _ body: (inout Parameter) -> Void) -> L {
+    static func withParameter<L: Layer>(_ layer: L, _ target: Int, _ body: (inout TensorParameter) -> Void) -> L {
         var copy = layer
         var index = 0
         copy.visitParameters { p in

@@ -5,7 +5,7 @@ import SwiftNASCore
 
 /// A layer whose backward is deliberately wrong, to prove the gradient checker can fail.
 struct BrokenScale: Layer {
-    var factor = Parameter(Tensor(shape: [1], repeating: 2), decays: false)
+    var factor = TensorParameter(Tensor(shape: [1], repeating: 2), decays: false)
     var cached: Tensor?
     mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         cached = input
@@ -17,7 +17,7 @@ struct BrokenScale: Layer {
         factor.gradient.storage[0] += 1  // wrong: should be Σ dy·x
         return outputGradient             // wrong: should be dy·factor
     }
-    mutating func visitParameters(_ visit: (inout Parameter) -> Void) { visit(&factor) }
+    mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) { visit(&factor) }
 }
 
 /// Inputs kept at least `margin` away from every activation kink (0, ±3), so central differences are exact.
