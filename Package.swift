@@ -24,7 +24,7 @@ let package = Package(
         .executable(name: "swiftnas", targets: ["swiftnas"]),
         .library(name: "SwiftNAS", targets: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEngine",
+            "SwiftNASEngine", "SwiftNASSupernet",
         ]),
     ],
     dependencies: [
@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto"),
         .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: engineSettings),
+        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine"], swiftSettings: engineSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASCommands", dependencies: [
@@ -46,7 +47,7 @@ let package = Package(
         // Timing harness for benchmarks/ scripts, which run the Python peers beside it and print ratios.
         .executableTarget(name: "swiftnas-bench", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
-            "SwiftNASEngine",
+            "SwiftNASEngine", "SwiftNASSupernet",
         ]),
         .testTarget(name: "SwiftNASCoreTests", dependencies: ["SwiftNASCore"]),
         .testTarget(name: "SwiftNASSpaceTests", dependencies: ["SwiftNASSpace"]),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
+        .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,13 +32,19 @@ public struct TensorParameter: Sendable, Equatable {
     }
 }
 
+/// Anything holding learnable parameters that an optimiser can visit (layers, super-networks).
+public protocol ParameterContainer {
+    /// Calls `visit` on every learnable parameter, in a fixed order.
+    mutating func visitParameters(_ visit: (inout TensorParameter) -> Void)
+}
+
 /// A differentiable layer with explicit forward and backward passes.
 ///
 /// `forward` in `.training` mode keeps in the layer what `backward` needs (its input, normalised
 /// activations, …); `backward` takes the gradient of the loss with respect to the last output, **adds**
 /// the parameter gradients into each `TensorParameter.gradient` (so several backward passes, as in the sandwich
 /// rule, accumulate) and returns the gradient with respect to the last input.
-public protocol Layer: Sendable {
+public protocol Layer: ParameterContainer, Sendable {
     /// Computes the output for `input`.
     mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor
     /// Back-propagates `outputGradient` through the last `.training` forward pass.

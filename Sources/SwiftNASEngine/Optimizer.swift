@@ -24,7 +24,7 @@ public struct SGD: Sendable {
 
     /// Updates every parameter of `model` from its accumulated gradient with `learningRate`.
     /// (Gradients are left as they are; zero them before the next accumulation.)
-    public mutating func step<Model: Layer>(_ model: inout Model, learningRate: Float) {
+    public mutating func step<Model: ParameterContainer>(_ model: inout Model, learningRate: Float) {
         var index = 0
         var buffers = velocity
         let (mu, nesterov, lambda) = (momentum, nesterov, weightDecay)

@@ -1,19 +1,22 @@
-import Testing
 import SwiftNASCore
-@testable import SwiftNASEngine
 
-/// Finite-difference gradient checks for layers.
+/// Finite-difference gradient checks for layers (used by the test suites of every op).
 ///
 /// The loss is `L = Σ y·r` for a fixed random `r` (accumulated in Double), so `dL/dy = r`. Analytic
 /// gradients from `backward(r)` are compared with central differences at sampled coordinates of the input
 /// and of every parameter.
-enum GradientCheck {
-    struct Mismatch: CustomStringConvertible {
-        var what: String
-        var index: Int
-        var analytic: Double
-        var numeric: Double
-        var description: String { "\(what)[\(index)]: analytic \(analytic) vs numeric \(numeric)" }
+public enum GradientCheck {
+    /// One coordinate whose gradients disagree.
+    public struct Mismatch: Sendable, CustomStringConvertible {
+        /// "input" or "parameter N" (N in `visitParameters` order).
+        public var what: String
+        /// The element index inside that tensor.
+        public var index: Int
+        /// The gradient from `backward`.
+        public var analytic: Double
+        /// The central difference.
+        public var numeric: Double
+        public var description: String { "\(what)[\(index)]: analytic \(analytic) vs numeric \(numeric)" }
     }
 
     static func loss<L: Layer>(_ layer: L, _ input: Tensor, _ r: Tensor, mode: ForwardMode) -> Double {
@@ -35,7 +38,7 @@ enum GradientCheck {
     }
 
     /// Returns every coordinate whose analytic and numeric gradients disagree beyond tolerance.
-    static func mismatches<L: Layer>(
+    public static func mismatches<L: Layer>(
         _ layer: L, input: Tensor, epsilon: Float = 1e-2, samples: Int = 24,
         absoluteTolerance: Double = 2e-3, relativeTolerance: Double = 2e-2, seed: UInt64 = 7
     ) -> [Mismatch] {
@@ -45,7 +48,7 @@ enum GradientCheck {
         let y = analyticLayer.forward(input, mode: .training)
         let r = Tensor.randomUniform(shape: y.shape, in: -1...1, using: &random)
         let dx = analyticLayer.backward(r)
-        #expect(dx.shape == input.shape)
+        precondition(dx.shape == input.shape, "backward returned shape \(dx.shape) for input \(input.shape)")
         var gradients: [Tensor] = []
         analyticLayer.visitParameters { gradients.append($0.gradient) }
 
