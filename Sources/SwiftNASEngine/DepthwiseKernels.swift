@@ -72,8 +72,11 @@ struct DepthwisePlanes {
     func forward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
                  rowScratch row: UnsafeMutablePointer<Float>) {
         let k = kernel, s = stride
+        // Offset of kernel column kx inside the phased buffer (avoids integer division in the tap loop).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { columnOffsets in
+        for kx in 0..<k { columnOffsets[kx] = (kx % s) * rows * rowLength + kx / s }
         @inline(__always) func source(_ kx: Int, _ r: Int) -> UnsafePointer<Float> {
-            phased + ((kx % s) * rows + r) * rowLength + kx / s
+            phased + columnOffsets[kx] + r * rowLength
         }
         for oy in 0..<outHeight {
             var column = 0
@@ -137,6 +140,7 @@ struct DepthwisePlanes {
                 column += 32
             }
         }
+        }
     }
 
     /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and adds the phased
@@ -148,11 +152,13 @@ struct DepthwisePlanes {
         let k = kernel, s = stride
         let vectors = roundedWidth / 8
         taps.update(repeating: V(), count: k * k)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { columnOffsets in
+        for kx in 0..<k { columnOffsets[kx] = (kx % s) * rows * rowLength + kx / s }
         for oy in 0..<outHeight {
             let g = dyRows + oy * roundedWidth
             for ky in 0..<k {
                 for kx in 0..<k {
-                    let offset = ((kx % s) * rows + oy * s + ky) * rowLength + kx / s
+                    let offset = columnOffsets[kx] + (oy * s + ky) * rowLength
                     let src = phased + offset, dst = dPhased + offset
                     let w = V(repeating: weight[ky * k + kx])
                     var acc = taps[ky * k + kx]
@@ -164,6 +170,7 @@ struct DepthwisePlanes {
                     taps[ky * k + kx] = acc
                 }
             }
+        }
         }
         for t in 0..<(k * k) { weightGradient[t] += taps[t].sum() }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SwiftNASCore
 import SwiftNASEngine
+import SwiftNASSupernet
 
 /// Peak fp32 throughput of this machine: cores × clock × 32 FLOP/cycle (two 8-lane FMA pipes, AVX2).
 ///
@@ -151,5 +152,36 @@ struct InvertedResidualBench: Benchmark {
         let parts = zip(names, zip(forward, backward)).map { String(format: "%@ %.1f/%.1f", $0.0, $0.1.0, $0.1.1) }
         return String(format: "forward=%.1fms backward=%.1fms ", forward.reduce(0, +), backward.reduce(0, +))
             + parts.joined(separator: ", ")
+    }
+}
+
+/// The `fashion_mbv3` super-network: one training step (forward + backward) and one inference pass of
+/// the largest and the smallest sub-network on a batch of 64 28 × 28 images.
+struct SupernetStepBench: Benchmark {
+    static let name = "engine-supernet-step"
+    let input: Tensor
+    let net: ElasticMobileNetV3
+    init() {
+        var random = SeededRandom(seed: 4)
+        input = Tensor.randomNormal(shape: [64, 1, 28, 28], using: &random)
+        net = ElasticMobileNetV3(plan: .fashionMBV3, seed: 1)
+    }
+    func run() -> String {
+        var n = net
+        var parts: [String] = []
+        let labels = (0..<64).map { $0 % 10 }
+        for (name, config) in [("largest", SubnetConfig.largest(.fashionMBV3)), ("smallest", SubnetConfig.smallest(.fashionMBV3))] {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let y = n.forward(input, config: config, mode: .training)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            _ = n.backward(SoftmaxCrossEntropy().lossAndGradient(logits: y, labels: labels).gradient)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            var sub = n.extract(config)
+            _ = sub.forward(input, mode: .inference)
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            parts.append(String(format: "%@: train-forward=%.0fms backward=%.0fms inference=%.0fms", name,
+                                Double(t1 - t0) / 1e6, Double(t2 - t1) / 1e6, Double(t3 - t2) / 1e6))
+        }
+        return parts.joined(separator: "; ")
     }
 }
