@@ -161,3 +161,35 @@ struct SupernetProbe: Layer {
         #expect(bad.isEmpty, "\(bad.prefix(8))")
     }
 }
+
+@Suite struct SupernetCheckpointTests {
+    @Test func saveAndRestoreReproducesOutputs() throws {
+        var trained = ElasticMobileNetV3(plan: tinyPlan, seed: 11)
+        var random = SeededRandom(seed: 12)
+        let x = Tensor.randomNormal(shape: [2, 1, 8, 8], using: &random)
+        let config = SubnetConfig.random(tinyPlan, using: &random)
+        _ = trained.forward(x, config: config, mode: .training)   // moves the running statistics
+        let bytes = trained.checkpoint(metadata: ["epoch": "1"]).serialized()
+        var fresh = ElasticMobileNetV3(plan: tinyPlan, seed: 99)
+        let loaded = try Checkpoint(parsing: bytes, source: "ck")
+        #expect(loaded.metadata["epoch"] == "1" && loaded.metadata["architecture"] == ElasticMobileNetV3.architecture)
+        try fresh.restore(from: loaded, source: "ck")
+        #expect(fresh.namedState() == trained.namedState())
+        #expect(fresh.forward(x, config: config, mode: .inference) == trained.forward(x, config: config, mode: .inference))
+        #expect(trained.namedState().contains { $0.name == "blocks.4.depthwise.transform5" })
+    }
+
+    @Test func mismatchedPlanIsAnInputError() throws {
+        let other = SupernetPlan(inputChannels: 1, stemChannels: 8, stageWidths: [8, 8], stageStrides: [2, 1],
+                                 stageActivations: [.relu, .hardSwish], stageSqueezeExcitation: [false, true],
+                                 finalExpandChannels: 16, featureMixChannels: 12, classes: 3)
+        let checkpoint = ElasticMobileNetV3(plan: other, seed: 1).checkpoint()
+        var net = ElasticMobileNetV3(plan: tinyPlan, seed: 1)
+        let before = net.namedState()
+        #expect(throws: InputError.self) { try net.restore(from: checkpoint, source: "ck") }
+        var renamed = checkpoint
+        renamed.metadata["plan"] = tinyPlan.signature   // same label, wrong tensors
+        #expect(throws: InputError.self) { try net.restore(from: renamed, source: "ck") }
+        #expect(net.namedState() == before)
+    }
+}
