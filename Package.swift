@@ -4,15 +4,18 @@ import Foundation
 
 // SwiftNASEngine's SIMD kernels need AVX2+FMA to lower `addingProduct` to vfmadd on x86-64; they are
 // enabled when the building CPU has them (`SWIFTNAS_PORTABLE=1` builds baseline x86-64 code instead).
+// The numeric modules are optimised in debug builds too: unoptimised SIMD code is ~100× slower, which
+// would make the gradient and training tests take minutes.
 let engineSettings: [SwiftSetting] = {
+    var settings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
     #if arch(x86_64)
     let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
         .first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
     if ProcessInfo.processInfo.environment["SWIFTNAS_PORTABLE"] == nil, flags.contains("avx2"), flags.contains("fma") {
-        return [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+        settings.append(.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]))
     }
     #endif
-    return []
+    return settings
 }()
 
 // Modules follow the data: search space → algorithm (ask/tell) → evaluation → store → report.
