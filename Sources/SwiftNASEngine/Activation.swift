@@ -27,11 +27,14 @@ public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
 
     /// `f` on eight lanes.
     @inline(__always) func apply(_ v: SIMD8<Float>) -> SIMD8<Float> {
-        let zero = SIMD8<Float>(), three = SIMD8<Float>(repeating: 3), six = SIMD8<Float>(repeating: 6)
+        // relu6(v + 3) with lane selects (the generic pointwiseMin/Max are not inlined).
+        @inline(__always) func relu6(_ u: SIMD8<Float>) -> SIMD8<Float> {
+            u.replacing(with: 0, where: u .< 0).replacing(with: 6, where: u .> 6)
+        }
         switch self {
-        case .relu: return pointwiseMax(v, zero)
-        case .hardSwish: return v * pointwiseMin(pointwiseMax(v + three, zero), six) * (1 / 6)
-        case .hardSigmoid: return pointwiseMin(pointwiseMax(v + three, zero), six) * (1 / 6)
+        case .relu: return v.replacing(with: 0, where: v .< 0)
+        case .hardSwish: return v * relu6(v + 3) * (1 / 6)
+        case .hardSigmoid: return relu6(v + 3) * (1 / 6)
         }
     }
 

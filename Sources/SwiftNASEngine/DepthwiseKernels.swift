@@ -151,26 +151,25 @@ struct DepthwisePlanes {
                   tapScratch taps: UnsafeMutablePointer<V>) {
         let k = kernel, s = stride
         let vectors = roundedWidth / 8
-        taps.update(repeating: V(), count: k * k)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { columnOffsets in
-        for kx in 0..<k { columnOffsets[kx] = (kx % s) * rows * rowLength + kx / s }
-        for oy in 0..<outHeight {
-            let g = dyRows + oy * roundedWidth
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    let offset = columnOffsets[kx] + (oy * s + ky) * rowLength
+        // Tap-major order: consecutive iterations update different rows of dPhased, so no store has to be
+        // forwarded into a partially overlapping load (which stalls when kx advances by one column).
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let base = (kx % s) * rows * rowLength + kx / s + ky * rowLength
+                let w = V(repeating: weight[ky * k + kx])
+                var acc = V()
+                for oy in 0..<outHeight {
+                    let g = dyRows + oy * roundedWidth
+                    let offset = base + oy * s * rowLength
                     let src = phased + offset, dst = dPhased + offset
-                    let w = V(repeating: weight[ky * k + kx])
-                    var acc = taps[ky * k + kx]
                     for v in 0..<vectors {
                         let gv = load(g + 8 * v)
                         acc = acc.addingProduct(gv, load(src + 8 * v))
                         store(load(dst + 8 * v).addingProduct(w, gv), dst + 8 * v)
                     }
-                    taps[ky * k + kx] = acc
                 }
+                taps[ky * k + kx] = acc
             }
-        }
         }
         for t in 0..<(k * k) { weightGradient[t] += taps[t].sum() }
     }

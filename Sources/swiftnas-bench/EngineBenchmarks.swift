@@ -185,3 +185,30 @@ struct SupernetStepBench: Benchmark {
         return parts.joined(separator: "; ")
     }
 }
+
+/// Sandwich-rule training steps (largest + smallest + 2 random sub-networks, batch 64) on the installed
+/// Fashion-MNIST: seconds per step and the projected time of one epoch over 55 000 images.
+struct SupernetTrainStepBench: Benchmark {
+    static let name = "engine-supernet-train-step"
+    let trainer: SupernetTrainer?
+    init() {
+        if let (train, _) = try? ImageDataset.fashionMNIST(directory: "/usr/share/datasets/fashion-mnist") {
+            let (kept, _) = train.split(holdout: 5000, seed: 0)
+            trainer = SupernetTrainer(data: kept, options: SupernetTrainingOptions())
+        } else {
+            trainer = nil
+        }
+    }
+    func run() -> String {
+        guard var t = trainer else { return "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)" }
+        let steps = 3
+        let cpuStart = processCPUSeconds()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var loss: Float = 0
+        for _ in 0..<steps { loss = t.trainStep() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(steps)
+        let cpu = (processCPUSeconds() - cpuStart) / Double(steps)
+        return String(format: "seconds_per_step=%.2f cpu_seconds_per_step=%.2f steps_per_epoch=%d projected_epoch_minutes=%.0f loss=%.3f",
+                      seconds, cpu, t.stepsPerEpoch, seconds * Double(t.stepsPerEpoch) / 60, loss)
+    }
+}
