@@ -121,7 +121,7 @@ public struct GlobalAveragePool: Layer {
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         precondition(input.rank == 4, "GlobalAveragePool expects [N, C, H, W], got \(input.shape)")
         let (n, c, plane) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])
-        var output = Tensor(shape: [n, c])
+        var output = Tensor(uninitializedShape: [n, c])
         input.storage.withUnsafeBufferPointer { x in
             output.storage.withUnsafeMutableBufferPointer { y in
                 let inv = 1 / Float(plane)
@@ -139,7 +139,7 @@ public struct GlobalAveragePool: Layer {
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
         precondition(inputShape.count == 4 && outputGradient.shape == [inputShape[0], inputShape[1]], "GlobalAveragePool gradient shape mismatch")
         let plane = inputShape[2] * inputShape[3]
-        var dx = Tensor(shape: inputShape)
+        var dx = Tensor(uninitializedShape: inputShape)
         dx.storage.withUnsafeMutableBufferPointer { d in
             outputGradient.storage.withUnsafeBufferPointer { g in
                 let inv = 1 / Float(plane)

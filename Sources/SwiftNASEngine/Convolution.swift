@@ -128,7 +128,7 @@ public struct Conv2D: Layer {
         let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
         let (ho, wo) = (g.outputSize(h), g.outputSize(w))
         let depth = g.inChannels * g.kernel * g.kernel
-        var output = Tensor(shape: [n, g.outChannels, ho, wo])
+        var output = Tensor(uninitializedShape: [n, g.outChannels, ho, wo])
         let pointwise = isPointwise
         let imageThreads = n >= threads ? threads : 1
         let gemmThreads = imageThreads == 1 ? threads : 1
@@ -248,7 +248,7 @@ public struct DepthwiseConv2D: Layer {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let planes = DepthwisePlanes(geometry: g, height: h, width: w)
         let (ho, wo) = (planes.outHeight, planes.outWidth)
-        var output = Tensor(shape: [n, c, ho, wo])
+        var output = Tensor(uninitializedShape: [n, c, ho, wo])
         input.storage.withUnsafeBufferPointer { xb in
             weight.value.storage.withUnsafeBufferPointer { wb in
                 output.storage.withUnsafeMutableBufferPointer { yb in
@@ -278,7 +278,7 @@ public struct DepthwiseConv2D: Layer {
         let planes = DepthwisePlanes(geometry: g, height: h, width: w)
         let (ho, wo, k) = (planes.outHeight, planes.outWidth, g.kernel)
         precondition(outputGradient.shape == [n, c, ho, wo], "DepthwiseConv2D gradient shape mismatch")
-        var inputGradient = Tensor(shape: input.shape)
+        var inputGradient = Tensor(uninitializedShape: input.shape)
         input.storage.withUnsafeBufferPointer { xb in
             outputGradient.storage.withUnsafeBufferPointer { gb in
                 weight.value.storage.withUnsafeBufferPointer { wb in

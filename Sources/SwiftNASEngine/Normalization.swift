@@ -49,7 +49,7 @@ public struct BatchNorm2D: Layer {
         let (n, c) = (input.shape[0], channels)
         let plane = input.shape[2] * input.shape[3]
         let count = n * plane
-        var output = Tensor(shape: input.shape)
+        var output = Tensor(uninitializedShape: input.shape)
         var mean = runningMean, variance = runningVariance
         let useBatch = mode != .inference
         if useBatch {
@@ -78,7 +78,7 @@ public struct BatchNorm2D: Layer {
         var inverse = [Float](repeating: 0, count: c)
         for ch in 0..<c { inverse[ch] = 1 / (variance[ch] + epsilon).squareRoot() }
         let keep = mode == .training
-        var xhat = keep ? Tensor(shape: input.shape) : Tensor(shape: [0])
+        var xhat = keep ? Tensor(uninitializedShape: input.shape) : Tensor(shape: [0])
         var a = [Float](repeating: 0, count: c), b = [Float](repeating: 0, count: c)
         for ch in 0..<c {
             a[ch] = scale.value.storage[ch] * inverse[ch]
@@ -137,7 +137,7 @@ public struct BatchNorm2D: Layer {
         let (n, c) = (xhat.shape[0], channels)
         let plane = xhat.shape[2] * xhat.shape[3]
         let count = Float(n * plane)
-        var inputGradient = Tensor(shape: xhat.shape)
+        var inputGradient = Tensor(uninitializedShape: xhat.shape)
         var sumDy = [Float](repeating: 0, count: c), sumDyXhat = [Float](repeating: 0, count: c)
         let threadCount = xhat.count >= 32768 ? threads : 1
         outputGradient.storage.withUnsafeBufferPointer { gb in

@@ -25,6 +25,14 @@ public struct Tensor: Sendable, Equatable {
         self.storage = storage
     }
 
+    /// A tensor of `shape` whose elements are unspecified, for outputs a kernel overwrites completely
+    /// (saves clearing large buffers that are about to be written).
+    init(uninitializedShape shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.shape = shape
+        self.storage = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// A tensor with normally distributed elements of mean 0 and standard deviation `standardDeviation`.
     public static func randomNormal(shape: [Int], standardDeviation: Float = 1, using random: inout SeededRandom) -> Tensor {
         var t = Tensor(shape: shape)
