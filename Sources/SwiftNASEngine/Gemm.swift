@@ -155,6 +155,18 @@ public enum Gemm {
                     store(load(row), dst); store(load(row + 8), dst + 8)
                     dst += nr
                 }
+            } else if bRow == 1 {
+                // Transposed B: read each column contiguously, write the panel with stride nr (in L1).
+                for j in 0..<nr {
+                    var d = dst + j
+                    if j < cols {
+                        let column = src + j * bCol
+                        for p in 0..<kb { d.pointee = column[p]; d += nr }
+                    } else {
+                        for _ in 0..<kb { d.pointee = 0; d += nr }
+                    }
+                }
+                dst += nr * kb
             } else {
                 for p in 0..<kb {
                     let row = src + p * bRow
@@ -174,10 +186,20 @@ public enum Gemm {
         var panel = out
         while ir < mb {
             let rows = min(mr, mb - ir)
-            for i in 0..<rows {
-                let src = a + (ir + i) * aRow
-                var dst = panel + i
-                for p in 0..<kb { dst.pointee = src[p * aCol]; dst += mr }
+            if aRow == 1 && rows == mr {
+                // Transposed A: the panel's rows are contiguous in memory for each p.
+                var dst = panel
+                for p in 0..<kb {
+                    let src = a + ir + p * aCol
+                    for i in 0..<mr { dst[i] = src[i] }
+                    dst += mr
+                }
+            } else {
+                for i in 0..<rows {
+                    let src = a + (ir + i) * aRow
+                    var dst = panel + i
+                    for p in 0..<kb { dst.pointee = src[p * aCol]; dst += mr }
+                }
             }
             if rows < mr {
                 for i in rows..<mr {
