@@ -290,21 +290,18 @@ public struct DepthwiseConv2D: Layer {
                             Parallel.forEachChunk(count: c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, channels in
                                 let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
                                 let dPhased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
-                                let dyRows = UnsafeMutablePointer<Float>.allocate(capacity: ho * planes.roundedWidth)
-                                let taps = UnsafeMutablePointer<SIMD8<Float>>.allocate(capacity: k * k)
+                                let gradientRows = UnsafeMutablePointer<Float>.allocate(capacity: planes.gradientCount)
+                                let row = UnsafeMutablePointer<Float>.allocate(capacity: 32)
                                 phased.initialize(repeating: 0, count: planes.phasedCount)
-                                dyRows.initialize(repeating: 0, count: ho * planes.roundedWidth)
-                                defer { phased.deallocate(); dPhased.deallocate(); dyRows.deallocate(); taps.deallocate() }
+                                gradientRows.initialize(repeating: 0, count: planes.gradientCount)
+                                defer { phased.deallocate(); dPhased.deallocate(); gradientRows.deallocate(); row.deallocate() }
                                 for ch in channels {
                                     for i in 0..<n {
                                         let plane = i * c + ch
                                         planes.scatter(x + plane * h * w, into: phased)
-                                        for oy in 0..<ho {
-                                            (dyRows + oy * planes.roundedWidth).update(from: dy + plane * ho * wo + oy * wo, count: wo)
-                                        }
-                                        dPhased.update(repeating: 0, count: planes.phasedCount)
-                                        planes.backward(phased: phased, weight: wt + ch * k * k, dyRows: dyRows,
-                                                        weightGradient: gw + ch * k * k, dPhased: dPhased, tapScratch: taps)
+                                        planes.loadGradient(dy + plane * ho * wo, into: gradientRows)
+                                        planes.backward(phased: phased, weight: wt + ch * k * k, gradient: gradientRows,
+                                                        weightGradient: gw + ch * k * k, dPhased: dPhased, rowScratch: row)
                                         planes.gather(dPhased, into: dx + plane * h * w)
                                     }
                                 }

@@ -143,34 +143,143 @@ struct DepthwisePlanes {
         }
     }
 
-    /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and adds the phased
-    /// input gradient into `dPhased` (zero it first for a fresh plane). `dyRows` holds `dy` with rows
-    /// padded by zeros to `roundedWidth`; `taps` is scratch for `k × k` vectors.
-    func backward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, dyRows: UnsafePointer<Float>,
+    /// Left zero margin of each row of the padded output-gradient buffer used by `backward`.
+    var gradientMargin: Int { (kernel - 1) / stride }
+    /// Floats per row of the padded output-gradient buffer.
+    var gradientRowLength: Int { gradientMargin + max(roundedWidth, (rowLength + 31) / 32 * 32) + 8 }
+    /// Floats of the padded output-gradient buffer (zero it once; `backward` keeps the margins zero).
+    var gradientCount: Int { outHeight * gradientRowLength }
+
+    /// Copies plane gradient `dy` (`outHeight × outWidth`) into the padded output-gradient buffer.
+    func loadGradient(_ dy: UnsafePointer<Float>, into rowsBuffer: UnsafeMutablePointer<Float>) {
+        for oy in 0..<outHeight {
+            (rowsBuffer + oy * gradientRowLength + gradientMargin).update(from: dy + oy * outWidth, count: outWidth)
+        }
+    }
+
+    /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and writes the phased
+    /// input gradient into `dPhased` (every cell). `gradient` is the buffer filled by `loadGradient`;
+    /// `row` is scratch for 32 floats.
+    func backward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradient: UnsafePointer<Float>,
                   weightGradient: UnsafeMutablePointer<Float>, dPhased: UnsafeMutablePointer<Float>,
-                  tapScratch taps: UnsafeMutablePointer<V>) {
-        let k = kernel, s = stride
+                  rowScratch row: UnsafeMutablePointer<Float>) {
+        let k = kernel, s = stride, margin = gradientMargin, stride2 = gradientRowLength
         let vectors = roundedWidth / 8
-        // Tap-major order: consecutive iterations update different rows of dPhased, so no store has to be
-        // forwarded into a partially overlapping load (which stalls when kx advances by one column).
+        // Weight gradient: one register accumulator per tap, loads only.
         for ky in 0..<k {
             for kx in 0..<k {
                 let base = (kx % s) * rows * rowLength + kx / s + ky * rowLength
-                let w = V(repeating: weight[ky * k + kx])
                 var acc = V()
                 for oy in 0..<outHeight {
-                    let g = dyRows + oy * roundedWidth
-                    let offset = base + oy * s * rowLength
-                    let src = phased + offset, dst = dPhased + offset
-                    for v in 0..<vectors {
-                        let gv = load(g + 8 * v)
-                        acc = acc.addingProduct(gv, load(src + 8 * v))
-                        store(load(dst + 8 * v).addingProduct(w, gv), dst + 8 * v)
-                    }
+                    let g = gradient + oy * stride2 + margin
+                    let src = phased + base + oy * s * rowLength
+                    for v in 0..<vectors { acc = acc.addingProduct(load(g + 8 * v), load(src + 8 * v)) }
                 }
-                taps[ky * k + kx] = acc
+                weightGradient[ky * k + kx] += acc.sum()
             }
         }
-        for t in 0..<(k * k) { weightGradient[t] += taps[t].sum() }
+        // Input gradient as a correlation of dy: padded row r of phase q collects taps (ky, kx) with
+        // r = oy·s + ky and kx ≡ q (mod s), reading dy row oy shifted right by kx / s.
+        for q in 0..<s {
+            for r in 0..<rows {
+                let out = dPhased + (q * rows + r) * rowLength
+                var column = 0
+                while column < rowLength {
+                    switch min(4, (rowLength - column + 7) / 8) {
+                    case 1:
+                        var a0 = V()
+                        var ky = r % s, oy = r / s
+                        while ky < k && oy >= 0 {
+                            if oy < outHeight {
+                                let dyRow = gradient + oy * stride2 + margin + column
+                                var kx = q, shift = 0
+                                while kx < k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = dyRow - shift
+                                    a0 = a0.addingProduct(w, load(src + 0))
+                                    kx += s
+                                    shift += 1
+                                }
+                            }
+                            ky += s
+                            oy -= 1
+                        }
+                        store(a0, row + 0)
+                    case 2:
+                        var a0 = V(), a1 = V()
+                        var ky = r % s, oy = r / s
+                        while ky < k && oy >= 0 {
+                            if oy < outHeight {
+                                let dyRow = gradient + oy * stride2 + margin + column
+                                var kx = q, shift = 0
+                                while kx < k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = dyRow - shift
+                                    a0 = a0.addingProduct(w, load(src + 0))
+                                    a1 = a1.addingProduct(w, load(src + 8))
+                                    kx += s
+                                    shift += 1
+                                }
+                            }
+                            ky += s
+                            oy -= 1
+                        }
+                        store(a0, row + 0)
+                        store(a1, row + 8)
+                    case 3:
+                        var a0 = V(), a1 = V(), a2 = V()
+                        var ky = r % s, oy = r / s
+                        while ky < k && oy >= 0 {
+                            if oy < outHeight {
+                                let dyRow = gradient + oy * stride2 + margin + column
+                                var kx = q, shift = 0
+                                while kx < k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = dyRow - shift
+                                    a0 = a0.addingProduct(w, load(src + 0))
+                                    a1 = a1.addingProduct(w, load(src + 8))
+                                    a2 = a2.addingProduct(w, load(src + 16))
+                                    kx += s
+                                    shift += 1
+                                }
+                            }
+                            ky += s
+                            oy -= 1
+                        }
+                        store(a0, row + 0)
+                        store(a1, row + 8)
+                        store(a2, row + 16)
+                    case 4:
+                        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                        var ky = r % s, oy = r / s
+                        while ky < k && oy >= 0 {
+                            if oy < outHeight {
+                                let dyRow = gradient + oy * stride2 + margin + column
+                                var kx = q, shift = 0
+                                while kx < k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = dyRow - shift
+                                    a0 = a0.addingProduct(w, load(src + 0))
+                                    a1 = a1.addingProduct(w, load(src + 8))
+                                    a2 = a2.addingProduct(w, load(src + 16))
+                                    a3 = a3.addingProduct(w, load(src + 24))
+                                    kx += s
+                                    shift += 1
+                                }
+                            }
+                            ky += s
+                            oy -= 1
+                        }
+                        store(a0, row + 0)
+                        store(a1, row + 8)
+                        store(a2, row + 16)
+                        store(a3, row + 24)
+                    default: preconditionFailure("unreachable")
+                    }
+                    (out + column).update(from: row, count: min(32, rowLength - column))
+                    column += 32
+                }
+            }
+        }
     }
 }

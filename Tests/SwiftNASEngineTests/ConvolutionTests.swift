@@ -100,3 +100,37 @@ func referenceConvolution(_ x: Tensor, weight: Tensor, geometry g: ConvGeometry,
         #expect(layer.weight.gradient.storage.allSatisfy { $0 == 0 })
     }
 }
+
+@Suite struct DepthwiseBackwardTests {
+    /// The adjoint of the direct depthwise convolution, every element (not sampled).
+    @Test(arguments: ConvolutionTests.depthwiseCases + [(2, 3, 2, 9), (1, 7, 2, 33), (2, 5, 1, 40)])
+    func fullGradientsMatchDirectAdjoint(_ c: (Int, Int, Int, Int)) {
+        var random = SeededRandom(seed: 21)
+        var layer = DepthwiseConv2D(channels: c.0, kernel: c.1, stride: c.2, random: &random)
+        let g = layer.geometry
+        let x = Tensor.randomNormal(shape: [2, c.0, c.3, c.3], using: &random)
+        let (ho, wo) = (g.outputSize(c.3), g.outputSize(c.3))
+        let dy = Tensor.randomNormal(shape: [2, c.0, ho, wo], using: &random)
+        _ = layer.forward(x, mode: .training)
+        let dx = layer.backward(dy)
+        var expectedDx = Tensor(shape: x.shape), expectedDw = Tensor(shape: layer.weight.value.shape)
+        for n in 0..<2 {
+            for ch in 0..<c.0 {
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        for ky in 0..<g.kernel {
+                            for kx in 0..<g.kernel {
+                                let iy = oy * g.stride - g.padding + ky, ix = ox * g.stride - g.padding + kx
+                                guard iy >= 0, iy < c.3, ix >= 0, ix < c.3 else { continue }
+                                expectedDx[n, ch, iy, ix] += layer.weight.value[ch, 0, ky, kx] * dy[n, ch, oy, ox]
+                                expectedDw[ch, 0, ky, kx] += x[n, ch, iy, ix] * dy[n, ch, oy, ox]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(dx.maxAbsDifference(expectedDx) < 1e-4)
+        #expect(layer.weight.gradient.maxAbsDifference(expectedDw) < 1e-3)
+    }
+}
