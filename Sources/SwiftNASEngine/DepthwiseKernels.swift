@@ -146,7 +146,7 @@ struct DepthwisePlanes {
     /// Left zero margin of each row of the padded output-gradient buffer used by `backward`.
     var gradientMargin: Int { (kernel - 1) / stride }
     /// Floats per row of the padded output-gradient buffer.
-    var gradientRowLength: Int { gradientMargin + max(roundedWidth, (rowLength + 31) / 32 * 32) + 8 }
+    var gradientRowLength: Int { gradientMargin + max(roundedWidth, rowLength) + 40 }
     /// Floats of the padded output-gradient buffer (zero it once; `backward` keeps the margins zero).
     var gradientCount: Int { outHeight * gradientRowLength }
 
@@ -158,7 +158,7 @@ struct DepthwisePlanes {
     }
 
     /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and writes the phased
-    /// input gradient into `dPhased` (every cell). `gradient` is the buffer filled by `loadGradient`;
+    /// input gradient into the cells of `dPhased` that hold image pixels (what `gather` reads). `gradient` is the buffer filled by `loadGradient`;
     /// `row` is scratch for 32 floats.
     func backward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradient: UnsafePointer<Float>,
                   weightGradient: UnsafeMutablePointer<Float>, dPhased: UnsafeMutablePointer<Float>,
@@ -180,12 +180,17 @@ struct DepthwisePlanes {
         }
         // Input gradient as a correlation of dy: padded row r of phase q collects taps (ky, kx) with
         // r = oy·s + ky and kx ≡ q (mod s), reading dy row oy shifted right by kx / s.
+        // Only cells that hold image pixels are computed (gather reads nothing else).
         for q in 0..<s {
-            for r in 0..<rows {
+            let lastColumn = width - 1 + padding
+            guard lastColumn >= q else { continue }
+            let low = max(0, (padding - q + s - 1) / s), high = (lastColumn - q) / s
+            guard high >= low else { continue }
+            for r in padding..<(padding + height) {
                 let out = dPhased + (q * rows + r) * rowLength
-                var column = 0
-                while column < rowLength {
-                    switch min(4, (rowLength - column + 7) / 8) {
+                var column = low
+                while column <= high {
+                    switch min(4, (high - column + 8) / 8) {
                     case 1:
                         var a0 = V()
                         var ky = r % s, oy = r / s
@@ -276,7 +281,7 @@ struct DepthwisePlanes {
                         store(a3, row + 24)
                     default: preconditionFailure("unreachable")
                     }
-                    (out + column).update(from: row, count: min(32, rowLength - column))
+                    (out + column).update(from: row, count: min(32, high - column + 1))
                     column += 32
                 }
             }
