@@ -169,13 +169,30 @@ struct DepthwisePlanes {
         for ky in 0..<k {
             for kx in 0..<k {
                 let base = (kx % s) * rows * rowLength + kx / s + ky * rowLength
-                var acc = V()
-                for oy in 0..<outHeight {
-                    let g = gradient + oy * stride2 + margin
-                    let src = phased + base + oy * s * rowLength
-                    for v in 0..<vectors { acc = acc.addingProduct(load(g + 8 * v), load(src + 8 * v)) }
+                // Four independent accumulators (two rows × two vectors) hide the FMA latency.
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                var oy = 0
+                while oy < outHeight {
+                    let g0 = gradient + oy * stride2 + margin
+                    let s0 = phased + base + oy * s * rowLength
+                    let pair = oy + 1 < outHeight
+                    let g1 = pair ? g0 + stride2 : g0, s1 = pair ? s0 + s * rowLength : s0
+                    let weight1: V = pair ? V(repeating: 1) : V()
+                    var v = 0
+                    while v + 1 < vectors {
+                        a0 = a0.addingProduct(load(g0 + 8 * v), load(s0 + 8 * v))
+                        a1 = a1.addingProduct(load(g0 + 8 * v + 8), load(s0 + 8 * v + 8))
+                        a2 = a2.addingProduct(load(g1 + 8 * v) * weight1, load(s1 + 8 * v))
+                        a3 = a3.addingProduct(load(g1 + 8 * v + 8) * weight1, load(s1 + 8 * v + 8))
+                        v += 2
+                    }
+                    if v < vectors {
+                        a0 = a0.addingProduct(load(g0 + 8 * v), load(s0 + 8 * v))
+                        a2 = a2.addingProduct(load(g1 + 8 * v) * weight1, load(s1 + 8 * v))
+                    }
+                    oy += 2
                 }
-                weightGradient[ky * k + kx] += acc.sum()
+                weightGradient[ky * k + kx] += ((a0 + a1) + (a2 + a3)).sum()
             }
         }
         // Input gradient as a correlation of dy: padded row r of phase q collects taps (ky, kx) with

@@ -15,7 +15,7 @@ protocol Benchmark: Sendable {
 /// Every benchmark the harness knows, by name.
 let benchmarks: [any Benchmark.Type] = [
     GemmBench.self, GemmSingleBench.self, GemmConvShapeBench.self, FashionMNISTLoadBench.self, InvertedResidualBench.self,
-    SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self,
+    SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self, DepthwiseBench.self,
 ]
 
 /// Times `benchmark` as the median of `repeats` runs after one warm-up, printing one JSON line.

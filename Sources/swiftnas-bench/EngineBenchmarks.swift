@@ -212,3 +212,28 @@ struct SupernetTrainStepBench: Benchmark {
                       seconds, cpu, t.stepsPerEpoch, seconds * Double(t.stepsPerEpoch) / 60, loss)
     }
 }
+
+/// A 7 × 7 depthwise convolution on 64 × 192 × 14 × 14 (stage-2 shape of the largest sub-network):
+/// forward and backward, wall and CPU milliseconds, GFLOP per CPU-second.
+struct DepthwiseBench: Benchmark {
+    static let name = "engine-depthwise"
+    let input: Tensor
+    let layer: DepthwiseConv2D
+    init() {
+        var random = SeededRandom(seed: 6)
+        input = Tensor.randomNormal(shape: [64, 192, 14, 14], using: &random)
+        layer = DepthwiseConv2D(channels: 192, kernel: 7, random: &random)
+    }
+    func run() -> String {
+        var l = layer
+        let flop = 2.0 * 64 * 192 * 14 * 14 * 49
+        let c0 = processCPUSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
+        let y = l.forward(input, mode: .training)
+        let c1 = processCPUSeconds(), t1 = DispatchTime.now().uptimeNanoseconds
+        _ = l.backward(y)
+        let c2 = processCPUSeconds(), t2 = DispatchTime.now().uptimeNanoseconds
+        return String(format: "forward wall=%.1fms cpu=%.1fms (%.1f GFLOP/cpu-s); backward wall=%.1fms cpu=%.1fms (%.1f GFLOP/cpu-s)",
+                      Double(t1 - t0) / 1e6, (c1 - c0) * 1e3, flop / (c1 - c0) / 1e9,
+                      Double(t2 - t1) / 1e6, (c2 - c1) * 1e3, 2 * flop / (c2 - c1) / 1e9)
+    }
+}
