@@ -255,7 +255,7 @@ public struct DepthwiseConv2D: Layer {
                     let x = xb.baseAddress!, wt = wb.baseAddress!, y = yb.baseAddress!
                     Parallel.forEachChunk(count: n * c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, range in
                         let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
-                        let row = UnsafeMutablePointer<Float>.allocate(capacity: 32)
+                        let row = UnsafeMutablePointer<Float>.allocate(capacity: 128)
                         phased.initialize(repeating: 0, count: planes.phasedCount)
                         defer { phased.deallocate(); row.deallocate() }
                         for plane in range {

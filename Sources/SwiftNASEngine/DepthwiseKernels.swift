@@ -68,7 +68,7 @@ struct DepthwisePlanes {
     }
 
     /// Forward pass of one plane: `y[oy, ox] = Σ w[ky, kx] · xpad[oy·s + ky, ox·s + kx]`.
-    /// `row` is scratch for 32 floats.
+    /// `row` is scratch for 128 floats.
     func forward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
                  rowScratch row: UnsafeMutablePointer<Float>) {
         let k = kernel, s = stride
@@ -78,67 +78,197 @@ struct DepthwisePlanes {
         @inline(__always) func source(_ kx: Int, _ r: Int) -> UnsafePointer<Float> {
             phased + columnOffsets[kx] + r * rowLength
         }
-        for oy in 0..<outHeight {
+        // Rows per register block: enough independent accumulators (≥ 4 vectors) to hide FMA latency.
+        let totalVectors = (outWidth + 7) / 8
+        let blockRows = totalVectors >= 4 ? 1 : totalVectors >= 2 ? 2 : 4
+        var oy = 0
+        while oy < outHeight {
+            let rowsHere = outHeight - oy >= blockRows ? blockRows : 1
             var column = 0
             while column < outWidth {
-                switch min(4, (outWidth - column + 7) / 8) {
-                case 1:
-                    var a0 = V()
+                switch min(4, (outWidth - column + 7) / 8) * 10 + rowsHere {
+                case 11:
+                    var a00 = V()
                     for ky in 0..<k {
                         for kx in 0..<k {
                             let w = V(repeating: weight[ky * k + kx])
                             let src = source(kx, oy * s + ky) + column
-                            a0 = a0.addingProduct(w, load(src + 0))
+                            a00 = a00.addingProduct(w, load(src + 0))
                         }
                     }
-                    store(a0, row + 0)
-                case 2:
-                    var a0 = V(), a1 = V()
+                    store(a00, row + 0)
+                case 21:
+                    var a00 = V(), a01 = V()
                     for ky in 0..<k {
                         for kx in 0..<k {
                             let w = V(repeating: weight[ky * k + kx])
                             let src = source(kx, oy * s + ky) + column
-                            a0 = a0.addingProduct(w, load(src + 0))
-                            a1 = a1.addingProduct(w, load(src + 8))
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
                         }
                     }
-                    store(a0, row + 0)
-                    store(a1, row + 8)
-                case 3:
-                    var a0 = V(), a1 = V(), a2 = V()
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                case 31:
+                    var a00 = V(), a01 = V(), a02 = V()
                     for ky in 0..<k {
                         for kx in 0..<k {
                             let w = V(repeating: weight[ky * k + kx])
                             let src = source(kx, oy * s + ky) + column
-                            a0 = a0.addingProduct(w, load(src + 0))
-                            a1 = a1.addingProduct(w, load(src + 8))
-                            a2 = a2.addingProduct(w, load(src + 16))
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
+                            a02 = a02.addingProduct(w, load(src + 16))
                         }
                     }
-                    store(a0, row + 0)
-                    store(a1, row + 8)
-                    store(a2, row + 16)
-                case 4:
-                    var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                    store(a02, row + 16)
+                case 41:
+                    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
                     for ky in 0..<k {
                         for kx in 0..<k {
                             let w = V(repeating: weight[ky * k + kx])
                             let src = source(kx, oy * s + ky) + column
-                            a0 = a0.addingProduct(w, load(src + 0))
-                            a1 = a1.addingProduct(w, load(src + 8))
-                            a2 = a2.addingProduct(w, load(src + 16))
-                            a3 = a3.addingProduct(w, load(src + 24))
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
+                            a02 = a02.addingProduct(w, load(src + 16))
+                            a03 = a03.addingProduct(w, load(src + 24))
                         }
                     }
-                    store(a0, row + 0)
-                    store(a1, row + 8)
-                    store(a2, row + 16)
-                    store(a3, row + 24)
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                    store(a02, row + 16)
+                    store(a03, row + 24)
+                case 12:
+                    var a00 = V()
+                    var a10 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
+                        }
+                    }
+                    store(a00, row + 0)
+                    store(a10, row + 32)
+                case 22:
+                    var a00 = V(), a01 = V()
+                    var a10 = V(), a11 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
+                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
+                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
+                        }
+                    }
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                    store(a10, row + 32)
+                    store(a11, row + 40)
+                case 32:
+                    var a00 = V(), a01 = V(), a02 = V()
+                    var a10 = V(), a11 = V(), a12 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
+                            a02 = a02.addingProduct(w, load(src + 16))
+                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
+                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
+                            a12 = a12.addingProduct(w, load(src + 1 * s * rowLength + 16))
+                        }
+                    }
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                    store(a02, row + 16)
+                    store(a10, row + 32)
+                    store(a11, row + 40)
+                    store(a12, row + 48)
+                case 42:
+                    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+                    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
+                            a02 = a02.addingProduct(w, load(src + 16))
+                            a03 = a03.addingProduct(w, load(src + 24))
+                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
+                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
+                            a12 = a12.addingProduct(w, load(src + 1 * s * rowLength + 16))
+                            a13 = a13.addingProduct(w, load(src + 1 * s * rowLength + 24))
+                        }
+                    }
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                    store(a02, row + 16)
+                    store(a03, row + 24)
+                    store(a10, row + 32)
+                    store(a11, row + 40)
+                    store(a12, row + 48)
+                    store(a13, row + 56)
+                case 14:
+                    var a00 = V()
+                    var a10 = V()
+                    var a20 = V()
+                    var a30 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
+                            a20 = a20.addingProduct(w, load(src + 2 * s * rowLength + 0))
+                            a30 = a30.addingProduct(w, load(src + 3 * s * rowLength + 0))
+                        }
+                    }
+                    store(a00, row + 0)
+                    store(a10, row + 32)
+                    store(a20, row + 64)
+                    store(a30, row + 96)
+                case 24:
+                    var a00 = V(), a01 = V()
+                    var a10 = V(), a11 = V()
+                    var a20 = V(), a21 = V()
+                    var a30 = V(), a31 = V()
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let w = V(repeating: weight[ky * k + kx])
+                            let src = source(kx, oy * s + ky) + column
+                            a00 = a00.addingProduct(w, load(src + 0))
+                            a01 = a01.addingProduct(w, load(src + 8))
+                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
+                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
+                            a20 = a20.addingProduct(w, load(src + 2 * s * rowLength + 0))
+                            a21 = a21.addingProduct(w, load(src + 2 * s * rowLength + 8))
+                            a30 = a30.addingProduct(w, load(src + 3 * s * rowLength + 0))
+                            a31 = a31.addingProduct(w, load(src + 3 * s * rowLength + 8))
+                        }
+                    }
+                    store(a00, row + 0)
+                    store(a01, row + 8)
+                    store(a10, row + 32)
+                    store(a11, row + 40)
+                    store(a20, row + 64)
+                    store(a21, row + 72)
+                    store(a30, row + 96)
+                    store(a31, row + 104)
                 default: preconditionFailure("unreachable")
                 }
-                (y + oy * outWidth + column).update(from: row, count: min(32, outWidth - column))
+                for r in 0..<rowsHere {
+                    (y + (oy + r) * outWidth + column).update(from: row + 32 * r, count: min(32, outWidth - column))
+                }
                 column += 32
             }
+            oy += rowsHere
         }
         }
     }
