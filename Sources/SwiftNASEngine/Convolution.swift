@@ -291,7 +291,7 @@ public struct DepthwiseConv2D: Layer {
                                 let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
                                 let dPhased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
                                 let gradientRows = UnsafeMutablePointer<Float>.allocate(capacity: planes.gradientCount)
-                                let row = UnsafeMutablePointer<Float>.allocate(capacity: 32)
+                                let row = UnsafeMutablePointer<Float>.allocate(capacity: 128)
                                 phased.initialize(repeating: 0, count: planes.phasedCount)
                                 gradientRows.initialize(repeating: 0, count: planes.gradientCount)
                                 defer { phased.deallocate(); dPhased.deallocate(); gradientRows.deallocate(); row.deallocate() }

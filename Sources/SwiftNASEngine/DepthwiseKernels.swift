@@ -278,23 +278,25 @@ struct DepthwisePlanes {
     /// Floats per row of the padded output-gradient buffer.
     var gradientRowLength: Int { gradientMargin + max(roundedWidth, rowLength) + 40 }
     /// Floats of the padded output-gradient buffer (zero it once; `backward` keeps the margins zero).
-    var gradientCount: Int { outHeight * gradientRowLength }
+    var gradientCount: Int { (outHeight + 2 * kernel) * gradientRowLength }
 
     /// Copies plane gradient `dy` (`outHeight × outWidth`) into the padded output-gradient buffer.
     func loadGradient(_ dy: UnsafePointer<Float>, into rowsBuffer: UnsafeMutablePointer<Float>) {
         for oy in 0..<outHeight {
-            (rowsBuffer + oy * gradientRowLength + gradientMargin).update(from: dy + oy * outWidth, count: outWidth)
+            (rowsBuffer + (oy + kernel) * gradientRowLength + gradientMargin).update(from: dy + oy * outWidth, count: outWidth)
         }
     }
 
     /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and writes the phased
     /// input gradient into the cells of `dPhased` that hold image pixels (what `gather` reads). `gradient` is the buffer filled by `loadGradient`;
-    /// `row` is scratch for 32 floats.
+    /// `row` is scratch for 128 floats.
     func backward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradient: UnsafePointer<Float>,
                   weightGradient: UnsafeMutablePointer<Float>, dPhased: UnsafeMutablePointer<Float>,
                   rowScratch row: UnsafeMutablePointer<Float>) {
         let k = kernel, s = stride, margin = gradientMargin, stride2 = gradientRowLength
         let vectors = roundedWidth / 8
+        // Row 0 of dy (the buffer has `kernel` zero rows above and below).
+        let gradient = gradient + kernel * stride2
         // Weight gradient: one register accumulator per tap, loads only.
         for ky in 0..<k {
             for kx in 0..<k {
@@ -333,6 +335,211 @@ struct DepthwisePlanes {
             guard lastColumn >= q else { continue }
             let low = max(0, (padding - q + s - 1) / s), high = (lastColumn - q) / s
             guard high >= low else { continue }
+            if s == 1 {
+                // Stride 1: blocks of rows share every tap; out-of-range dy rows are the zero rows.
+                let totalVectors = (high - low + 8) / 8
+                let blockRows = totalVectors >= 4 ? 1 : totalVectors >= 2 ? 2 : 4
+                var r = padding
+                while r < padding + height {
+                    let rowsHere = padding + height - r >= blockRows ? blockRows : 1
+                    var column = low
+                    while column <= high {
+                        switch min(4, (high - column + 8) / 8) * 10 + rowsHere {
+                        case 11:
+                            var a00 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                }
+                            }
+                            store(a00, row + 0)
+                        case 21:
+                            var a00 = V(), a01 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                        case 31:
+                            var a00 = V(), a01 = V(), a02 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                    a02 = a02.addingProduct(w, load(src + 16))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                            store(a02, row + 16)
+                        case 41:
+                            var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                    a02 = a02.addingProduct(w, load(src + 16))
+                                    a03 = a03.addingProduct(w, load(src + 24))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                            store(a02, row + 16)
+                            store(a03, row + 24)
+                        case 12:
+                            var a00 = V()
+                            var a10 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a10, row + 32)
+                        case 22:
+                            var a00 = V(), a01 = V()
+                            var a10 = V(), a11 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
+                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                            store(a10, row + 32)
+                            store(a11, row + 40)
+                        case 32:
+                            var a00 = V(), a01 = V(), a02 = V()
+                            var a10 = V(), a11 = V(), a12 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                    a02 = a02.addingProduct(w, load(src + 16))
+                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
+                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
+                                    a12 = a12.addingProduct(w, load(src + 1 * stride2 + 16))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                            store(a02, row + 16)
+                            store(a10, row + 32)
+                            store(a11, row + 40)
+                            store(a12, row + 48)
+                        case 42:
+                            var a00 = V(), a01 = V(), a02 = V(), a03 = V()
+                            var a10 = V(), a11 = V(), a12 = V(), a13 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                    a02 = a02.addingProduct(w, load(src + 16))
+                                    a03 = a03.addingProduct(w, load(src + 24))
+                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
+                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
+                                    a12 = a12.addingProduct(w, load(src + 1 * stride2 + 16))
+                                    a13 = a13.addingProduct(w, load(src + 1 * stride2 + 24))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                            store(a02, row + 16)
+                            store(a03, row + 24)
+                            store(a10, row + 32)
+                            store(a11, row + 40)
+                            store(a12, row + 48)
+                            store(a13, row + 56)
+                        case 14:
+                            var a00 = V()
+                            var a10 = V()
+                            var a20 = V()
+                            var a30 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
+                                    a20 = a20.addingProduct(w, load(src + 2 * stride2 + 0))
+                                    a30 = a30.addingProduct(w, load(src + 3 * stride2 + 0))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a10, row + 32)
+                            store(a20, row + 64)
+                            store(a30, row + 96)
+                        case 24:
+                            var a00 = V(), a01 = V()
+                            var a10 = V(), a11 = V()
+                            var a20 = V(), a21 = V()
+                            var a30 = V(), a31 = V()
+                            for ky in 0..<k {
+                                let base = gradient + (r - ky) * stride2 + margin + column
+                                for kx in 0..<k {
+                                    let w = V(repeating: weight[ky * k + kx])
+                                    let src = base - kx
+                                    a00 = a00.addingProduct(w, load(src + 0))
+                                    a01 = a01.addingProduct(w, load(src + 8))
+                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
+                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
+                                    a20 = a20.addingProduct(w, load(src + 2 * stride2 + 0))
+                                    a21 = a21.addingProduct(w, load(src + 2 * stride2 + 8))
+                                    a30 = a30.addingProduct(w, load(src + 3 * stride2 + 0))
+                                    a31 = a31.addingProduct(w, load(src + 3 * stride2 + 8))
+                                }
+                            }
+                            store(a00, row + 0)
+                            store(a01, row + 8)
+                            store(a10, row + 32)
+                            store(a11, row + 40)
+                            store(a20, row + 64)
+                            store(a21, row + 72)
+                            store(a30, row + 96)
+                            store(a31, row + 104)
+                        default: preconditionFailure("unreachable")
+                        }
+                        for t in 0..<rowsHere {
+                            (dPhased + (r + t) * rowLength + column).update(from: row + 32 * t, count: min(32, high - column + 1))
+                        }
+                        column += 32
+                    }
+                    r += rowsHere
+                }
+                continue
+            }
             for r in padding..<(padding + height) {
                 let out = dPhased + (q * rows + r) * rowLength
                 var column = low
