@@ -54,34 +54,40 @@ public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Applies the activation to every element.
+    /// Applies the activation to every element (one pass: read `x`, write a fresh output).
     public func apply(_ x: Tensor) -> Tensor {
-        var y = x
-        y.storage.withUnsafeMutableBufferPointer { buffer in
-            let p = buffer.baseAddress!
-            Parallel.forEachChunk(count: buffer.count, threads: buffer.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
-                var i = range.lowerBound
-                while i + 8 <= range.upperBound { Vectorized.store(apply(Vectorized.load(p + i)), p + i); i += 8 }
-                while i < range.upperBound { p[i] = apply(p[i]); i += 1 }
+        guard x.count > 0 else { return x }
+        var y = Tensor(uninitializedShape: x.shape)
+        y.storage.withUnsafeMutableBufferPointer { out in
+            x.storage.withUnsafeBufferPointer { input in
+                let p = out.baseAddress!, q = input.baseAddress!
+                Parallel.forEachChunk(count: out.count, threads: out.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
+                    var i = range.lowerBound
+                    while i + 8 <= range.upperBound { Vectorized.store(apply(Vectorized.load(q + i)), p + i); i += 8 }
+                    while i < range.upperBound { p[i] = apply(q[i]); i += 1 }
+                }
             }
         }
         return y
     }
 
-    /// `dy · f′(x)` element-wise.
+    /// `dy · f′(x)` element-wise (one pass into a fresh output).
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.shape == dy.shape, "activation gradient shape mismatch")
-        var dx = dy
-        dx.storage.withUnsafeMutableBufferPointer { buffer in
-            x.storage.withUnsafeBufferPointer { xs in
-                let g = buffer.baseAddress!, xp = xs.baseAddress!
-                Parallel.forEachChunk(count: buffer.count, threads: buffer.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
-                    var i = range.lowerBound
-                    while i + 8 <= range.upperBound {
-                        Vectorized.store(Vectorized.load(g + i) * derivative(Vectorized.load(xp + i)), g + i)
-                        i += 8
+        guard x.count > 0 else { return dy }
+        var dx = Tensor(uninitializedShape: x.shape)
+        dx.storage.withUnsafeMutableBufferPointer { out in
+            dy.storage.withUnsafeBufferPointer { gs in
+                x.storage.withUnsafeBufferPointer { xs in
+                    let d = out.baseAddress!, g = gs.baseAddress!, xp = xs.baseAddress!
+                    Parallel.forEachChunk(count: out.count, threads: out.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
+                        var i = range.lowerBound
+                        while i + 8 <= range.upperBound {
+                            Vectorized.store(Vectorized.load(g + i) * derivative(Vectorized.load(xp + i)), d + i)
+                            i += 8
+                        }
+                        while i < range.upperBound { d[i] = g[i] * derivative(xp[i]); i += 1 }
                     }
-                    while i < range.upperBound { g[i] *= derivative(xp[i]); i += 1 }
                 }
             }
         }
