@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto"),
         .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: engineSettings),
-        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine"], swiftSettings: engineSettings),
+        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace"], swiftSettings: engineSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASCommands", dependencies: [

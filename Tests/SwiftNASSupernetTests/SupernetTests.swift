@@ -193,3 +193,27 @@ struct SupernetProbe: Layer {
         #expect(net.namedState() == before)
     }
 }
+
+@Suite struct SearchSpaceTests {
+    @Test func fashionSpaceMatchesOFAMobileNetV3Space() throws {
+        let space = SupernetPlan.fashionMBV3.searchSpace()
+        #expect(space.name == "fashion_mbv3")
+        #expect(space.parameters.map(\.name) == ["ks", "e", "d"])
+        #expect(space.parameters.map(\.count) == [20, 20, 5])
+        #expect(space.parameters[0].values == [.int(3), .int(5), .int(7)])
+        #expect(space.parameters[1].values == [.int(3), .int(4), .int(6)])
+        #expect(space.parameters[2].values == [.int(2), .int(3), .int(4)])
+        #expect(space.geneCount == 45)
+    }
+
+    @Test func genesRoundTripAndValidate() throws {
+        let plan = SupernetPlan.fashionMBV3
+        var random = SeededRandom(seed: 3)
+        let config = SubnetConfig.random(plan, using: &random)
+        #expect(try SubnetConfig(genes: config.genes, plan: plan, source: "g") == config)
+        #expect(throws: InputError.self) { try SubnetConfig(genes: Array(config.genes.dropLast()), plan: plan, source: "g") }
+        var bad = config.genes
+        bad[44] = 5
+        #expect(throws: InputError(source: "g", field: "d[4]", "5 is not one of [2, 3, 4]")) { try SubnetConfig(genes: bad, plan: plan, source: "g") }
+    }
+}
