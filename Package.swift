@@ -1,5 +1,22 @@
 // swift-tools-version: 6.0
 import PackageDescription
+import Foundation
+
+// SwiftNASEngine's SIMD kernels need AVX2+FMA to lower `addingProduct` to vfmadd on x86-64; they are
+// enabled when the building CPU has them (`SWIFTNAS_PORTABLE=1` builds baseline x86-64 code instead).
+// The numeric modules are optimised in debug builds too: unoptimised SIMD code is ~100× slower, which
+// would make the gradient and training tests take minutes.
+let engineSettings: [SwiftSetting] = {
+    var settings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    #if arch(x86_64)
+    let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+        .first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
+    if ProcessInfo.processInfo.environment["SWIFTNAS_PORTABLE"] == nil, flags.contains("avx2"), flags.contains("fma") {
+        settings.append(.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]))
+    }
+    #endif
+    return settings
+}()
 
 // Modules follow the data: search space → algorithm (ask/tell) → evaluation → store → report.
 // SwiftNASCore holds what every stage shares (seeded randomness, input errors, atomic files).
@@ -16,6 +33,8 @@ let libraries: [String] = [
     "SwiftNASStore",
     "SwiftNASSearch",
     "SwiftNASReport",
+    "SwiftNASEngine",
+    "SwiftNASSupernet",
 ]
 
 let package = Package(
@@ -34,6 +53,8 @@ let package = Package(
         .target(name: "SwiftNASCore"),
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto"),
+        .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: engineSettings),
+        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace"], swiftSettings: engineSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
@@ -61,6 +82,8 @@ let package = Package(
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
+        .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
+        .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore"]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
     ],
     swiftLanguageModes: [.v6]

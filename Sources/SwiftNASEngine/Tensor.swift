@@ -1,0 +1,104 @@
+import SwiftNASCore
+
+/// A dense float32 tensor: a shape and its elements stored contiguously in row-major order.
+///
+/// Image batches use NCHW (`[batch, channels, height, width]`), matrices `[rows, columns]`, and
+/// convolution weights `[outChannels, inChannels, kernelHeight, kernelWidth]`. It is a value type backed
+/// by a copy-on-write array, so passing a tensor around is cheap and mutating one never affects another.
+public struct Tensor: Sendable, Equatable {
+    /// The extent of each dimension, outermost first.
+    public var shape: [Int]
+    /// The elements in row-major order; `storage.count == shape.reduce(1, *)`.
+    public var storage: [Float]
+
+    /// A tensor of `shape` whose every element is `value`.
+    public init(shape: [Int], repeating value: Float = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative tensor extent in \(shape)")
+        self.shape = shape
+        self.storage = [Float](repeating: value, count: shape.reduce(1, *))
+    }
+
+    /// A tensor of `shape` holding `storage` (whose count must match the shape).
+    public init(shape: [Int], storage: [Float]) {
+        precondition(storage.count == shape.reduce(1, *), "\(storage.count) elements do not fill shape \(shape)")
+        self.shape = shape
+        self.storage = storage
+    }
+
+    /// A tensor of `shape` whose elements are unspecified, for outputs a kernel overwrites completely
+    /// (saves clearing large buffers that are about to be written).
+    init(uninitializedShape shape: [Int]) {
+        let count = shape.reduce(1, *)
+        self.shape = shape
+        self.storage = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// A tensor with normally distributed elements of mean 0 and standard deviation `standardDeviation`.
+    public static func randomNormal(shape: [Int], standardDeviation: Float = 1, using random: inout SeededRandom) -> Tensor {
+        var t = Tensor(shape: shape)
+        for i in t.storage.indices { t.storage[i] = Float(random.nextGaussian()) * standardDeviation }
+        return t
+    }
+
+    /// A tensor with elements uniform in `range`.
+    public static func randomUniform(shape: [Int], in range: ClosedRange<Float>, using random: inout SeededRandom) -> Tensor {
+        var t = Tensor(shape: shape)
+        let width = range.upperBound - range.lowerBound
+        for i in t.storage.indices { t.storage[i] = range.lowerBound + width * Float(random.nextUnit()) }
+        return t
+    }
+
+    /// The number of elements.
+    @inlinable public var count: Int { storage.count }
+
+    /// The number of dimensions.
+    @inlinable public var rank: Int { shape.count }
+
+    /// The same elements viewed with another shape of equal element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, storage: storage)
+    }
+
+    /// The element at a multi-dimensional index (slow; for tests and small bookkeeping).
+    public subscript(_ index: Int...) -> Float {
+        get { storage[flatIndex(index)] }
+        set { storage[flatIndex(index)] = newValue }
+    }
+
+    private func flatIndex(_ index: [Int]) -> Int {
+        precondition(index.count == shape.count, "index \(index) does not match shape \(shape)")
+        var flat = 0
+        for (i, extent) in zip(index, shape) {
+            precondition(i >= 0 && i < extent, "index \(index) out of shape \(shape)")
+            flat = flat * extent + i
+        }
+        return flat
+    }
+
+    /// The largest absolute element-wise difference to `other` (of the same shape).
+    public func maxAbsDifference(_ other: Tensor) -> Float {
+        precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
+        var worst: Float = 0
+        for i in storage.indices { worst = max(worst, abs(storage[i] - other.storage[i])) }
+        return worst
+    }
+}
+
+extension Tensor {
+    /// Adds `other` (of the same shape) element-wise.
+    public static func += (lhs: inout Tensor, rhs: Tensor) {
+        precondition(lhs.shape == rhs.shape, "shapes \(lhs.shape) and \(rhs.shape) differ")
+        lhs.storage.withUnsafeMutableBufferPointer { l in
+            rhs.storage.withUnsafeBufferPointer { r in
+                for i in 0..<l.count { l[i] += r[i] }
+            }
+        }
+    }
+
+    /// The element-wise sum of two tensors of the same shape.
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+        var out = lhs
+        out += rhs
+        return out
+    }
+}

@@ -1,0 +1,174 @@
+import SwiftNASCore
+import SwiftNASEngine
+
+/// A static inverted-residual (MBConv) block: optional 1 × 1 expansion + BN + activation, depthwise
+/// convolution + BN + activation, optional squeeze-and-excitation, 1 × 1 projection + BN, and the
+/// identity shortcut when `residual`.
+public struct MBConvBlock: Layer {
+    /// The expansion (absent when the expand ratio is 1, as in the fixed first block).
+    public var expand: Conv2D?
+    /// Batch norm after the expansion.
+    public var expandNorm: BatchNorm2D?
+    /// The depthwise convolution.
+    public var depthwise: DepthwiseConv2D
+    /// Batch norm after the depthwise convolution.
+    public var depthwiseNorm: BatchNorm2D
+    /// Squeeze-and-excitation, if the stage has it.
+    public var squeezeExcitation: SqueezeExcitation?
+    /// The 1 × 1 projection.
+    public var project: Conv2D
+    /// Batch norm after the projection (no activation follows).
+    public var projectNorm: BatchNorm2D
+    /// Whether the input is added to the output.
+    public let residual: Bool
+    private var expandActivation: Activation
+    private var depthwiseActivation: Activation
+
+    /// A block from its layers.
+    public init(expand: Conv2D?, expandNorm: BatchNorm2D?, depthwise: DepthwiseConv2D, depthwiseNorm: BatchNorm2D,
+                squeezeExcitation: SqueezeExcitation?, project: Conv2D, projectNorm: BatchNorm2D,
+                activation: ActivationKind, residual: Bool) {
+        precondition((expand == nil) == (expandNorm == nil), "expansion and its batch norm go together")
+        self.expand = expand
+        self.expandNorm = expandNorm
+        self.depthwise = depthwise
+        self.depthwiseNorm = depthwiseNorm
+        self.squeezeExcitation = squeezeExcitation
+        self.project = project
+        self.projectNorm = projectNorm
+        self.residual = residual
+        expandActivation = Activation(activation)
+        depthwiseActivation = Activation(activation)
+    }
+
+    /// The activation used inside the block.
+    public var activation: ActivationKind { depthwiseActivation.kind }
+
+    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        var x = input
+        if expand != nil {
+            x = expand!.forward(x, mode: mode)
+            x = expandNorm!.forward(x, mode: mode)
+            x = expandActivation.forward(x, mode: mode)
+        }
+        x = depthwise.forward(x, mode: mode)
+        x = depthwiseNorm.forward(x, mode: mode)
+        x = depthwiseActivation.forward(x, mode: mode)
+        if squeezeExcitation != nil { x = squeezeExcitation!.forward(x, mode: mode) }
+        x = project.forward(x, mode: mode)
+        x = projectNorm.forward(x, mode: mode)
+        if residual { x += input }
+        return x
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        var g = projectNorm.backward(outputGradient)
+        g = project.backward(g)
+        if squeezeExcitation != nil { g = squeezeExcitation!.backward(g) }
+        g = depthwiseActivation.backward(g)
+        g = depthwiseNorm.backward(g)
+        g = depthwise.backward(g)
+        if expand != nil {
+            g = expandActivation.backward(g)
+            g = expandNorm!.backward(g)
+            g = expand!.backward(g)
+        }
+        if residual { g += outputGradient }
+        return g
+    }
+
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
+        expand?.visitParameters(visit)
+        expandNorm?.visitParameters(visit)
+        depthwise.visitParameters(visit)
+        depthwiseNorm.visitParameters(visit)
+        squeezeExcitation?.visitParameters(visit)
+        project.visitParameters(visit)
+        projectNorm.visitParameters(visit)
+    }
+
+    public mutating func resetRunningStatistics() {
+        expandNorm?.resetRunningStatistics()
+        depthwiseNorm.resetRunningStatistics()
+        projectNorm.resetRunningStatistics()
+    }
+}
+
+/// A static MobileNetV3: stem, MBConv blocks, final expansion, pooling, feature mix and classifier.
+/// Sub-networks extracted from `ElasticMobileNetV3` are of this type and run without the super-network.
+public struct MobileNetV3: Layer {
+    /// The 3 × 3 stem convolution.
+    public var stem: Conv2D
+    /// Batch norm after the stem.
+    public var stemNorm: BatchNorm2D
+    /// The blocks, the fixed first block included.
+    public var blocks: [MBConvBlock]
+    /// The final 1 × 1 expansion.
+    public var finalExpand: Conv2D
+    /// Batch norm after the final expansion.
+    public var finalNorm: BatchNorm2D
+    /// The bias-free feature-mix layer after pooling.
+    public var featureMix: Linear
+    /// The classifier.
+    public var classifier: Linear
+    private var stemActivation = Activation(.hardSwish)
+    private var finalActivation = Activation(.hardSwish)
+    private var pool = GlobalAveragePool()
+    private var mixActivation = Activation(.hardSwish)
+
+    /// A network from its layers.
+    public init(stem: Conv2D, stemNorm: BatchNorm2D, blocks: [MBConvBlock], finalExpand: Conv2D, finalNorm: BatchNorm2D,
+                featureMix: Linear, classifier: Linear) {
+        self.stem = stem
+        self.stemNorm = stemNorm
+        self.blocks = blocks
+        self.finalExpand = finalExpand
+        self.finalNorm = finalNorm
+        self.featureMix = featureMix
+        self.classifier = classifier
+    }
+
+    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        var x = stem.forward(input, mode: mode)
+        x = stemNorm.forward(x, mode: mode)
+        x = stemActivation.forward(x, mode: mode)
+        for i in blocks.indices { x = blocks[i].forward(x, mode: mode) }
+        x = finalExpand.forward(x, mode: mode)
+        x = finalNorm.forward(x, mode: mode)
+        x = finalActivation.forward(x, mode: mode)
+        x = pool.forward(x, mode: mode)
+        x = featureMix.forward(x, mode: mode)
+        x = mixActivation.forward(x, mode: mode)
+        return classifier.forward(x, mode: mode)
+    }
+
+    public mutating func backward(_ outputGradient: Tensor) -> Tensor {
+        var g = classifier.backward(outputGradient)
+        g = mixActivation.backward(g)
+        g = featureMix.backward(g)
+        g = pool.backward(g)
+        g = finalActivation.backward(g)
+        g = finalNorm.backward(g)
+        g = finalExpand.backward(g)
+        for i in blocks.indices.reversed() { g = blocks[i].backward(g) }
+        g = stemActivation.backward(g)
+        g = stemNorm.backward(g)
+        return stem.backward(g)
+    }
+
+    public mutating func visitParameters(_ visit: (inout TensorParameter) -> Void) {
+        stem.visitParameters(visit)
+        stemNorm.visitParameters(visit)
+        for i in blocks.indices { blocks[i].visitParameters(visit) }
+        finalExpand.visitParameters(visit)
+        finalNorm.visitParameters(visit)
+        featureMix.visitParameters(visit)
+        classifier.visitParameters(visit)
+    }
+
+    public mutating func resetRunningStatistics() {
+        stemNorm.resetRunningStatistics()
+        for i in blocks.indices { blocks[i].resetRunningStatistics() }
+        finalNorm.resetRunningStatistics()
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import SwiftNASCore
+import SwiftNASEngine
+
+/// Hyper-parameters of super-network training (sandwich rule with in-place distillation).
+public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
+    /// Passes over the training split.
+    public var epochs = 40
+    /// Images per step.
+    public var batchSize = 64
+    /// Peak learning rate after warm-up.
+    public var learningRate: Float = 0.05
+    /// Warm-up length in epochs.
+    public var warmupEpochs = 1
+    /// SGD momentum.
+    public var momentum: Float = 0.9
+    /// Nesterov momentum.
+    public var nesterov = true
+    /// L2 weight decay on convolution and linear weights.
+    public var weightDecay: Float = 3e-5
+    /// Label smoothing of the largest sub-network's loss.
+    public var labelSmoothing: Float = 0.1
+    /// Random sub-networks per step besides the largest and the smallest.
+    public var randomSubnets = 2
+    /// Whether the smaller sub-networks learn from the largest one's softmax (in-place distillation)
+    /// instead of the labels.
+    public var distillation = true
+    /// Random-crop padding of the augmentation (0 disables cropping).
+    public var cropPadding = 2
+    /// Whether images are mirrored at random.
+    public var horizontalFlip = true
+    /// Seed of the weights, the data order, the augmentation and the sub-network sampling.
+    public var seed: UInt64 = 0
+
+    /// The defaults above.
+    public init() {}
+}
+
+/// Trains an `ElasticMobileNetV3` with the sandwich rule (BigNAS): every step trains the largest
+/// sub-network on the labels, then the smallest and `randomSubnets` random ones (on the largest's soft
+/// predictions when distilling), accumulating all gradients into one SGD step.
+///
+/// Everything random is derived from `(seed, epoch)` (data order) or `(seed, step)` (augmentation and
+/// sampling), so a run resumed from a checkpoint continues exactly as an uninterrupted run would.
+public struct SupernetTrainer: Sendable {
+    /// The network being trained.
+    public var network: ElasticMobileNetV3
+    /// The optimiser and its momentum buffers.
+    public var optimizer: SGD
+    /// The hyper-parameters.
+    public let options: SupernetTrainingOptions
+    /// The training images (the search-validation split already held out).
+    public let data: ImageDataset
+    /// Steps taken so far.
+    public private(set) var step = 0
+
+    /// A fresh run on `data`.
+    public init(plan: SupernetPlan = .fashionMBV3, data: ImageDataset, options: SupernetTrainingOptions) {
+        precondition(data.count >= options.batchSize && options.batchSize > 0, "need at least one full batch")
+        self.network = ElasticMobileNetV3(plan: plan, seed: options.seed)
+        self.optimizer = SGD(momentum: options.momentum, nesterov: options.nesterov, weightDecay: options.weightDecay)
+        self.options = options
+        self.data = data
+    }
+
+    /// Steps in one epoch (the last partial batch is dropped).
+    public var stepsPerEpoch: Int { data.count / options.batchSize }
+    /// Steps in the whole run.
+    public var totalSteps: Int { stepsPerEpoch * options.epochs }
+    /// The learning-rate schedule.
+    public var schedule: CosineSchedule {
+        CosineSchedule(baseLearningRate: options.learningRate, warmupSteps: min(totalSteps - 1, options.warmupEpochs * stepsPerEpoch),
+                       totalSteps: totalSteps)
+    }
+    /// Whether every step has been taken.
+    public var isFinished: Bool { step >= totalSteps }
+
+    /// Mixes the seed with a counter into an independent stream.
+    static func stream(_ seed: UInt64, _ salt: UInt64, _ counter: Int) -> SeededRandom {
+        var r = SeededRandom(seed: seed ^ (salt &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(counter) &* 0xD1B5_4A32_D192_ED03)
+        _ = r.next()
+        return r
+    }
+
+    /// The image indices of step `step` (a seeded shuffle per epoch).
+    func batchIndices(step: Int) -> [Int] {
+        var random = Self.stream(options.seed, 1, step / stepsPerEpoch)
+        var order = Array(0..<data.count)
+        order.shuffle(using: &random)
+        let start = (step % stepsPerEpoch) * options.batchSize
+        return Array(order[start..<(start + options.batchSize)])
+    }
+
+    /// The sub-networks trained at one step: largest, smallest, then the random ones.
+    func sandwich(_ random: inout SeededRandom) -> [SubnetConfig] {
+        let plan = network.plan
+        return [.largest(plan), .smallest(plan)] + (0..<options.randomSubnets).map { _ in SubnetConfig.random(plan, using: &random) }
+    }
+
+    /// Takes one optimisation step and returns the largest sub-network's loss.
+    @discardableResult
+    public mutating func trainStep() -> Float {
+        var random = Self.stream(options.seed, 2, step)
+        let augmentation = Augmentation(padding: options.cropPadding, horizontalFlip: options.horizontalFlip)
+        let (images, labels) = data.batch(batchIndices(step: step), augmentation: augmentation, random: &random)
+        let hard = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
+        network.zeroGradients()
+        var teacher: Tensor?
+        var largestLoss: Float = 0
+        for (i, config) in sandwich(&random).enumerated() {
+            let logits = network.forward(images, config: config, mode: .training)
+            let (loss, gradient): (Float, Tensor)
+            if i > 0, options.distillation, let soft = teacher {
+                (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: logits, targets: soft)
+            } else {
+                (loss, gradient) = hard.lossAndGradient(logits: logits, labels: labels)
+            }
+            if i == 0 {
+                largestLoss = loss
+                teacher = SoftmaxCrossEntropy.softmax(logits)
+            }
+            _ = network.backward(gradient)
+        }
+        optimizer.step(&network, learningRate: schedule.learningRate(at: step))
+        step += 1
+        return largestLoss
+    }
+
+    // MARK: - Checkpoints
+
+    static let optimizerPrefix = "optimizer.velocity."
+
+    /// The network, the optimiser's momentum buffers and the run position.
+    public func checkpoint() -> Checkpoint {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let optionsJSON = String(decoding: (try? encoder.encode(options)) ?? Data(), as: UTF8.self)
+        let velocity = optimizer.velocity.enumerated().map { NamedTensor(Self.optimizerPrefix + "\($0.offset)", Tensor(shape: [$0.element.count], storage: $0.element)) }
+        return network.checkpoint(metadata: ["step": String(step), "options": optionsJSON, "trainingImages": String(data.count)],
+                                  extraTensors: velocity)
+    }
+
+    /// Continues the run saved in `checkpoint`, which must have the same options and data size.
+    public mutating func resume(from checkpoint: Checkpoint, source: String) throws {
+        guard let stepText = checkpoint.metadata["step"], let saved = Int(stepText), saved >= 0 else {
+            throw InputError(source: source, field: "step", "missing or not a step count")
+        }
+        guard let json = checkpoint.metadata["options"],
+              let savedOptions = try? JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(json.utf8)) else {
+            throw InputError(source: source, field: "options", "missing or unreadable training options")
+        }
+        guard savedOptions == options else { throw InputError(source: source, field: "options", "the checkpoint was trained with different options") }
+        guard checkpoint.metadata["trainingImages"] == String(data.count) else {
+            throw InputError(source: source, field: "trainingImages", "the checkpoint was trained on \(checkpoint.metadata["trainingImages"] ?? "?") images, not \(data.count)")
+        }
+        var restored = network
+        try restored.restore(from: checkpoint, ignoringPrefixes: [Self.optimizerPrefix], source: source)
+        var buffers: [[Float]] = []
+        while let t = checkpoint[Self.optimizerPrefix + "\(buffers.count)"] { buffers.append(t.storage) }
+        var sizes: [Int] = []
+        restored.visitParameters { sizes.append($0.value.count) }
+        guard buffers.isEmpty || buffers.map(\.count) == sizes else {
+            throw InputError(source: source, field: Self.optimizerPrefix, "momentum buffers do not match the network's parameters")
+        }
+        network = restored
+        optimizer.velocity = buffers
+        step = saved
+    }
+
+    // MARK: - Evaluation
+
+    /// Test accuracy of sub-network `config`: it is extracted, its batch-norm statistics re-calibrated on
+    /// `calibrationImages` training images (OFA uses 2 000), then evaluated on `test` in batches.
+    public func accuracy(of config: SubnetConfig, on test: ImageDataset, calibrationImages: Int = 2000, batchSize: Int = 250) -> Double {
+        var net = network.extract(config)
+        net.resetRunningStatistics()
+        var random = Self.stream(options.seed, 3, 0)
+        var order = Array(0..<data.count)
+        order.shuffle(using: &random)
+        let calibration = Array(order.prefix(min(calibrationImages, data.count)))
+        var start = 0
+        while start < calibration.count {
+            let (x, _) = data.batch(Array(calibration[start..<min(start + batchSize, calibration.count)]), random: &random)
+            _ = net.forward(x, mode: .recalibration)
+            start += batchSize
+        }
+        var correct = 0.0
+        start = 0
+        while start < test.count {
+            let indices = Array(start..<min(start + batchSize, test.count))
+            let (x, labels) = test.batch(indices, random: &random)
+            correct += SoftmaxCrossEntropy.accuracy(logits: net.forward(x, mode: .inference), labels: labels) * Double(indices.count)
+            start += batchSize
+        }
+        return test.count == 0 ? 0 : correct / Double(test.count)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+import SwiftNASCore
+import SwiftNASEngine
+@testable import SwiftNASSupernet
+
+/// Three classes of 8 × 8 images: horizontal bars, vertical bars, a bright centre, with noise.
+func toyData(count: Int, seed: UInt64) -> ImageDataset {
+    var random = SeededRandom(seed: seed)
+    var pixels: [Float] = [], labels: [Int] = []
+    for i in 0..<count {
+        let label = i % 3
+        for y in 0..<8 {
+            for x in 0..<8 {
+                let on = label == 0 ? y % 4 < 2 : label == 1 ? x % 4 < 2 : (2..<6).contains(x) && (2..<6).contains(y)
+                pixels.append(min(1, max(0, (on ? 0.8 : 0.2) + Float(random.nextGaussian()) * 0.1)))
+            }
+        }
+        labels.append(label)
+    }
+    return ImageDataset(height: 8, width: 8, pixels: pixels, labels: labels, classes: 3)
+}
+
+@Suite struct TrainerTests {
+    static func options() -> SupernetTrainingOptions {
+        var o = SupernetTrainingOptions()
+        o.epochs = 2
+        o.batchSize = 8
+        o.learningRate = 0.1
+        o.randomSubnets = 1
+        o.cropPadding = 1
+        o.seed = 5
+        return o
+    }
+
+    @Test func resumingFromACheckpointMatchesAnUninterruptedRun() throws {
+        let data = toyData(count: 24, seed: 1)
+        var straight = SupernetTrainer(plan: tinyPlan, data: data, options: Self.options())
+        for _ in 0..<4 { straight.trainStep() }
+
+        var first = SupernetTrainer(plan: tinyPlan, data: data, options: Self.options())
+        for _ in 0..<2 { first.trainStep() }
+        let saved = try Checkpoint(parsing: first.checkpoint().serialized(), source: "ck")
+        var resumed = SupernetTrainer(plan: tinyPlan, data: data, options: Self.options())
+        try resumed.resume(from: saved, source: "ck")
+        #expect(resumed.step == 2)
+        for _ in 0..<2 { resumed.trainStep() }
+        #expect(resumed.network.namedState() == straight.network.namedState())
+        #expect(resumed.optimizer.velocity == straight.optimizer.velocity)
+    }
+
+    @Test func resumeRefusesOtherOptionsOrData() throws {
+        let data = toyData(count: 24, seed: 1)
+        var trainer = SupernetTrainer(plan: tinyPlan, data: data, options: Self.options())
+        trainer.trainStep()
+        let saved = trainer.checkpoint()
+        var changed = Self.options()
+        changed.learningRate = 0.2
+        var other = SupernetTrainer(plan: tinyPlan, data: data, options: changed)
+        #expect(throws: InputError.self) { try other.resume(from: saved, source: "ck") }
+        var smaller = SupernetTrainer(plan: tinyPlan, data: toyData(count: 16, seed: 1), options: Self.options())
+        #expect(throws: InputError.self) { try smaller.resume(from: saved, source: "ck") }
+    }
+
+    @Test func sandwichTrainingLearnsToyData() {
+        let data = toyData(count: 48, seed: 2), test = toyData(count: 30, seed: 3)
+        var options = Self.options()
+        options.epochs = 6
+        var trainer = SupernetTrainer(plan: tinyPlan, data: data, options: options)
+        var losses: [Float] = []
+        while !trainer.isFinished { losses.append(trainer.trainStep()) }
+        #expect(losses.count == 36)
+        #expect(losses.suffix(3).reduce(0, +) < losses.prefix(3).reduce(0, +))
+        let largest = trainer.accuracy(of: .largest(tinyPlan), on: test, calibrationImages: 48, batchSize: 16)
+        let smallest = trainer.accuracy(of: .smallest(tinyPlan), on: test, calibrationImages: 48, batchSize: 16)
+        #expect(largest > 0.5, "largest \(largest), chance 1/3")
+        #expect(smallest > 0.5, "smallest \(smallest), chance 1/3")
+    }
+}
