@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
-        .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore"]),
+        .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Testing
+import SwiftNASSpace
 import SwiftNASCore
 import SwiftNASEngine
 @testable import SwiftNASSupernet
@@ -195,15 +196,15 @@ struct SupernetProbe: Layer {
 }
 
 @Suite struct SearchSpaceTests {
-    @Test func fashionSpaceMatchesOFAMobileNetV3Space() throws {
-        let space = SupernetPlan.fashionMBV3.searchSpace()
-        #expect(space.name == "fashion_mbv3")
+    @Test func planMatchesTheBuiltinFashionSpace() throws {
+        // The built-in `fashion_mbv3` space (SwiftNASSpace) is the one definition; the plan must agree with it.
+        let space = try #require(BuiltinSpaces.named("fashion_mbv3"))
+        let plan = SupernetPlan.fashionMBV3
         #expect(space.parameters.map(\.name) == ["ks", "e", "d"])
-        #expect(space.parameters.map(\.count) == [20, 20, 5])
-        #expect(space.parameters[0].values == [.int(3), .int(5), .int(7)])
-        #expect(space.parameters[1].values == [.int(3), .int(4), .int(6)])
-        #expect(space.parameters[2].values == [.int(2), .int(3), .int(4)])
-        #expect(space.geneCount == 45)
+        #expect(space.parameters.map(\.count) == [plan.blockSlots, plan.blockSlots, plan.stages])
+        #expect(space.parameters[0].values == plan.kernelSizes.map { .int($0) })
+        #expect(space.parameters[1].values == plan.expandRatios.map { .int($0) })
+        #expect(space.parameters[2].values == plan.depths.map { .int($0) })
     }
 
     @Test func genesRoundTripAndValidate() throws {
