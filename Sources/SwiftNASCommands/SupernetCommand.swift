@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import SwiftNASCore
+import SwiftNASEngine
+import SwiftNASSpace
+import SwiftNASSupernet
+
+/// `swiftnas supernet`: trains SwiftNAS's native Fashion-MNIST super-network and inspects its checkpoints.
+struct SupernetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "supernet",
+        abstract: "Train the native fashion_mbv3 super-network, or show a checkpoint.",
+        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self])
+}
+
+/// Where Debian's `dataset-fashion-mnist` package installs the four IDX files.
+let defaultFashionMNIST = "/usr/share/datasets/fashion-mnist"
+
+/// The images held out of training for the search's validation split, and the seed choosing them.
+enum ValidationSplit {
+    static let images = 5_000
+    static let seed: UInt64 = 0
+}
+
+/// `swiftnas supernet train`: weight-sharing training with the sandwich rule and in-place distillation.
+///
+/// Resumable: when `--out` exists, training continues from it (with the options it was started with) and
+/// ends exactly as an uninterrupted run would. A checkpoint is written atomically every `--checkpoint-every`
+/// steps and when `--max-minutes` runs out, so long runs can be done in pieces.
+struct SupernetTrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train (or continue training) the super-network.")
+
+    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @Option(help: "The checkpoint to write (and to resume from when it exists).") var out: String
+    @Option(help: "Passes over the training split.") var epochs = SupernetTrainingOptions().epochs
+    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = SupernetTrainingOptions().batchSize
+    @Option(name: .customLong("learning-rate"), help: "Peak learning rate.") var learningRate = SupernetTrainingOptions().learningRate
+    @Option(help: "Random seed.") var seed: UInt64 = SupernetTrainingOptions().seed
+    @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.") var checkpointEvery = 200
+    @Option(name: .customLong("max-minutes"), help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
+
+    func run() async throws {
+        guard checkpointEvery > 0 else { throw InputError(source: "--checkpoint-every", "must be at least 1") }
+        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
+        let split = train.split(holdout: ValidationSplit.images, seed: ValidationSplit.seed)
+        var options = SupernetTrainingOptions()
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.seed = seed
+        var resumed: Checkpoint?
+        if FileManager.default.fileExists(atPath: out) {
+            let checkpoint = try Checkpoint(contentsOf: out)
+            guard let json = checkpoint.metadata["options"],
+                  let saved = try? JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(json.utf8)) else {
+                throw InputError(source: out, field: "options", "not a training checkpoint")
+            }
+            options = saved
+            resumed = checkpoint
+        }
+        guard split.remaining.count >= options.batchSize, options.batchSize > 0 else {
+            throw InputError(source: "--batch-size", "needs between 1 and \(split.remaining.count) images")
+        }
+        var trainer = SupernetTrainer(data: split.remaining, options: options)
+        if let resumed {
+            try trainer.resume(from: resumed, source: out)
+            log("swiftnas: resuming \(out) at step \(trainer.step) of \(trainer.totalSteps)")
+        }
+        let start = ContinuousClock.now
+        let deadline = maxMinutes.map { start.advanced(by: .seconds($0 * 60)) }
+        let display = TrainingDisplay(total: trainer.totalSteps, first: trainer.step, epochSteps: trainer.stepsPerEpoch)
+        var loss: Float = 0
+        while !trainer.isFinished {
+            loss = trainer.trainStep()
+            display.update(step: trainer.step, loss: loss, elapsed: start.duration(to: .now))
+            if trainer.step % checkpointEvery == 0 { try trainer.checkpoint().write(to: out) }
+            if let deadline, ContinuousClock.now >= deadline { break }
+        }
+        display.finish()
+        var checkpoint = trainer.checkpoint()
+        if trainer.isFinished {
+            let plan = SupernetPlan.fashionMBV3
+            for (name, config) in [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))] {
+                let accuracy = trainer.accuracy(of: config, on: test)
+                checkpoint.metadata["test_accuracy_\(name)"] = String(format: "%.4f", accuracy)
+                log("swiftnas: \(name) sub-network test accuracy \(String(format: "%.2f", accuracy * 100)) %")
+            }
+        }
+        try checkpoint.write(to: out)
+        log("swiftnas: wrote \(out) at step \(trainer.step) of \(trainer.totalSteps)\(trainer.isFinished ? "" : " (run the same command to continue)")")
+    }
+}
+
+/// `swiftnas supernet info`: what a checkpoint holds.
+struct SupernetInfoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a super-network checkpoint's space, size and accuracies.")
+
+    @Argument(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
+
+    func run() async throws {
+        let loaded = try Checkpoint(contentsOf: checkpoint)
+        let parameters = loaded.tensors.filter { !$0.name.hasPrefix("optimizer.") }.reduce(0) { $0 + $1.tensor.storage.count }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.size] as? Int) ?? 0
+        let space = BuiltinSpaces.named("fashion_mbv3")
+        print("checkpoint: \(checkpoint) (\(bytes) bytes, format \(Checkpoint.version))")
+        print("space: fashion_mbv3, \(space.map { SpacesCommand.format(size: $0.size) } ?? "?") sub-networks")
+        print("super-network weights: \(parameters) values")
+        for key in loaded.metadata.keys.sorted() where key != "options" {
+            print("\(key): \(loaded.metadata[key]!)")
+        }
+        if let options = loaded.metadata["options"] { print("training options: \(options)") }
+    }
+}
+
+/// Training progress: a redrawn line on a terminal, a log line per epoch otherwise.
+final class TrainingDisplay: @unchecked Sendable {
+    let total: Int, first: Int, epochSteps: Int
+    let isTerminal = isatty(STDERR_FILENO) != 0
+
+    init(total: Int, first: Int, epochSteps: Int) {
+        self.total = total
+        self.first = first
+        self.epochSteps = epochSteps
+    }
+
+    func update(step: Int, loss: Float, elapsed: Duration) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let eta = seconds / Double(max(1, step - first)) * Double(total - step)
+        let line = "step \(step)/\(total) epoch \(step / max(1, epochSteps) + 1) loss \(String(format: "%.4f", loss)) ETA \(ProgressDisplay.clock(eta))"
+        if isTerminal {
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        } else if step % epochSteps == 0 || step == first + 1 {
+            log("swiftnas: \(line)")
+        }
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
