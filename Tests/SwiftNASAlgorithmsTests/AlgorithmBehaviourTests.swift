@@ -9,8 +9,8 @@ import Testing
 
     @Test func everyAlgorithmIsRegisteredOnce() {
         let names = AlgorithmRegistry.all.map { $0.name }
-        #expect(Set(names) == ["nsga2", "age", "ga", "cmaes", "random"])
-        #expect(names.count == 5)
+        #expect(Set(names).isSuperset(of: ["nsga2", "age", "ga", "cmaes", "random"]))
+        #expect(Set(names).count == names.count)
     }
 
     @Test func unsupportedObjectiveCountsAreInputErrors() {
