@@ -218,7 +218,7 @@ enum AGESurvival {
         for point in front { for j in 0..<m { maximum[j] = max(maximum[j], point[j]) } }
         var result = maximum
         if extreme.count == m,
-           let plane = LinearSystem.solve(extreme.map { front[$0] }, [Double](repeating: 1, count: m)),
+           let plane = LinearSystem.solve(extreme.map { front[$0] }, [Double](repeating: 1, count: m), pivotTolerance: 1e-14),
            plane.allSatisfy({ $0.isFinite && $0 > 0 }) {
             let intercepts = plane.map { 1 / $0 }
             if intercepts.allSatisfy(\.isFinite) { result = intercepts }
@@ -246,37 +246,5 @@ enum AGESurvival {
         let p = log(Double(m)) / log(1 / mean)
         if p.isNaN || p <= 0.1 { return 1 }
         return min(p, 20)
-    }
-}
-
-extension AGESurvival {
-    /// Dense linear solves for small systems.
-    enum LinearSystem {
-        /// The solution of `matrix · x = rhs` by Gaussian elimination with partial pivoting, nil when singular.
-        static func solve(_ matrix: [[Double]], _ rhs: [Double]) -> [Double]? {
-            let n = rhs.count
-            var a = matrix
-            var b = rhs
-            for column in 0..<n {
-                var pivot = column
-                for row in (column + 1)..<n where abs(a[row][column]) > abs(a[pivot][column]) { pivot = row }
-                if abs(a[pivot][column]) < 1e-14 { return nil }
-                a.swapAt(column, pivot)
-                b.swapAt(column, pivot)
-                for row in (column + 1)..<n {
-                    let factor = a[row][column] / a[column][column]
-                    if factor == 0 { continue }
-                    for k in column..<n { a[row][k] -= factor * a[column][k] }
-                    b[row] -= factor * b[column]
-                }
-            }
-            var x = [Double](repeating: 0, count: n)
-            for row in stride(from: n - 1, through: 0, by: -1) {
-                var sum = b[row]
-                for k in (row + 1)..<n { sum -= a[row][k] * x[k] }
-                x[row] = sum / a[row][row]
-            }
-            return x
-        }
     }
 }

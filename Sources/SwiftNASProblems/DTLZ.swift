@@ -104,7 +104,7 @@ public struct DTLZ: Problem {
             return NonDominatedSorting.nonDominated(points).map { points[$0] }
         }
         let partitions = m == 2 ? 99 : m == 3 ? 15 : m == 4 ? 8 : 5
-        let directions = ReferenceLattice.points(dimensions: m, partitions: partitions)
+        let directions = ReferenceDirections.dasDennis(partitions: partitions, dimensions: m)
         if variant == .one { return directions.map { $0.map { 0.5 * $0 } } }
         return directions.map { d in
             let norm = d.reduce(0) { $0 + $1 * $1 }.squareRoot()

@@ -33,7 +33,7 @@ import SwiftNASAlgorithms
         #expect(abs(bnhReference[0] - 149.6) < 1e-9 && abs(bnhReference[1] - 55) < 1e-9)
         let dtlz7 = try #require(DTLZ(.seven).paretoFront())
         #expect(NonDominatedSorting.nonDominated(dtlz7).count == dtlz7.count)
-        #expect(ReferenceLattice.points(dimensions: 2, partitions: 99).count == 100)
+        #expect(try #require(DTLZ(.two).paretoFront()).count == ReferenceDirections.latticeCount(partitions: 15, dimensions: 3))
     }
 
     @Test func registryNamesEveryProblemAndRejectsUnknownOnes() throws {

@@ -64,7 +64,7 @@ struct HyperplaneNormalization: Sendable, Hashable {
     static func intercepts(_ extremes: [[Double]], ideal: [Double]) -> [Double]? {
         let m = ideal.count
         let matrix = extremes.map { point in (0..<m).map { point[$0] - ideal[$0] } }
-        guard let plane = solve(matrix, [Double](repeating: 1, count: m)) else { return nil }
+        guard let plane = LinearSystem.solve(matrix, [Double](repeating: 1, count: m)) else { return nil }
         for row in matrix {
             let product = zip(row, plane).reduce(0) { $0 + $1.0 * $1.1 }
             if !(abs(product - 1) <= 1e-8 + 1e-5) { return nil }
@@ -72,33 +72,6 @@ struct HyperplaneNormalization: Sendable, Hashable {
         let intercepts = plane.map { 1 / $0 }
         guard intercepts.allSatisfy({ $0 > 1e-6 }) else { return nil }
         return intercepts
-    }
-
-    /// The solution of `matrix · x = rhs` by Gaussian elimination with partial pivoting, nil when singular.
-    static func solve(_ matrix: [[Double]], _ rhs: [Double]) -> [Double]? {
-        let n = rhs.count
-        var a = matrix
-        var b = rhs
-        for column in 0..<n {
-            var pivot = column
-            for row in (column + 1)..<n where abs(a[row][column]) > abs(a[pivot][column]) { pivot = row }
-            guard a[pivot][column] != 0, a[pivot][column].isFinite else { return nil }
-            a.swapAt(column, pivot)
-            b.swapAt(column, pivot)
-            for row in (column + 1)..<n {
-                let factor = a[row][column] / a[column][column]
-                if factor == 0 { continue }
-                for k in column..<n { a[row][k] -= factor * a[column][k] }
-                b[row] -= factor * b[column]
-            }
-        }
-        var x = [Double](repeating: 0, count: n)
-        for row in stride(from: n - 1, through: 0, by: -1) {
-            var sum = b[row]
-            for k in (row + 1)..<n { sum -= a[row][k] * x[k] }
-            x[row] = sum / a[row][row]
-        }
-        return x.allSatisfy(\.isFinite) ? x : nil
     }
 
     static func componentwiseMaximum(_ points: [[Double]]) -> [Double] {
