@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(name: "swiftnas", dependencies: ["SwiftNASCommands"]),
         // Timing harness for benchmarks/ scripts, which run the Python peers beside it and print ratios.
         .executableTarget(name: "swiftnas-bench", dependencies: [
-            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
+            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPredictors",
         ]),
         .testTarget(name: "SwiftNASCoreTests", dependencies: ["SwiftNASCore"]),
         .testTarget(name: "SwiftNASSpaceTests", dependencies: ["SwiftNASSpace"]),

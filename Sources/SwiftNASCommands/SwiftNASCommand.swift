@@ -9,6 +9,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
         abstract: "Find the Pareto-optimal sub-networks of a super-network for your hardware.",
         subcommands: [
             SpacesCommand.self,
+            PredictorCommand.self,
         ]
     )
 

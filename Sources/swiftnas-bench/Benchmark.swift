@@ -14,6 +14,7 @@ protocol Benchmark: Sendable {
 
 /// Every benchmark the harness knows, by name.
 let benchmarks: [any Benchmark.Type] = [
+    PredictorLINASBenchmark.self,
 ]
 
 /// Times `benchmark` as the median of `repeats` runs after one warm-up, printing one JSON line.
