@@ -3,6 +3,14 @@ import SwiftNASCore
 /// Every algorithm that can be chosen by name, in the order `--help` lists them.
 public enum AlgorithmRegistry {
     public static let all: [any RegisteredAlgorithm.Type] = [
+        NSGA2.self,
+        AGEMOEA.self,
+        GeneticAlgorithm.self,
+        CMAES.self,
+        RandomSearch.self,
+        UNSGA3.self,
+        MOEAD.self,
+        CTAEA.self,
     ]
 
     /// The algorithm type called `name`, or an `InputError` naming `source` and listing the choices.
@@ -23,7 +31,8 @@ public enum AlgorithmRegistry {
         let type = try named(name, source: source)
         guard type.objectiveCounts.contains(domain.objectiveCount) else {
             let range = type.objectiveCounts
-            let allowed = range.upperBound == .max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+            let allowed = range.upperBound == .max ? "\(range.lowerBound) or more"
+                : range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
             throw InputError(source: source, "\(type.name) handles \(allowed) objectives, not \(domain.objectiveCount)")
         }
         return try type.init(domain: domain, settings: settings)

@@ -1,10 +1,12 @@
 import SwiftNASCore
+import SwiftNASCosts
 import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Every built-in evaluator, selectable as `--evaluator builtin:NAME` (options: `builtin:NAME?key=value&...`).
 enum EvaluatorRegistry {
     static let builtins: [any BuiltinEvaluator.Type] = [
+        CountsEvaluator.self,
     ]
 
     /// Creates the built-in evaluator that `spec` names (`builtin:counts`, `builtin:x?threads=2`) for `space`.

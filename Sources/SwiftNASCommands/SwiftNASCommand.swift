@@ -8,7 +8,11 @@ public struct SwiftNASCommand: AsyncParsableCommand {
         commandName: "swiftnas",
         abstract: "Find the Pareto-optimal sub-networks of a super-network for your hardware.",
         subcommands: [
+            SearchCommand.self,
+            EvaluateCommand.self,
+            ReportCommand.self,
             SpacesCommand.self,
+            OptimizeCommand.self,
             PredictorCommand.self,
         ]
     )

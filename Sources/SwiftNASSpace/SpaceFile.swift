@@ -124,7 +124,7 @@ public enum SpaceFile {
     }
 
     /// Converts what Yams loads into a literal (object keys sorted, for determinism).
-    static func literal(fromYAML value: Any?) -> Literal {
+    public static func literal(fromYAML value: Any?) -> Literal {
         switch value {
         case nil: return .null
         case let v as Bool: return .bool(v)

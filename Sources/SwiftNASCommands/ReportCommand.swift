@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import SwiftNASCore
+import SwiftNASPredictors
+import SwiftNASReport
+import SwiftNASSearch
+import SwiftNASSpace
+import SwiftNASStore
+
+/// `swiftnas report STORE_OR_CSV`: the front and hypervolume per evaluation count, an SVG Pareto plot and a
+/// one-page HTML report.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report a search from its store (.db) or results CSV (ours or DyNAS-T's): front, hypervolume, SVG, HTML.")
+
+    @Argument(help: "A SwiftNAS store (.db) or a results CSV.") var input: String
+    @Option(name: [.customLong("optimization-metrics"), .customLong("optimization_metrics")], parsing: .upToNextOption,
+            help: "Objectives (default: the store's, or accuracy and MACs columns of a CSV).")
+    var optimizationMetrics: [String] = []
+    @Option(help: "Hypervolume reference point in objective units, comma-separated (default: nadir of all evaluations).")
+    var reference: String?
+    @Option(help: "Folder for pareto.svg, hypervolume.svg and report.html (default: beside the input).") var out: String?
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: input) else { throw InputError(source: input, "no such file") }
+        let (records, storedGoal) = input.lowercased().hasSuffix(".csv") ? try readCSV() : try await readStore()
+        let goal: SearchGoal
+        if optimizationMetrics.isEmpty {
+            guard let storedGoal else {
+                throw InputError(source: "--optimization-metrics", "name the objectives: this CSV has no accuracy_top1 and macs columns")
+            }
+            goal = storedGoal
+        } else {
+            goal = SearchGoal(objectives: try optimizationMetrics.map { try SearchObjective(parsing: $0) },
+                              constraints: storedGoal?.constraints ?? [])
+        }
+        for metric in goal.objectives.map(\.metric) where !records.contains(where: { $0.metrics[metric] != nil }) {
+            throw InputError(source: input, field: metric, "no evaluation has this metric")
+        }
+        var referencePoint: [Double]?
+        if let reference {
+            let values = reference.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == goal.objectives.count else {
+                throw InputError(source: "--reference", "needs \(goal.objectives.count) comma-separated numbers")
+            }
+            referencePoint = values
+        }
+        let summary = SearchSummary(records: records, goal: goal, reference: referencePoint)
+        print("\(records.count) evaluations, \(records.filter { $0.status == .failed }.count) failed; objectives \(goal.objectives.map(\.description).joined(separator: ", "))")
+        print("reference point: " + zip(goal.objectives, summary.reference).map { "\($0.metric)=\($1)" }.joined(separator: ", "))
+        print("evaluations  hypervolume")
+        for (count, hv) in summary.hypervolumeCurve { print(String(count).leftPadded(11) + "  " + String(format: "%.6g", hv)) }
+        print("Pareto front: \(summary.front.count) sub-networks")
+        for record in summary.front.sorted(by: { ($0.metrics[goal.metrics[0]] ?? 0) > ($1.metrics[goal.metrics[0]] ?? 0) }) {
+            print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map(SearchSettings.short) ?? "-")" }.joined(separator: " ") + " " + record.configuration)
+        }
+        let folder = out ?? URL(fileURLWithPath: input).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let files = [
+            ("\(stem)-pareto.svg", ReportPlots.paretoSVG(summary)),
+            ("\(stem)-hypervolume.svg", ReportPlots.hypervolumeSVG(summary)),
+            ("\(stem)-report.html", HTMLReport.page(summary, title: "SwiftNAS report: \(stem)")),
+        ]
+        for (name, text) in files {
+            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            try AtomicFile.write(text, to: path)
+            print("wrote \(path)")
+        }
+        print("hv=\(summary.hypervolume)")
+    }
+
+    func readStore() async throws -> ([EvaluationRecord], SearchGoal?) {
+        let store = try SQLiteStore(path: input)
+        guard let manifest = try await store.manifest() else { throw InputError(source: input, "the store holds no search") }
+        let settings = try Literal.parse(manifest.fingerprint)
+        func list(_ key: String) -> [String] {
+            guard case .array(let items)? = settings[key] else { return [] }
+            return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+        }
+        let goal = SearchGoal(objectives: try list("objectives").map { try SearchObjective(parsing: $0) },
+                              constraints: try list("constraints").map { try SearchConstraint(parsing: $0) })
+        return (try await store.records(), goal)
+    }
+
+    /// DyNAS-T's column names for our metrics.
+    static let dynastMetricColumns: [String: String] = [
+        "Top-1 Acc (%)": "accuracy_top1", "MACs": "macs", "Model Parameters": "params", "Latency (ms)": "latency",
+        "BLEU Score": "bleu", "SST-2 Acc": "accuracy_sst2", "Model Size": "model_size",
+    ]
+
+    func readCSV() throws -> ([EvaluationRecord], SearchGoal?) {
+        guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(source: input, "cannot read the file")
+        }
+        let table = try CSVTable(parsing: text, source: input)
+        let isDyNAST = table.header.contains(MeasurementTable.dynastConfigurationColumn)
+        let configColumn = isDyNAST ? MeasurementTable.dynastConfigurationColumn : MeasurementTable.configurationColumn
+        guard let configIndex = table.header.firstIndex(of: configColumn) else {
+            throw InputError(source: input, field: "header", "needs a '\(MeasurementTable.configurationColumn)' or '\(MeasurementTable.dynastConfigurationColumn)' column")
+        }
+        let skipped: Set<String> = ["status", "error", "evaluator", "started", "finished", "Date"]
+        let statusIndex = table.header.firstIndex(of: "status")
+        var records: [EvaluationRecord] = []
+        for (row, cells) in table.records.enumerated() {
+            var metrics: [String: Double] = [:]
+            for (column, name) in table.header.enumerated() where column != configIndex && !skipped.contains(name) {
+                let metric = isDyNAST ? (Self.dynastMetricColumns[name] ?? name) : name
+                let cell = column < cells.count ? cells[column].trimmingCharacters(in: .whitespaces) : ""
+                if cell.isEmpty { continue }
+                guard let value = Double(cell) else {
+                    throw InputError(source: input, field: "row \(row + 2), column '\(name)'", "'\(cell)' is not a number")
+                }
+                metrics[metric] = value
+            }
+            let failed = statusIndex.map { cells.count > $0 && cells[$0] == "failed" } ?? false
+            let configuration = (try? Literal.parse(cells[configIndex]).json) ?? cells[configIndex]
+            records.append(EvaluationRecord(sequence: row, configurationHash: "", configuration: configuration, metrics: metrics,
+                                            status: failed ? .failed : .ok, started: 0, finished: 0, evaluator: "csv"))
+        }
+        let columns = Set(records.flatMap(\.metrics.keys))
+        let goal = columns.isSuperset(of: ["accuracy_top1", "macs"])
+            ? SearchGoal(objectives: [.init(metric: "accuracy_top1", sense: .maximize), .init(metric: "macs", sense: .minimize)])
+            : nil
+        return (records, goal)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import SwiftNASCore
+import SwiftNASEvaluation
+import SwiftNASPareto
+import SwiftNASSpace
+import SwiftNASStore
+
+/// Where a running search stands, for progress bars and logs.
+public struct SearchProgress: Sendable {
+    public var evaluated: Int
+    public var budget: Int
+    public var failed: Int
+    /// Evaluations taken from the store instead of measured again (on `--resume`).
+    public var replayed: Int
+    public var frontSize: Int
+    public var hypervolume: Double?
+    public var elapsed: Duration
+}
+
+/// Runs a search: asks the tactic, evaluates (concurrently, up to `workers` at once), records every
+/// evaluation durably in the store before the tactic hears of it, and repeats until the budget is spent.
+///
+/// Resuming is replay: the tactic is rebuilt from the same settings and seed, and every question it asks
+/// that the store already answered (same sequence number and configuration hash) is answered from the store.
+/// So a search killed at any moment continues with no completed evaluation lost, none repeated, and the
+/// same final budget.
+public struct SearchRunner: Sendable {
+    public var space: SearchSpace
+    public var goal: SearchGoal
+    public var evaluator: any Evaluator
+    public var store: any SearchStore
+    public var budget: Int
+    public var workers: Int
+    /// The hypervolume reference point in the user's units, one per objective (nil: the nadir of the first
+    /// batch's successful evaluations).
+    public var reference: [Double]?
+
+    public init(space: SearchSpace, goal: SearchGoal, evaluator: any Evaluator, store: any SearchStore,
+                budget: Int, workers: Int = 1, reference: [Double]? = nil) {
+        self.space = space
+        self.goal = goal
+        self.evaluator = evaluator
+        self.store = store
+        self.budget = budget
+        self.workers = workers
+        self.reference = reference
+    }
+
+    /// Runs `tactic` to the end of the budget and returns every record in sequence order.
+    public func run(
+        _ tactic: inout some SearchTactic, progress: @Sendable (SearchProgress) -> Void = { _ in }
+    ) async throws -> [EvaluationRecord] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let activity = GeneActivity(space: space)
+        var stored: [Int: EvaluationRecord] = [:]
+        for record in try await store.records() { stored[record.sequence] = record }
+        var records: [EvaluationRecord] = []
+        var replayed = 0
+        var referencePoint = reference.map { zip($0, goal.senses).map { $1.toMinimization($0) } }
+        while records.count < budget {
+            var batch = tactic.ask()
+            if batch.isEmpty { break }
+            if batch.count > budget - records.count { batch.removeLast(batch.count - (budget - records.count)) }
+            let first = records.count
+            var results = [EvaluationRecord?](repeating: nil, count: batch.count)
+            var pending: [Int] = []
+            for (offset, configuration) in batch.enumerated() {
+                let hash = space.hash(of: configuration, activity: activity)
+                if let old = stored[first + offset] {
+                    guard old.configurationHash == hash else {
+                        throw InputError(source: store.location, field: "evaluations[\(first + offset)]",
+                                         "holds a different sub-network than this search asks for: the store is from another search or settings")
+                    }
+                    results[offset] = old
+                    replayed += 1
+                } else {
+                    pending.append(offset)
+                }
+            }
+            for (offset, record) in try await evaluate(batch, offsets: pending, firstSequence: first, activity: activity) {
+                results[offset] = record
+            }
+            let batchRecords = results.map { $0! }
+            records += batchRecords
+            tactic.tell(zip(batch, batchRecords).map { configuration, record in
+                Measurement(configuration: configuration, metrics: record.status == .ok ? record.metrics : nil)
+            })
+            if referencePoint == nil { referencePoint = Self.nadir(of: records, goal: goal) }
+            let front = Self.paretoFront(of: records, goal: goal)
+            progress(SearchProgress(
+                evaluated: records.count, budget: budget, failed: records.filter { $0.status == .failed }.count,
+                replayed: replayed, frontSize: front.count,
+                hypervolume: referencePoint.map { Hypervolume.compute(front.map { Self.minimized($0, goal: goal) }, reference: $0) },
+                elapsed: start.duration(to: clock.now)))
+        }
+        return records
+    }
+
+    /// Measures the configurations at `offsets` concurrently, appending each to the store as it completes.
+    private func evaluate(
+        _ batch: [Configuration], offsets: [Int], firstSequence: Int, activity: GeneActivity
+    ) async throws -> [(Int, EvaluationRecord)] {
+        let metrics = goal.metrics
+        let evaluator = self.evaluator, store = self.store, space = self.space
+        return try await offsets.concurrentMap(limit: workers) { offset in
+            let configuration = batch[offset]
+            let started = Date().timeIntervalSince1970
+            var values: [String: Double] = [:]
+            var failure: String?
+            do {
+                values = try await evaluator.evaluate(configuration, metrics: metrics)
+                if let missing = metrics.first(where: { !(values[$0]?.isFinite ?? false) }) {
+                    failure = "no finite value for metric '\(missing)'"
+                    values = [:]
+                }
+            } catch {
+                failure = "\(error)"
+            }
+            let record = EvaluationRecord(
+                sequence: firstSequence + offset, configurationHash: space.hash(of: configuration, activity: activity),
+                configuration: space.json(of: configuration), metrics: values,
+                status: failure == nil ? .ok : .failed, error: failure,
+                started: started, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
+            try await store.append(record)
+            return (offset, record)
+        }
+    }
+
+    /// The successful, feasible, non-dominated records (in the user's directions).
+    public static func paretoFront(of records: [EvaluationRecord], goal: SearchGoal) -> [EvaluationRecord] {
+        let feasible = records.filter { record in
+            record.status == .ok && goal.constraints.allSatisfy { $0.value(record.metrics[$0.metric] ?? .nan) <= 0 }
+        }
+        let points = feasible.map { minimized($0, goal: goal) }
+        return NonDominatedSorting.nonDominated(points).map { feasible[$0] }
+    }
+
+    /// A record's objectives, minimised.
+    public static func minimized(_ record: EvaluationRecord, goal: SearchGoal) -> [Double] {
+        goal.objectives.map { $0.sense.toMinimization(record.metrics[$0.metric] ?? .nan) }
+    }
+
+    static func nadir(of records: [EvaluationRecord], goal: SearchGoal) -> [Double]? {
+        let points = records.filter { $0.status == .ok }.map { minimized($0, goal: goal) }
+        return points.isEmpty ? nil : Objectives.nadir(points)
+    }
+}

@@ -1,0 +1,144 @@
+import SwiftNASAlgorithms
+import SwiftNASCore
+import SwiftNASProblems
+import SwiftNASSpace
+
+/// The outcome of one real evaluation as a tactic sees it.
+public struct Measurement: Sendable, Hashable {
+    public var configuration: Configuration
+    /// The measured metrics, or nil when the evaluation failed.
+    public var metrics: [String: Double]?
+
+    public init(configuration: Configuration, metrics: [String: Double]?) {
+        self.configuration = configuration
+        self.metrics = metrics
+    }
+}
+
+/// A way of spending real evaluations: which sub-networks to measure next, given all measured so far.
+///
+/// Like algorithms, tactics are ask/tell value types that are deterministic given their seed and answers,
+/// so a search resumes by replaying its store. `ask` never returns a sub-network asked before.
+public protocol SearchTactic: Sendable {
+    /// The next sub-networks to measure; empty when the tactic has nothing left to ask.
+    mutating func ask() -> [Configuration]
+    /// The measurements of the last `ask`, in the same order (possibly a prefix when the budget ends).
+    mutating func tell(_ measurements: [Measurement])
+}
+
+/// Everything a tactic is built from.
+public struct TacticContext: Sendable {
+    public var space: SearchSpace
+    public var goal: SearchGoal
+    /// The algorithm name (`nsga2`), used directly (evolutionary) or on predictors (linas).
+    public var algorithm: String
+    public var populationSize: Int
+    public var seed: UInt64
+    /// Predicted evaluations per LINAS inner search (DyNAS-T: 20 000 for OFA-MobileNetV3).
+    public var innerEvaluations: Int
+
+    public init(space: SearchSpace, goal: SearchGoal, algorithm: String = "nsga2", populationSize: Int = 50,
+                seed: UInt64 = 1, innerEvaluations: Int = 20_000) {
+        self.space = space
+        self.goal = goal
+        self.algorithm = algorithm
+        self.populationSize = populationSize
+        self.seed = seed
+        self.innerEvaluations = innerEvaluations
+    }
+
+    /// The algorithm's domain for this space and goal.
+    public var domain: SearchDomain {
+        space.domain(objectiveCount: goal.objectives.count, constraintCount: goal.constraintCount)
+    }
+
+    /// Creates the named algorithm on `domain`, checking it can take this many objectives.
+    public func makeAlgorithm(seed: UInt64, source: String = "--search-algo") throws -> any Algorithm {
+        try AlgorithmRegistry.make(algorithm, domain: domain, settings: AlgorithmSettings(populationSize: populationSize, seed: seed), source: source)
+    }
+}
+
+/// A tactic selectable by name (`--search-tactic`). Adding one is a conforming type plus its line in
+/// `SearchTactics.all`.
+public protocol RegisteredTactic: SearchTactic {
+    static var name: String { get }
+    static var summary: String { get }
+    init(context: TacticContext) throws
+}
+
+/// `evolutionary`: the algorithm runs directly on real evaluations.
+public struct EvolutionaryTactic: RegisteredTactic {
+    public static let name = "evolutionary"
+    public static let summary = "the algorithm runs directly on real evaluations"
+
+    var algorithm: any Algorithm
+    let space: SearchSpace
+    let goal: SearchGoal
+
+    public init(context: TacticContext) throws {
+        algorithm = try context.makeAlgorithm(seed: context.seed)
+        space = context.space
+        goal = context.goal
+    }
+
+    public mutating func ask() -> [Configuration] {
+        algorithm.ask().map { space.configuration(genes: $0) }
+    }
+
+    public mutating func tell(_ measurements: [Measurement]) {
+        algorithm.tell(measurements.map { m in m.metrics.map(goal.evaluation(from:)) ?? goal.failedEvaluation })
+    }
+}
+
+/// `random`: uniformly random distinct sub-networks, a population at a time.
+public struct RandomTactic: RegisteredTactic {
+    public static let name = "random"
+    public static let summary = "uniformly random distinct sub-networks"
+
+    let space: SearchSpace
+    let activity: GeneActivity
+    let batchSize: Int
+    var rng: SeededRandom
+    var seen: Set<[Int]> = []
+
+    public init(context: TacticContext) throws {
+        space = context.space
+        activity = GeneActivity(space: context.space)
+        batchSize = context.populationSize
+        rng = SeededRandom(seed: context.seed)
+    }
+
+    public mutating func ask() -> [Configuration] {
+        var batch: [Configuration] = []
+        var attempts = 0
+        while batch.count < batchSize && attempts < 100 * batchSize {
+            attempts += 1
+            let candidate = space.randomConfiguration(using: &rng)
+            var key = candidate.indices
+            activity.canonicalize(&key)
+            if seen.insert(key).inserted { batch.append(candidate) }
+        }
+        return batch
+    }
+
+    public mutating func tell(_ measurements: [Measurement]) {}
+}
+
+/// Every tactic selectable by name.
+public enum SearchTactics {
+    public static let all: [any RegisteredTactic.Type] = [
+        LINASTactic.self,
+        EvolutionaryTactic.self,
+        RandomTactic.self,
+    ]
+
+    /// Creates the tactic called `name`.
+    public static func make(_ name: String, context: TacticContext, source: String = "--search-tactic") throws -> any SearchTactic {
+        var names: [String] = []
+        for type in all {
+            if type.name == name.lowercased() { return try type.init(context: context) }
+            names.append(type.name)
+        }
+        throw InputError(source: source, "unknown search tactic '\(name)' (choose from \(names.joined(separator: ", ")))")
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import SwiftNASCore
+
+/// The embedded default store: one SQLite file (through GRDB), written in WAL mode with full sync, so each
+/// committed evaluation survives a `kill -9` or a power cut.
+public final class SQLiteStore: SearchStore {
+    public let location: String
+    private let database: DatabaseQueue
+
+    /// Opens (creating if needed) the store at `path`. An existing file that is not a SwiftNAS store is an
+    /// `InputError` and is left untouched.
+    public init(path: String) throws {
+        location = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            if exists {
+                let isStore = try database.read { db in try db.tableExists("swiftnas_manifest") && db.tableExists("evaluations") }
+                if !isStore { throw InputError(source: path, "not a SwiftNAS store (no swiftnas_manifest table)") }
+            }
+            _ = try database.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            try database.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS swiftnas_manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS evaluations (
+                        sequence INTEGER PRIMARY KEY,
+                        configuration_hash TEXT NOT NULL,
+                        configuration TEXT NOT NULL,
+                        metrics TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        error TEXT,
+                        started REAL NOT NULL,
+                        finished REAL NOT NULL,
+                        evaluator TEXT NOT NULL);
+                    CREATE INDEX IF NOT EXISTS evaluations_by_hash ON evaluations(configuration_hash);
+                    """)
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError(source: path, "cannot open the store: \(error)")
+        }
+    }
+
+    public func manifest() async throws -> SearchManifest? {
+        try await database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM swiftnas_manifest")
+            var values: [String: String] = [:]
+            for row in rows { values[row["key"]] = row["value"] }
+            guard let fingerprint = values["fingerprint"] else { return nil }
+            return SearchManifest(fingerprint: fingerprint, summary: values["summary"] ?? "")
+        }
+    }
+
+    public func begin(_ manifest: SearchManifest) async throws {
+        let location = self.location
+        try await database.write { db in
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM swiftnas_manifest") ?? 0 > 0 {
+                throw InputError(source: location, "already holds a search (use --resume to continue it, or another --store)")
+            }
+            try db.execute(sql: "INSERT INTO swiftnas_manifest (key, value) VALUES ('fingerprint', ?), ('summary', ?), ('format', '1')",
+                           arguments: [manifest.fingerprint, manifest.summary])
+        }
+    }
+
+    public func append(_ record: EvaluationRecord) async throws {
+        let metrics = String(decoding: try JSONEncoder.sorted.encode(record.metrics), as: UTF8.self)
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO evaluations
+                (sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.sequence, record.configurationHash, record.configuration, metrics,
+                                 record.status.rawValue, record.error, record.started, record.finished, record.evaluator])
+        }
+    }
+
+    public func records() async throws -> [EvaluationRecord] {
+        let location = self.location
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM evaluations ORDER BY sequence").map { row in
+                let metricsText: String = row["metrics"]
+                let statusText: String = row["status"]
+                guard let metrics = try? JSONDecoder().decode([String: Double].self, from: Data(metricsText.utf8)),
+                      let status = EvaluationRecord.Status(rawValue: statusText) else {
+                    throw InputError(source: location, field: "evaluations[\(row["sequence"] as Int)]", "corrupt record")
+                }
+                return EvaluationRecord(
+                    sequence: row["sequence"], configurationHash: row["configuration_hash"], configuration: row["configuration"],
+                    metrics: metrics, status: status, error: row["error"], started: row["started"], finished: row["finished"],
+                    evaluator: row["evaluator"])
+            }
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys, so stored JSON is byte-stable.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import SwiftNASCommands
+
+/// Runs the real `swiftnas` binary on bad input: one clear error line naming the source, exit status 2,
+/// and nothing written or changed.
+@Suite struct BadInputTests {
+    let directory: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swiftnas-bad-\(getpid())-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    struct Outcome {
+        var status: Int32
+        var stderr: String
+        var stdout: String
+    }
+
+    func swiftnas(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self),
+                       stdout: String(decoding: stdout, as: UTF8.self))
+    }
+
+    func expectInputError(_ arguments: [String], mentions: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let outcome = try swiftnas(arguments)
+        #expect(outcome.status == 2, "\(arguments): status \(outcome.status), stderr: \(outcome.stderr)", sourceLocation: sourceLocation)
+        let lines = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("swiftnas: error:") || $0.hasPrefix("Error:") }
+        #expect(lines.count == 1, "\(arguments): \(outcome.stderr)", sourceLocation: sourceLocation)
+        #expect(outcome.stderr.contains(mentions), "\(arguments): expected '\(mentions)' in: \(outcome.stderr)", sourceLocation: sourceLocation)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func searchRejectsBadSettings() throws {
+        try expectInputError(["search", "--supernet", "no_such_net"], mentions: "--supernet")
+        try expectInputError(["search", "--optimization-metrics", "score"], mentions: "score:max")
+        try expectInputError(["search", "--optimization-metrics", "macs", "params:max", "--search-algo", "ga"], mentions: "ga handles 1")
+        try expectInputError(["search", "--search-algo", "simulated-annealing"], mentions: "unknown algorithm")
+        try expectInputError(["search", "--search-tactic", "grid"], mentions: "unknown search tactic")
+        try expectInputError(["search", "--optimization-metrics", "accuracy_top1", "macs"], mentions: "cannot measure 'accuracy_top1'")
+        try expectInputError(["search", "--evaluator", "/no/such/evaluator.py"], mentions: "cannot start the evaluator")
+        try expectInputError(["search", "--constraint", "latency=3"], mentions: "--constraint")
+        try expectInputError(["search", "--num-evals", "0"], mentions: "--num-evals")
+        let space = try write("bad.json", #"{"name": "s", "parameters": [{"name": "a", "count": 0, "values": [1]}]}"#)
+        try expectInputError(["search", "--space", space], mentions: "parameters[0].count")
+        let config = try write("settings.yaml", "supernet: ofa_resnet50\npopulaton: 4\n")
+        try expectInputError(["search", "--config", config], mentions: "populaton")
+        // None of these created a store or a results file.
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasSuffix(".json") && !$0.hasSuffix(".yaml") }
+        #expect(left.isEmpty, "files written on bad input: \(left)")
+    }
+
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func resumeOfAnotherSearchLeavesTheStoreUntouched() throws {
+        let first = try swiftnas(["search", "--num-evals", "20", "--population", "10", "--store", "s.db", "--results-path", "r.csv"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let storePath = directory.appendingPathComponent("s.db").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: storePath))
+        try expectInputError(["search", "--num-evals", "20", "--population", "10", "--seed", "2", "--store", "s.db", "--results-path", "r.csv", "--resume"],
+                             mentions: "holds a different search")
+        try expectInputError(["search", "--num-evals", "20", "--population", "10", "--store", "s.db", "--results-path", "r.csv"],
+                             mentions: "already holds a search")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: storePath)) == before)
+        // The same settings resume (nothing to do: the budget is spent) and extend with a larger budget.
+        let resumed = try swiftnas(["search", "--num-evals", "30", "--population", "10", "--store", "s.db", "--results-path", "r.csv", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("20 replayed from store"))
+    }
+
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func otherCommandsRejectBadFiles() throws {
+        try expectInputError(["spaces", "--check", "missing.json"], mentions: "missing.json")
+        let csv = try write("bad.csv", "config,macs\n\"{\"\"a\"\": [1]}\",lots\n")
+        try expectInputError(["report", csv, "--optimization-metrics", "macs"], mentions: "is not a number")
+        let notStore = try write("fake.db", "not a database")
+        try expectInputError(["report", notStore], mentions: "fake.db")
+        try expectInputError(["evaluate", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--evaluator", "builtin:counts",
+                              "--config", #"{"ks": [3]}"#, "--metrics", "macs"], mentions: "--config")
+        let valid = #"{"ks": [\#(Array(repeating: "3", count: 20).joined(separator: ","))], "e": [\#(Array(repeating: "4", count: 20).joined(separator: ","))], "d": [2, 2, 2, 2, 2]}"#
+        let ok = try swiftnas(["evaluate", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--evaluator", "builtin:counts",
+                               "--config", valid, "--metrics", "macs,params"])
+        #expect(ok.status == 0 && ok.stdout.contains(#""metrics":{"macs":"#), "\(ok.stdout) \(ok.stderr)")
+        try expectInputError(["evaluate", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--evaluator", "builtin:nope",
+                              "--config", valid, "--metrics", "macs"], mentions: "unknown built-in evaluator")
+        try expectInputError(["optimize", "--problem", "zdt99", "--algorithm", "nsga2"], mentions: "zdt99")
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import SwiftNASCore
+@testable import SwiftNASStore
+
+@Suite struct StoreTests {
+    func temporaryPath(_ name: String) -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftnas-store-\(getpid())-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent(name).path
+    }
+
+    func record(_ sequence: Int, status: EvaluationRecord.Status = .ok) -> EvaluationRecord {
+        EvaluationRecord(sequence: sequence, configurationHash: "h\(sequence)", configuration: #"{"a":[\#(sequence)]}"#,
+                         metrics: status == .ok ? ["accuracy": 70 + Double(sequence), "macs": 1e8] : [:],
+                         status: status, error: status == .ok ? nil : "boom", started: 1, finished: 2, evaluator: "test")
+    }
+
+    @Test func sqliteStorePersistsAcrossReopen() async throws {
+        let path = temporaryPath("s.db")
+        do {
+            let store = try SQLiteStore(path: path)
+            #expect(try await store.manifest() == nil)
+            try await store.begin(SearchManifest(fingerprint: "{\"seed\":1}", summary: "test"))
+            try await store.append(record(1))
+            try await store.append(record(0, status: .failed))
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.manifest() == SearchManifest(fingerprint: "{\"seed\":1}", summary: "test"))
+        #expect(try await reopened.records() == [record(0, status: .failed), record(1)])
+        await #expect(throws: InputError.self) { try await reopened.begin(SearchManifest(fingerprint: "x", summary: "")) }
+    }
+
+    @Test func appendReplacesSameSequence() async throws {
+        let store = try SQLiteStore(path: temporaryPath("r.db"))
+        try await store.append(record(3, status: .failed))
+        try await store.append(record(3))
+        #expect(try await store.records() == [record(3)])
+    }
+
+    @Test func foreignFileIsRefusedAndUntouched() throws {
+        let path = temporaryPath("not-a-store.db")
+        let text = "hello, not sqlite"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { try SQLiteStore(path: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test func memoryStoreKeepsOrder() async throws {
+        let store = MemoryStore()
+        await store.append(record(2))
+        await store.append(record(1))
+        #expect(await store.records().map(\.sequence) == [1, 2])
+    }
+}
