@@ -14,6 +14,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             SpacesCommand.self,
             SupernetCommand.self,
             OptimizeCommand.self,
+            PredictorCommand.self,
         ]
     )
 

@@ -20,6 +20,7 @@ let benchmarks: [any Benchmark.Type] = [
     NSGA2ZDT1Benchmark.self,
     GemmBench.self, GemmSingleBench.self, GemmConvShapeBench.self, FashionMNISTLoadBench.self, InvertedResidualBench.self,
     SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self, DepthwiseBench.self,
+    PredictorLINASBenchmark.self,
 ]
 
 /// Times `benchmark` as the median of `repeats` runs after one warm-up, printing one JSON line.
