@@ -41,7 +41,10 @@ METHODS = [
     ("swiftnas-linas", "SwiftNAS linas + nsga2"),
     ("pymoo-nsga2", "pymoo NSGA-II (DyNAS-T operators)"),
     ("dynast-linas", "DyNAS-T LINAS recipe (pymoo + sklearn)"),
+    # Ablation, not part of the default run: the recipe with SwiftNAS's features (inactive blocks' genes zeroed).
+    ("dynast-linas-zeroed", "recipe + SwiftNAS one-hot (inactive zeroed)"),
 ]
+DEFAULT_METHODS = ["swiftnas-random", "swiftnas-nsga2", "swiftnas-linas", "pymoo-nsga2", "dynast-linas"]
 SWIFTNAS_TACTICS = {"swiftnas-random": ("random", "nsga2"), "swiftnas-nsga2": ("evolutionary", "nsga2"),
                     "swiftnas-linas": ("linas", "nsga2")}
 
@@ -94,6 +97,18 @@ def onehot_generic(x):
         segment = [0] * len(GENE_VALUES[i])
         segment[int(v)] = 1
         out.extend(segment)
+    return out
+
+
+def onehot_zeroed(x):
+    """SwiftNAS's `oneHotFeatures(zeroInactive: true)`: like `onehot_generic`, but the ks and e genes of blocks
+    beyond their stage's depth are all zero."""
+    out = onehot_generic(x)
+    for stage in range(STAGES):
+        depth = D[int(x[2 * BLOCKS + stage])]
+        for j in range(depth, 4):
+            for gene in (stage * 4 + j, BLOCKS + stage * 4 + j):
+                out[3 * gene:3 * gene + 3] = [0, 0, 0]
     return out
 
 
@@ -169,20 +184,73 @@ def run_pymoo_nsga2(surrogate, seed, evals=EVALS):
 class DynastPredictor:
     """DyNAS-T's `dynast/predictors/dynamic_predictor.py`: ridge (alpha 0.1..10) and SVR (C 1..100, gamma='auto',
     epsilon=0) grid-searched with 5-fold CV on negative MAPE; the searcher with the best CV score predicts.
-    Features with zero variance are dropped; labels are scaled by 10^(floor(log10 max|y|) - 1)."""
+    Features with zero variance are dropped; labels are scaled by 10^(floor(log10 max|y|) - 1).
 
-    def __init__(self):
+    Same as `GridSearchCV(estimator, grid, scoring='neg_mean_absolute_percentage_error')` (cv=5: unshuffled
+    KFold; best = first of the highest mean fold score; refit on all rows), computed without GridSearchCV's
+    per-fit overhead: ridge's whole alpha grid from one SVD per fold, SVR by libsvm directly
+    (`fast=False` runs scikit-learn's GridSearchCV itself, for checking)."""
+
+    ALPHAS = None
+    COSTS = None
+
+    def __init__(self, fast=True):
         import numpy as np
+        self.np = np
+        self.fast = fast
+        self.alphas = np.arange(0.1, 10.1, 0.1)
+        self.costs = np.arange(1.0, 101.0, 1.0)
+        self.names = ["ridge", "svr"]
+
+    @staticmethod
+    def _ridge_grid(np, X, y, alphas):
+        """Predictions function for every alpha of sklearn Ridge(fit_intercept=True) fitted on X, y."""
+        xm, ym = X.mean(0), y.mean()
+        U, s, Vt = np.linalg.svd(X - xm, full_matrices=False)
+        uty = U.T @ (y - ym)
+        # coef[a] = V diag(s / (s^2 + alpha)) U^T (y - ym)
+        coefs = np.stack([Vt.T @ (s / (s * s + a) * uty) for a in alphas])
+        intercepts = ym - coefs @ xm
+        return coefs, intercepts
+
+    @staticmethod
+    def _mape(np, y, p):
+        return np.mean(np.abs(p - y) / np.maximum(np.abs(y), np.finfo(np.float64).eps))
+
+    def _grid(self, X, y):
+        np = self.np
+        from sklearn.model_selection import KFold
+        from sklearn import svm
+        folds = list(KFold(n_splits=5).split(X))
+        ridge_scores = np.zeros(len(self.alphas))
+        svr_scores = np.zeros(len(self.costs))
+        for train, test in folds:
+            coefs, intercepts = self._ridge_grid(np, X[train], y[train], self.alphas)
+            preds = X[test] @ coefs.T + intercepts
+            ridge_scores += np.array([-self._mape(np, y[test], preds[:, i]) for i in range(len(self.alphas))])
+            for i, c in enumerate(self.costs):
+                model = svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, C=c, max_iter=1_000_000).fit(X[train], y[train])
+                svr_scores[i] -= self._mape(np, y[test], model.predict(X[test]))
+        ridge_scores /= len(folds)
+        svr_scores /= len(folds)
+        a, c = int(np.argmax(ridge_scores)), int(np.argmax(svr_scores))
+        coefs, intercepts = self._ridge_grid(np, X, y, self.alphas[a:a + 1])
+        ridge = ("ridge", {"alpha": float(self.alphas[a])}, float(ridge_scores[a]),
+                 lambda Z, w=coefs[0], b=float(intercepts[0]): Z @ w + b)
+        model = svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, C=float(self.costs[c]), max_iter=1_000_000).fit(X, y)
+        svr = ("svr", {"C": float(self.costs[c])}, float(svr_scores[c]), model.predict)
+        return [ridge, svr]
+
+    def _grid_sklearn(self, X, y):
         from sklearn import linear_model, svm
         from sklearn.model_selection import GridSearchCV
-        self.np = np
-        self.searchers = [
-            GridSearchCV(linear_model.Ridge(max_iter=1_000_000), {"alpha": np.arange(0.1, 10.1, 0.1)},
-                         scoring="neg_mean_absolute_percentage_error", n_jobs=1),
-            GridSearchCV(svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, max_iter=1_000_000),
-                         {"C": np.arange(1.0, 101.0, 1.0)}, scoring="neg_mean_absolute_percentage_error", n_jobs=1),
-        ]
-        self.names = ["ridge", "svr"]
+        out = []
+        for name, est, grid in [("ridge", linear_model.Ridge(max_iter=1_000_000), {"alpha": self.alphas}),
+                                ("svr", svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, max_iter=1_000_000), {"C": self.costs})]:
+            searcher = GridSearchCV(est, grid, scoring="neg_mean_absolute_percentage_error", n_jobs=1).fit(X, y)
+            out.append((name, {k: float(v) for k, v in searcher.best_params_.items()}, float(searcher.best_score_),
+                        searcher.best_estimator_.predict))
+        return out
 
     def train(self, X, y):
         np = self.np
@@ -190,25 +258,24 @@ class DynastPredictor:
         self.feature_indices = np.nonzero(np.var(X, 0))[0]
         max_label = np.amax(np.abs(y))
         self.scale = 10 ** (np.floor(np.log10(max_label)) - 1.0) if max_label > 0 else 1.0
-        scores = []
-        for searcher in self.searchers:
-            searcher.fit(X[:, self.feature_indices], y / self.scale)
-            scores.append(searcher.best_score_)
-        self.best = int(np.argmax(scores))
-        self.scores = scores
+        Xk = X[:, self.feature_indices]
+        self.searchers = (self._grid if self.fast else self._grid_sklearn)(Xk, y / self.scale)
+        self.scores = [s[2] for s in self.searchers]
+        self.best = int(np.argmax(self.scores))
         return self
 
     @property
     def chosen(self):
-        searcher = self.searchers[self.best]
-        return "%s(%s)" % (self.names[self.best], ",".join("%s=%g" % kv for kv in searcher.best_params_.items()))
+        name, params, score, _ = self.searchers[self.best]
+        return "%s(%s)" % (name, ",".join("%s=%g" % kv for kv in params.items()))
 
     def predict(self, X):
         X = self.np.asarray(X, float)
-        return self.searchers[self.best].best_estimator_.predict(X[:, self.feature_indices]) * self.scale
+        return self.searchers[self.best][3](X[:, self.feature_indices]) * self.scale
 
 
-def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_evals=INNER_EVALS, log=None):
+def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_evals=INNER_EVALS, log=None,
+                     encode=onehot_generic, label="dynast-linas"):
     """DyNAS-T's LINAS (dynast/search/tactic/linas.py) re-created: measure a random population; train one predictor
     per objective on everything measured; run pymoo NSGA-II (DyNAS-T's operators, same seed) for `inner_evals`
     predicted evaluations; measure its final population (minus already-measured sub-networks, topped up at random)."""
@@ -227,7 +294,7 @@ def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_
             config = config_of(x)
             acc, macs = surrogate.evaluate(config)
             rows.append((acc, macs, config))
-            measured_x.append(onehot_generic(x))
+            measured_x.append(encode(x))
             measured_acc.append(acc)
             measured_macs.append(macs)
 
@@ -258,7 +325,7 @@ def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_
         macs_p = DynastPredictor().train(measured_x, measured_macs)
 
         def objective(X):
-            F = np.array([onehot_generic(x) for x in X], float)
+            F = np.array([encode(x) for x in X], float)
             return acc_p.predict(F), macs_p.predict(F)
 
         result = minimize(OFAProblem(objective), nsga2(population), ("n_evals", inner_evals), seed=seed, verbose=False)
@@ -266,8 +333,8 @@ def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_
         batch = fresh(proposals)
         new = sum(1 for x in proposals if key_of(config_of(x)) in {key_of(config_of(b)) for b in batch})
         if log:
-            log("  dynast-linas seed %d loop %d: %d measured, predictors acc=%s macs=%s, %d of %d proposals new, %.0f s"
-                % (seed, loop, len(rows), acc_p.chosen, macs_p.chosen, new, len(proposals), time.time() - started))
+            log("  %s seed %d loop %d: %d measured, predictors acc=%s macs=%s, %d of %d proposals new, %.0f s"
+                % (label, seed, loop, len(rows), acc_p.chosen, macs_p.chosen, new, len(proposals), time.time() - started))
     return rows[:evals]
 
 
@@ -307,7 +374,7 @@ def run(args):
         line = "[%s] %s" % (time.strftime("%H:%M:%S", time.gmtime()), text)
         print(line, flush=True)
 
-    methods = args.methods or [m for m, _ in METHODS]
+    methods = args.methods or DEFAULT_METHODS
     for seed in args.seeds:
         for method in methods:
             path = os.path.join(args.work, "%s-seed%d.csv" % (method, seed))
@@ -318,11 +385,15 @@ def run(args):
             if method in SWIFTNAS_TACTICS:
                 tactic, algorithm = SWIFTNAS_TACTICS[method]
                 rows = run_swiftnas(args.swiftnas, args.model, tactic, algorithm, seed, args.work,
-                                    inner_evals=args.inner_evals, log=log)
+                                    population=args.population, inner_evals=args.inner_evals, log=log)
             elif method == "pymoo-nsga2":
                 rows = run_pymoo_nsga2(surrogate, seed)
             elif method == "dynast-linas":
-                rows = run_dynast_linas(surrogate, seed, inner_evals=args.inner_evals, log=log)
+                rows = run_dynast_linas(surrogate, seed, population=args.population, inner_evals=args.inner_evals, log=log)
+            elif method == "dynast-linas-zeroed":
+                rows = run_dynast_linas(surrogate, seed, population=args.population, inner_evals=args.inner_evals, log=log,
+                                        encode=onehot_zeroed,
+                                        label=method)
             else:
                 raise SystemExit("unknown method %s" % method)
             if len(rows) < EVALS:
@@ -407,6 +478,7 @@ def main(argv=None):
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     p.add_argument("--methods", nargs="+", choices=[m for m, _ in METHODS])
     p.add_argument("--inner-evals", type=int, default=INNER_EVALS)
+    p.add_argument("--population", type=int, default=POPULATION, help="SwiftNAS runs and the recipe (pymoo NSGA-II keeps 50)")
     p = sub.add_parser("table")
     p.add_argument("--work", required=True)
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])

@@ -38,6 +38,7 @@ model="$work/ofa_surrogate.json"
 swiftnas="$repo/.build/release/swiftnas"
 
 # shellcheck disable=SC2086
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1  # one BLAS thread: the machine is shared
 "$py" benchmarks/search_quality.py run --model "$model" --work "$work" --swiftnas "$swiftnas" --seeds $seeds --inner-evals "$inner"
 # shellcheck disable=SC2086
 "$py" benchmarks/search_quality.py table --work "$work" --seeds $seeds --ceiling "$model" ${QUALITY_MARKDOWN:+--markdown "$QUALITY_MARKDOWN"}
