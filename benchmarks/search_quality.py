@@ -43,10 +43,12 @@ METHODS = [
     ("dynast-linas", "DyNAS-T LINAS recipe (pymoo + sklearn)"),
     # Ablation, not part of the default run: the recipe with SwiftNAS's features (inactive blocks' genes zeroed).
     ("dynast-linas-zeroed", "recipe + SwiftNAS one-hot (inactive zeroed)"),
+    ("dynast-linas-zeroed-ridge", "recipe + zeroed one-hot + ridge only"),
+    ("swiftnas-linas-age", "SwiftNAS linas + age (AGE-MOEA inner)"),
 ]
 DEFAULT_METHODS = ["swiftnas-random", "swiftnas-nsga2", "swiftnas-linas", "pymoo-nsga2", "dynast-linas"]
 SWIFTNAS_TACTICS = {"swiftnas-random": ("random", "nsga2"), "swiftnas-nsga2": ("evolutionary", "nsga2"),
-                    "swiftnas-linas": ("linas", "nsga2")}
+                    "swiftnas-linas": ("linas", "nsga2"), "swiftnas-linas-age": ("linas", "age")}
 
 
 # ------------------------------------------------------------------------------------------------ hypervolume
@@ -194,10 +196,11 @@ class DynastPredictor:
     ALPHAS = None
     COSTS = None
 
-    def __init__(self, fast=True):
+    def __init__(self, fast=True, ridge_only=False):
         import numpy as np
         self.np = np
         self.fast = fast
+        self.ridge_only = ridge_only
         self.alphas = np.arange(0.1, 10.1, 0.1)
         self.costs = np.arange(1.0, 101.0, 1.0)
         self.names = ["ridge", "svr"]
@@ -228,7 +231,7 @@ class DynastPredictor:
             coefs, intercepts = self._ridge_grid(np, X[train], y[train], self.alphas)
             preds = X[test] @ coefs.T + intercepts
             ridge_scores += np.array([-self._mape(np, y[test], preds[:, i]) for i in range(len(self.alphas))])
-            for i, c in enumerate(self.costs):
+            for i, c in enumerate([] if self.ridge_only else self.costs):
                 model = svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, C=c, max_iter=1_000_000).fit(X[train], y[train])
                 svr_scores[i] -= self._mape(np, y[test], model.predict(X[test]))
         ridge_scores /= len(folds)
@@ -237,6 +240,8 @@ class DynastPredictor:
         coefs, intercepts = self._ridge_grid(np, X, y, self.alphas[a:a + 1])
         ridge = ("ridge", {"alpha": float(self.alphas[a])}, float(ridge_scores[a]),
                  lambda Z, w=coefs[0], b=float(intercepts[0]): Z @ w + b)
+        if self.ridge_only:
+            return [ridge]
         model = svm.SVR(kernel="rbf", gamma="auto", epsilon=0.0, C=float(self.costs[c]), max_iter=1_000_000).fit(X, y)
         svr = ("svr", {"C": float(self.costs[c])}, float(svr_scores[c]), model.predict)
         return [ridge, svr]
@@ -275,7 +280,7 @@ class DynastPredictor:
 
 
 def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_evals=INNER_EVALS, log=None,
-                     encode=onehot_generic, label="dynast-linas"):
+                     encode=onehot_generic, label="dynast-linas", ridge_only=False):
     """DyNAS-T's LINAS (dynast/search/tactic/linas.py) re-created: measure a random population; train one predictor
     per objective on everything measured; run pymoo NSGA-II (DyNAS-T's operators, same seed) for `inner_evals`
     predicted evaluations; measure its final population (minus already-measured sub-networks, topped up at random)."""
@@ -321,8 +326,8 @@ def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_
             break
         loop += 1
         started = time.time()
-        acc_p = DynastPredictor().train(measured_x, measured_acc)
-        macs_p = DynastPredictor().train(measured_x, measured_macs)
+        acc_p = DynastPredictor(ridge_only=ridge_only).train(measured_x, measured_acc)
+        macs_p = DynastPredictor(ridge_only=ridge_only).train(measured_x, measured_macs)
 
         def objective(X):
             F = np.array([encode(x) for x in X], float)
@@ -394,6 +399,9 @@ def run(args):
                 rows = run_dynast_linas(surrogate, seed, population=args.population, inner_evals=args.inner_evals, log=log,
                                         encode=onehot_zeroed,
                                         label=method)
+            elif method == "dynast-linas-zeroed-ridge":
+                rows = run_dynast_linas(surrogate, seed, population=args.population, inner_evals=args.inner_evals, log=log,
+                                        encode=onehot_zeroed, label=method, ridge_only=True)
             else:
                 raise SystemExit("unknown method %s" % method)
             if len(rows) < EVALS:
