@@ -2,11 +2,11 @@
 import PackageDescription
 import Foundation
 
+// The numeric modules (tensor kernels, Pareto tools, algorithms, predictors, the search loop) are optimised
+// in debug builds too: unoptimised, `swift run swiftnas search` and the tests run 10-100× slower.
 // SwiftNASEngine's SIMD kernels need AVX2+FMA to lower `addingProduct` to vfmadd on x86-64; they are
 // enabled when the building CPU has them (`SWIFTNAS_PORTABLE=1` builds baseline x86-64 code instead).
-// The numeric modules are optimised in debug builds too: unoptimised SIMD code is ~100× slower, which
-// would make the gradient and training tests take minutes.
-let engineSettings: [SwiftSetting] = {
+let numericSettings: [SwiftSetting] = {
     var settings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
     #if arch(x86_64)
     let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
@@ -52,19 +52,19 @@ let package = Package(
     targets: [
         .target(name: "SwiftNASCore"),
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "SwiftNASPareto"),
-        .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: engineSettings),
-        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace"], swiftSettings: engineSettings),
-        .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"]),
-        .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"]),
+        .target(name: "SwiftNASPareto", swiftSettings: numericSettings),
+        .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: numericSettings),
+        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace"], swiftSettings: numericSettings),
+        .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"], swiftSettings: numericSettings),
+        .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"], swiftSettings: numericSettings),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
-        .target(name: "SwiftNASPredictors", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
+        .target(name: "SwiftNASPredictors", dependencies: ["SwiftNASCore", "SwiftNASSpace"], swiftSettings: numericSettings),
         .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation"]),
         .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SwiftNASSearch", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
             "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
-        ]),
+        ], swiftSettings: numericSettings),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore", "SwiftNASSearch"]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

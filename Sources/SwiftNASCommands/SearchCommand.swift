@@ -92,7 +92,7 @@ struct SearchSettings {
             objectives: objectives,
             constraints: try constraintTexts.map { try SearchConstraint(parsing: $0) },
             extraMeasurements: command.measurements.isEmpty ? (file.strings("measurements") ?? []) : command.measurements)
-        tactic = command.searchTactic ?? file.string("search_tactic") ?? "evolutionary"
+        tactic = command.searchTactic ?? file.string("search_tactic") ?? "linas"
         algorithm = command.searchAlgo ?? file.string("search_algo") ?? (objectives.count == 1 ? "ga" : "nsga2")
         evaluations = try command.numEvals ?? file.int("num_evals") ?? 250
         population = try command.population ?? file.int("population") ?? 50

@@ -9,8 +9,11 @@ import SwiftNASSpace
 /// 2. Fit one predictor per objective (and per constrained metric) on everything measured so far, on one-hot
 ///    features of the sub-networks (DyNAS-T: ridge vs SVR chosen by cross-validated MAPE).
 /// 3. Run the algorithm on the predictors for `innerEvaluations` predicted evaluations.
-/// 4. Measure the inner run's final population (never a sub-network measured before; topped up from the
-///    inner run's best and then at random if it has fewer new ones than a population), and repeat from 2.
+/// 4. Measure the first `measuredPerIteration` new sub-networks of the inner run's final population, in its
+///    survival order (never one measured before; topped up from the inner run's best and then at random),
+///    and repeat from 2. DyNAS-T measures a whole population per iteration; half a population (the default)
+///    refits the predictors twice as often for the same budget, which finds better fronts sooner
+///    (docs/benchmarks/search-quality.md).
 public struct LINASTactic: RegisteredTactic {
     public static let name = "linas"
     public static let summary = "iterate: fit predictors on all measurements, search them, measure the result"
@@ -39,16 +42,22 @@ public struct LINASTactic: RegisteredTactic {
         self.rng = SeededRandom(seed: context.seed)
     }
 
+    /// How many sub-networks the current iteration measures.
+    var batchSize: Int {
+        iteration == 0 ? context.populationSize : max(1, context.measuredPerIteration ?? context.populationSize / 2)
+    }
+
     public mutating func ask() -> [Configuration] {
         defer { iteration += 1 }
+        let size = batchSize
         var batch: [Configuration] = []
         if iteration > 0, let proposals = innerSearch() {
-            for configuration in proposals where batch.count < context.populationSize {
+            for configuration in proposals where batch.count < size {
                 if markSeen(configuration) { batch.append(configuration) }
             }
         }
         var attempts = 0
-        while batch.count < context.populationSize && attempts < 100 * context.populationSize {
+        while batch.count < size && attempts < 100 * size {
             attempts += 1
             let configuration = context.space.randomConfiguration(using: &rng)
             if markSeen(configuration) { batch.append(configuration) }

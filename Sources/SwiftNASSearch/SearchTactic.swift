@@ -36,15 +36,19 @@ public struct TacticContext: Sendable {
     public var seed: UInt64
     /// Predicted evaluations per LINAS inner search (DyNAS-T: 20 000 for OFA-MobileNetV3).
     public var innerEvaluations: Int
+    /// Sub-networks LINAS measures per iteration after the first population (nil: half a population, so the
+    /// predictors are refitted twice as often as DyNAS-T does).
+    public var measuredPerIteration: Int?
 
     public init(space: SearchSpace, goal: SearchGoal, algorithm: String = "nsga2", populationSize: Int = 50,
-                seed: UInt64 = 1, innerEvaluations: Int = 20_000) {
+                seed: UInt64 = 1, innerEvaluations: Int = 20_000, measuredPerIteration: Int? = nil) {
         self.space = space
         self.goal = goal
         self.algorithm = algorithm
         self.populationSize = populationSize
         self.seed = seed
         self.innerEvaluations = innerEvaluations
+        self.measuredPerIteration = measuredPerIteration
     }
 
     /// The algorithm's domain for this space and goal.
