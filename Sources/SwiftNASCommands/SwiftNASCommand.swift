@@ -13,6 +13,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             ReportCommand.self,
             SpacesCommand.self,
             OptimizeCommand.self,
+            PredictorCommand.self,
         ]
     )
 

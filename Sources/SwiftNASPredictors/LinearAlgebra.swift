@@ -1,192 +1,121 @@
 import Foundation
 
-/// The eigendecomposition `A = Σ λₖ vₖ vₖᵀ` of a real symmetric matrix.
+/// The Householder reduction `A = Q T Qᵀ` of a symmetric matrix to a symmetric tridiagonal `T`
+/// (Golub & Van Loan, *Matrix Computations*, 4th ed., §8.3.1), about (4/3)n³ flops.
 ///
-/// Computed by Householder reduction to tridiagonal form and the implicit QL algorithm with Wilkinson
-/// shifts (the EISPACK `tred2`/`tql2` procedures, as described by Wilkinson & Reinsch, *Handbook for
-/// Automatic Computation* vol. II, 1971): about 9n³ flops, no iteration limit to tune.
-public struct SymmetricEigendecomposition: Sendable {
-    /// The eigenvalues, ascending.
-    public let eigenvalues: [Double]
-    /// Row `k` is the unit eigenvector of `eigenvalues[k]`.
-    public let eigenvectors: Matrix
+/// It is the first half of a symmetric eigendecomposition and all a shifted solve needs: `(A + αI)⁻¹b =
+/// Q (T + αI)⁻¹ Qᵀb`, where the tridiagonal solve costs O(n) for every shift α.
+public struct SymmetricTridiagonalization: Sendable {
+    /// The order n.
+    public let order: Int
+    /// T's diagonal.
+    public let diagonal: [Double]
+    /// T's sub-diagonal: `offDiagonal[k] = T[k+1, k]` (n − 1 entries).
+    public let offDiagonal: [Double]
+    /// Reflector k is `I − βₖ vₖvₖᵀ` acting on components k+1..<n; `reflectors[k]` holds vₖ there (length n − k − 1).
+    private let reflectors: [[Double]]
+    private let betas: [Double]
 
-    /// Decomposes `matrix`, which must be square and symmetric (only its values are read, not checked).
+    /// Reduces `matrix`, which must be square and symmetric (only its values are read, not checked).
     public init(_ matrix: Matrix) {
-        precondition(matrix.rows == matrix.columns, "eigendecomposition needs a square matrix")
+        precondition(matrix.rows == matrix.columns, "tridiagonalization needs a square matrix")
         let n = matrix.rows
-        guard n > 0 else {
-            eigenvalues = []
-            eigenvectors = matrix
-            return
-        }
-        var v = matrix.storage
-        var d = [Double](repeating: 0, count: n)
-        var e = [Double](repeating: 0, count: n)
-        v.withUnsafeMutableBufferPointer { v in
-            d.withUnsafeMutableBufferPointer { d in
-                e.withUnsafeMutableBufferPointer { e in
-                    Self.tridiagonalize(v, d, e, n)
+        order = n
+        var a = matrix.storage
+        var vectors: [[Double]] = []
+        var betaList: [Double] = []
+        var off = [Double](repeating: 0, count: max(n - 1, 0))
+        a.withUnsafeMutableBufferPointer { a in
+            var p = [Double](repeating: 0, count: n)
+            for k in 0..<max(n - 2, 0) {
+                let m = n - k - 1
+                // x = A[k+1..<n, k], read from row k (symmetric).
+                var v = Array(a[(k * n + k + 1)..<(k * n + n)])
+                let tailNorm = v.dropFirst().reduce(0) { $0 + $1 * $1 }
+                guard tailNorm > 0 else {
+                    off[k] = v[0]
+                    vectors.append([])
+                    betaList.append(0)
+                    continue
                 }
-            }
-        }
-        // Transpose so that each eigenvector's entries are contiguous during the QL rotations.
-        var z = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for k in 0..<n { z[i * n + k] = v[k * n + i] } }
-        z.withUnsafeMutableBufferPointer { z in
-            d.withUnsafeMutableBufferPointer { d in
-                e.withUnsafeMutableBufferPointer { e in
-                    Self.diagonalize(z, d, e, n)
+                let norm = (v[0] * v[0] + tailNorm).squareRoot()
+                let alpha = v[0] > 0 ? -norm : norm
+                v[0] -= alpha
+                let beta = 2 / (v[0] * v[0] + tailNorm)
+                off[k] = alpha
+                // Trailing block B = A[k+1..<n, k+1..<n] ← H B H via p = βBv, w = p − (β/2)(pᵀv)v, B −= vwᵀ + wvᵀ.
+                let base = k + 1
+                var pv = 0.0
+                for i in 0..<m {
+                    var sum = 0.0
+                    let row = (base + i) * n + base
+                    for j in 0..<m { sum += a[row + j] * v[j] }
+                    p[i] = beta * sum
+                    pv += p[i] * v[i]
                 }
+                let half = beta / 2 * pv
+                for i in 0..<m { p[i] -= half * v[i] }
+                for i in 0..<m {
+                    let row = (base + i) * n + base
+                    let vi = v[i], wi = p[i]
+                    for j in 0..<m { a[row + j] -= vi * p[j] + wi * v[j] }
+                }
+                vectors.append(v)
+                betaList.append(beta)
             }
+            if n >= 2 { off[n - 2] = a[(n - 1) * n + n - 2] }
         }
-        let order = (0..<n).sorted { d[$0] < d[$1] }
-        eigenvalues = order.map { d[$0] }
-        var sorted = [Double](repeating: 0, count: n * n)
-        for (k, source) in order.enumerated() {
-            for c in 0..<n { sorted[k * n + c] = z[source * n + c] }
-        }
-        eigenvectors = Matrix(rows: n, columns: n, storage: sorted)
+        diagonal = (0..<n).map { a[$0 * n + $0] }
+        offDiagonal = off
+        reflectors = vectors
+        betas = betaList
     }
 
-    /// Householder reduction of the symmetric `v` (row-major n×n) to tridiagonal form: on return `d` is the
-    /// diagonal, `e[1...]` the sub-diagonal, and `v` the orthogonal transformation.
-    private static func tridiagonalize(_ v: UnsafeMutableBufferPointer<Double>, _ d: UnsafeMutableBufferPointer<Double>,
-                                       _ e: UnsafeMutableBufferPointer<Double>, _ n: Int) {
-        for j in 0..<n { d[j] = v[(n - 1) * n + j] }
-        var i = n - 1
-        while i > 0 {
-            var scale = 0.0, h = 0.0
-            for k in 0..<i { scale += abs(d[k]) }
-            if scale == 0 {
-                e[i] = d[i - 1]
-                for j in 0..<i {
-                    d[j] = v[(i - 1) * n + j]
-                    v[i * n + j] = 0
-                    v[j * n + i] = 0
-                }
-            } else {
-                for k in 0..<i {
-                    d[k] /= scale
-                    h += d[k] * d[k]
-                }
-                var f = d[i - 1]
-                var g = h.squareRoot()
-                if f > 0 { g = -g }
-                e[i] = scale * g
-                h -= f * g
-                d[i - 1] = f - g
-                for j in 0..<i { e[j] = 0 }
-                for j in 0..<i {
-                    f = d[j]
-                    v[j * n + i] = f
-                    g = e[j] + v[j * n + j] * f
-                    var k = j + 1
-                    while k < i {
-                        g += v[k * n + j] * d[k]
-                        e[k] += v[k * n + j] * f
-                        k += 1
-                    }
-                    e[j] = g
-                }
-                f = 0
-                for j in 0..<i {
-                    e[j] /= h
-                    f += e[j] * d[j]
-                }
-                let hh = f / (h + h)
-                for j in 0..<i { e[j] -= hh * d[j] }
-                for j in 0..<i {
-                    f = d[j]
-                    g = e[j]
-                    for k in j..<i { v[k * n + j] -= f * e[k] + g * d[k] }
-                    d[j] = v[(i - 1) * n + j]
-                    v[i * n + j] = 0
-                }
-            }
-            d[i] = h
+    /// `Qᵀ x` (reflectors applied first to last).
+    public func transposedQTimes(_ x: [Double]) -> [Double] {
+        var y = x
+        for k in reflectors.indices { reflect(k, &y) }
+        return y
+    }
+
+    /// `Q z` (reflectors applied last to first).
+    public func qTimes(_ z: [Double]) -> [Double] {
+        var y = z
+        for k in reflectors.indices.reversed() { reflect(k, &y) }
+        return y
+    }
+
+    private func reflect(_ k: Int, _ y: inout [Double]) {
+        let v = reflectors[k]
+        guard !v.isEmpty else { return }
+        let base = k + 1
+        var dot = 0.0
+        for j in v.indices { dot += v[j] * y[base + j] }
+        let scale = betas[k] * dot
+        for j in v.indices { y[base + j] -= scale * v[j] }
+    }
+
+    /// Solves `(T + shift·I) z = b` by the Thomas algorithm; `T + shift·I` must be positive definite
+    /// (true for a positive semi-definite A and a positive shift), which makes it stable without pivoting.
+    public func solveShifted(_ b: [Double], shift: Double) -> [Double] {
+        let n = order
+        guard n > 0 else { return [] }
+        var upper = [Double](repeating: 0, count: n)
+        var z = b
+        var pivot = diagonal[0] + shift
+        if n > 1 { upper[0] = offDiagonal[0] / pivot }
+        z[0] /= pivot
+        for i in 1..<n {
+            pivot = diagonal[i] + shift - offDiagonal[i - 1] * upper[i - 1]
+            if i < n - 1 { upper[i] = offDiagonal[i] / pivot }
+            z[i] = (z[i] - offDiagonal[i - 1] * z[i - 1]) / pivot
+        }
+        var i = n - 2
+        while i >= 0 {
+            z[i] -= upper[i] * z[i + 1]
             i -= 1
         }
-        // Accumulate the transformations.
-        for i in 0..<(n - 1) {
-            v[(n - 1) * n + i] = v[i * n + i]
-            v[i * n + i] = 1
-            let h = d[i + 1]
-            if h != 0 {
-                for k in 0...i { d[k] = v[k * n + i + 1] / h }
-                for j in 0...i {
-                    var g = 0.0
-                    for k in 0...i { g += v[k * n + i + 1] * v[k * n + j] }
-                    for k in 0...i { v[k * n + j] -= g * d[k] }
-                }
-            }
-            for k in 0...i { v[k * n + i + 1] = 0 }
-        }
-        for j in 0..<n {
-            d[j] = v[(n - 1) * n + j]
-            v[(n - 1) * n + j] = 0
-        }
-        v[(n - 1) * n + n - 1] = 1
-        e[0] = 0
-    }
-
-    /// Implicit QL iterations on the tridiagonal (`d`, `e`); `z` holds the transformation transposed (row i is
-    /// the i-th vector) and on return row i is the eigenvector of `d[i]`.
-    private static func diagonalize(_ z: UnsafeMutableBufferPointer<Double>, _ d: UnsafeMutableBufferPointer<Double>,
-                                    _ e: UnsafeMutableBufferPointer<Double>, _ n: Int) {
-        for i in 1..<max(n, 1) { e[i - 1] = e[i] }
-        e[n - 1] = 0
-        var f = 0.0, largest = 0.0
-        let epsilon = Double.ulpOfOne
-        for l in 0..<n {
-            largest = max(largest, abs(d[l]) + abs(e[l]))
-            var m = l
-            while m < n - 1 && abs(e[m]) > epsilon * largest { m += 1 }
-            if m > l {
-                repeat {
-                    var g = d[l]
-                    var p = (d[l + 1] - g) / (2 * e[l])
-                    var r = (p * p + 1).squareRoot()
-                    if p < 0 { r = -r }
-                    d[l] = e[l] / (p + r)
-                    d[l + 1] = e[l] * (p + r)
-                    let dl1 = d[l + 1]
-                    var h = g - d[l]
-                    var i = l + 2
-                    while i < n { d[i] -= h; i += 1 }
-                    f += h
-                    p = d[m]
-                    var c = 1.0, c2 = 1.0, c3 = 1.0, s = 0.0, s2 = 0.0
-                    let el1 = e[l + 1]
-                    i = m - 1
-                    while i >= l {
-                        c3 = c2
-                        c2 = c
-                        s2 = s
-                        g = c * e[i]
-                        h = c * p
-                        r = (p * p + e[i] * e[i]).squareRoot()
-                        e[i + 1] = s * r
-                        s = e[i] / r
-                        c = p / r
-                        p = c * d[i] - s * g
-                        d[i + 1] = h + s * (c * g + s * d[i])
-                        let lower = i * n, upper = (i + 1) * n
-                        for k in 0..<n {
-                            let zu = z[upper + k], zl = z[lower + k]
-                            z[upper + k] = s * zl + c * zu
-                            z[lower + k] = c * zl - s * zu
-                        }
-                        i -= 1
-                    }
-                    p = -s * s2 * c3 * el1 * e[l] / dl1
-                    e[l] = s * p
-                    d[l] = c * p
-                } while abs(e[l]) > epsilon * largest
-            }
-            d[l] += f
-            e[l] = 0
-        }
+        return z
     }
 }
 

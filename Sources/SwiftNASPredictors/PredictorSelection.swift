@@ -26,11 +26,13 @@ public struct PredictorSelection: Predictor {
     /// After `fit`: each candidate's name and cross-validated score (lower is better), in candidate order.
     public private(set) var scores: [(name: String, score: Double)] = []
 
-    public var name: String { "select" }
+    /// The name it reports under.
+    public var name: String
 
     /// A selection among `candidates` by `folds`-fold cross-validation on `criterion`.
-    public init(candidates: [any Predictor], folds: Int = DyNASTGrids.folds, criterion: Criterion = .mape) {
+    public init(candidates: [any Predictor], folds: Int = DyNASTGrids.folds, criterion: Criterion = .mape, name: String = "select") {
         precondition(!candidates.isEmpty, "selection needs at least one candidate")
+        self.name = name
         self.candidates = candidates
         self.folds = folds
         self.criterion = criterion
@@ -38,7 +40,7 @@ public struct PredictorSelection: Predictor {
 
     /// DyNAS-T's LINAS predictor: ridge (α 0.1…10) against `SVR(gamma='auto', epsilon=0)` (C 1…100), by CV MAPE.
     public static var dynast: PredictorSelection {
-        PredictorSelection(candidates: [RidgeRegression(), SupportVectorRegression.dynast])
+        PredictorSelection(candidates: [RidgeRegression(), SupportVectorRegression.dynast], name: "linas")
     }
 
     public mutating func fit(features: Matrix, targets: [Double]) throws {

@@ -1,8 +1,9 @@
 /// Ridge regression (`minimize ‖y − Xw − b‖² + α‖w‖²`, intercept unpenalised by centring, as scikit-learn's
 /// `Ridge`) with α chosen from a grid by k-fold cross-validated MAPE, as DyNAS-T's LINAS predictor does.
 ///
-/// Each fold costs one eigendecomposition of the smaller Gram matrix (`XᵀX` when there are more samples than
-/// features, the dual `XXᵀ` otherwise); every α of the grid then costs O(n·p), never a refit.
+/// Each fold costs one Householder tridiagonalisation of the smaller centred Gram matrix (`XᵀX` when there are
+/// more samples than features, the dual `XXᵀ` otherwise) — the first half of its eigendecomposition, all a
+/// shifted solve needs; every α of the grid then costs a tridiagonal solve and O(n·p) predictions, never a refit.
 public struct RidgeRegression: SelfTuningPredictor {
     /// The candidate regularisation strengths; DyNAS-T's 0.1, 0.2, ..., 10 by default.
     public var alphas: [Double]
@@ -18,9 +19,9 @@ public struct RidgeRegression: SelfTuningPredictor {
 
     public var name: String { "ridge" }
 
-    /// A ridge regression tuning α over `alphas` by `folds`-fold cross-validation (one α: no tuning).
+    /// A ridge regression tuning α (each > 0) over `alphas` by `folds`-fold cross-validation (one α: no tuning).
     public init(alphas: [Double] = DyNASTGrids.ridgeAlphas, folds: Int = DyNASTGrids.folds) {
-        precondition(!alphas.isEmpty && alphas.allSatisfy { $0 >= 0 }, "ridge needs at least one alpha ≥ 0")
+        precondition(!alphas.isEmpty && alphas.allSatisfy { $0 > 0 }, "ridge needs at least one alpha > 0")
         self.alphas = alphas
         self.folds = folds
     }
@@ -61,17 +62,19 @@ public struct RidgeRegression: SelfTuningPredictor {
     }
 }
 
-/// The whole ridge solution path of one training set: `w(α) = Σₖ bₖ/(λₖ + α) · dₖ` over the eigenpairs
-/// of the centred Gram matrix, so that any α costs O(p·rank).
+/// The whole ridge solution path of one training set. With the centred Gram matrix `G = Q T Qᵀ` reduced to
+/// tridiagonal form once, `w(α) = Q (T + αI)⁻¹ Qᵀc` costs O(p) per α, and a prediction `xᵀw(α) = (Qᵀx)ᵀ(T + αI)⁻¹Qᵀc`
+/// costs O(p) more per row once `Qᵀx` is known. With fewer samples than features the dual `XXᵀ` (n × n) is reduced
+/// instead and weights are `Xᵀ(XXᵀ + αI)⁻¹y`.
 struct RidgePath {
     let featureMeans: [Double]
     let targetMean: Double
-    /// λₖ, clamped at zero against round-off.
-    let eigenvalues: [Double]
-    /// Row k: the direction dₖ in feature space (an eigenvector of XᵀX, or Xᵀuₖ for an eigenvector uₖ of XXᵀ).
-    let directions: Matrix
-    /// bₖ: the centred targets projected on the k-th eigenvector.
-    let projectedTargets: [Double]
+    /// The reduction of `XᵀX` (primal) or `XXᵀ` (dual), centred.
+    private let reduction: SymmetricTridiagonalization
+    /// `Qᵀc` with c = Xᵀy (primal) or c = y (dual), centred.
+    private let rotatedTargets: [Double]
+    /// The centred training features, kept in the dual to map dual coefficients to weights.
+    private let dualFeatures: Matrix?
 
     init(features: Matrix, targets: [Double]) {
         featureMeans = features.columnMeans()
@@ -80,43 +83,36 @@ struct RidgePath {
         let centred = features.subtractingFromColumns(featureMeans)
         let centredTargets = targets.map { $0 - mean }
         if features.rows >= features.columns {
-            let eigen = SymmetricEigendecomposition(centred.transposeTimesSelf())
-            eigenvalues = eigen.eigenvalues.map { max($0, 0) }
-            directions = eigen.eigenvectors
-            projectedTargets = eigen.eigenvectors.times(centred.transposeTimes(centredTargets))
+            reduction = SymmetricTridiagonalization(centred.transposeTimesSelf())
+            rotatedTargets = reduction.transposedQTimes(centred.transposeTimes(centredTargets))
+            dualFeatures = nil
         } else {
-            let eigen = SymmetricEigendecomposition(centred.timesTransposed(centred))
-            eigenvalues = eigen.eigenvalues.map { max($0, 0) }
-            directions = eigen.eigenvectors.times(centred)
-            projectedTargets = eigen.eigenvectors.times(centredTargets)
+            reduction = SymmetricTridiagonalization(centred.timesTransposed(centred))
+            rotatedTargets = reduction.transposedQTimes(centredTargets)
+            dualFeatures = centred
         }
     }
 
-    /// The centred rows of `features` against every direction (rows × rank): computed once per test fold.
-    func project(_ features: Matrix) -> Matrix {
-        features.subtractingFromColumns(featureMeans).timesTransposed(directions)
+    /// Test rows in the rotated basis (`Qᵀx` for centred x in the primal, `Qᵀ(X x)` in the dual), computed once per fold.
+    func project(_ features: Matrix) -> [[Double]] {
+        let centred = features.subtractingFromColumns(featureMeans)
+        let inBasis = dualFeatures.map { centred.timesTransposed($0) } ?? centred
+        return (0..<inBasis.rows).map { reduction.transposedQTimes(inBasis.row($0)) }
     }
 
-    /// Predictions for rows already projected by `project`.
-    func predict(projected: Matrix, alpha: Double) -> [Double] {
-        let rank = eigenvalues.count
-        var scaled = [Double](repeating: 0, count: rank)
-        for k in 0..<rank {
-            let denominator = eigenvalues[k] + alpha
-            scaled[k] = denominator > 0 ? projectedTargets[k] / denominator : 0
+    /// Predictions at `alpha` for rows already projected by `project`.
+    func predict(projected: [[Double]], alpha: Double) -> [Double] {
+        let z = reduction.solveShifted(rotatedTargets, shift: alpha)
+        return projected.map { row in
+            var sum = targetMean
+            for k in row.indices { sum += row[k] * z[k] }
+            return sum
         }
-        return projected.times(scaled).map { $0 + targetMean }
     }
 
     /// The weights at `alpha`.
     func weights(alpha: Double) -> [Double] {
-        var w = [Double](repeating: 0, count: directions.columns)
-        for k in 0..<eigenvalues.count {
-            let denominator = eigenvalues[k] + alpha
-            guard denominator > 0 else { continue }
-            let factor = projectedTargets[k] / denominator
-            for c in 0..<directions.columns { w[c] += factor * directions[k, c] }
-        }
-        return w
+        let coefficients = reduction.qTimes(reduction.solveShifted(rotatedTargets, shift: alpha))
+        return dualFeatures.map { $0.transposeTimes(coefficients) } ?? coefficients
     }
 }

@@ -156,6 +156,8 @@ struct EpsilonSVRSolver {
     let epsilon: Double
     let tolerance: Double
     let maximumIterations: Int
+    /// The kernel's diagonal K(xᵢ, xᵢ).
+    private let diagonal: [Double]
     /// β: α in 0..<n, α* in n..<2n.
     private var beta: [Double]
     /// K·θ.
@@ -172,6 +174,7 @@ struct EpsilonSVRSolver {
         self.epsilon = epsilon
         self.tolerance = tolerance
         self.maximumIterations = maximumIterations
+        diagonal = (0..<targets.count).map { kernel[$0, $0] }
         beta = [Double](repeating: 0, count: 2 * targets.count)
         kernelTimesCoefficients = [Double](repeating: 0, count: targets.count)
         coefficients = [Double](repeating: 0, count: targets.count)
@@ -199,56 +202,47 @@ struct EpsilonSVRSolver {
         offset = computeOffset(cost: cost)
     }
 
-    /// The gradient of variable t.
-    @inline(__always)
-    private func gradient(_ t: Int, _ n: Int, _ kTheta: UnsafeMutableBufferPointer<Double>, _ z: UnsafeBufferPointer<Double>) -> Double {
-        t < n ? kTheta[t] + epsilon - z[t] : -kTheta[t - n] + epsilon + z[t - n]
-    }
-
     private func iterate(k: UnsafeBufferPointer<Double>, beta: UnsafeMutableBufferPointer<Double>,
                          kTheta: UnsafeMutableBufferPointer<Double>, z: UnsafeBufferPointer<Double>, cost: Double) {
         let n = targets.count
         let tau = 1e-12
+        let epsilon = self.epsilon
+        // Gradients: Gᵗ = (Kθ)ₜ + ε − zₜ for αₜ, and −(Kθ)ₜ + ε + zₜ for α*ₜ.
         for _ in 0..<maximumIterations {
-            // i: the most violating variable that can move up (in yᵀ direction).
+            // i: the variable violating the optimality conditions most, among those free to move in its direction.
+            // The loops are branch-free selects over α and α* of each sample together, as their gradients share Kθ − z.
             var gMax = -Double.infinity, i = -1
             for t in 0..<n {
-                let g = kTheta[t] + epsilon - z[t]
-                if beta[t] < cost && -g >= gMax { gMax = -g; i = t }
+                let residual = z[t] - kTheta[t]
+                let up = beta[t] < cost ? residual - epsilon : -Double.infinity
+                let down = beta[n + t] > 0 ? residual + epsilon : -Double.infinity
+                if up >= gMax { gMax = up; i = t }
+                if down >= gMax { gMax = down; i = n + t }
             }
-            for t in n..<(2 * n) {
-                let g = -kTheta[t - n] + epsilon + z[t - n]
-                if beta[t] > 0 && g >= gMax { gMax = g; i = t }
-            }
-            guard i >= 0 else { return }
+            guard i >= 0, gMax > -Double.infinity else { return }
             let pi = i < n ? i : i - n
             let rowI = pi * n
             let kii = k[rowI + pi]
-            // j: the partner giving the largest second-order decrease of the objective.
-            var gMax2 = -Double.infinity, j = -1, bestDecrease = Double.infinity
-            for t in 0..<(2 * n) {
-                let pt = t < n ? t : t - n
-                let g = t < n ? kTheta[pt] + epsilon - z[pt] : -kTheta[pt] + epsilon + z[pt]
-                let violation: Double
-                if t < n {
-                    guard beta[t] > 0 else { continue }
-                    gMax2 = max(gMax2, g)
-                    violation = gMax + g
-                } else {
-                    guard beta[t] < cost else { continue }
-                    gMax2 = max(gMax2, -g)
-                    violation = gMax - g
-                }
-                guard violation > 0 else { continue }
-                let curvature = kii + k[pt * n + pt] - 2 * k[rowI + pt]
-                let decrease = -(violation * violation) / (curvature > 0 ? curvature : tau)
-                if decrease <= bestDecrease { bestDecrease = decrease; j = t }
+            // j: the partner giving the largest second-order decrease (violation² / curvature; libsvm's WSS 3).
+            var gMax2 = -Double.infinity, j = -1, bestGain = -1.0
+            for t in 0..<n {
+                let g = kTheta[t] - z[t]
+                let lowA = beta[t] > 0 ? g + epsilon : -Double.infinity
+                let lowB = beta[n + t] < cost ? g - epsilon : -Double.infinity
+                gMax2 = max(gMax2, max(lowA, lowB))
+                let curvature = kii + diagonal[t] - 2 * k[rowI + t]
+                let inverse = 1 / (curvature > 0 ? curvature : tau)
+                let violationA = gMax + lowA, violationB = gMax + lowB
+                let gainA = violationA > 0 ? violationA * violationA * inverse : -1
+                let gainB = violationB > 0 ? violationB * violationB * inverse : -1
+                if gainA >= bestGain && gainA >= 0 { bestGain = gainA; j = t }
+                if gainB >= bestGain && gainB >= 0 { bestGain = gainB; j = n + t }
             }
             if gMax + gMax2 < tolerance || j < 0 { return }
 
             let pj = j < n ? j : j - n
             let yi: Double = i < n ? 1 : -1, yj: Double = j < n ? 1 : -1
-            let gi = gradient(i, n, kTheta, z), gj = gradient(j, n, kTheta, z)
+            let gi = yi * (kTheta[pi] - z[pi]) + epsilon, gj = yj * (kTheta[pj] - z[pj]) + epsilon
             let oldI = beta[i], oldJ = beta[j]
             var curvature = kii + k[pj * n + pj] - 2 * k[rowI + pj]
             if curvature <= 0 { curvature = tau }

@@ -16,6 +16,7 @@ protocol Benchmark: Sendable {
 let benchmarks: [any Benchmark.Type] = [
     HV3DSphere10000.self, HV3DUniform10000.self, HV4DSphere300.self, HV5DSphere200.self,
     NDS2D10000.self, NDS3D10000.self, NDS5D10000.self, NDS3D10000Naive.self, NDS5D10000Naive.self,
+    PredictorLINASBenchmark.self,
 ]
 
 /// Times `benchmark` as the median of `repeats` runs after one warm-up, printing one JSON line.
