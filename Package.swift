@@ -16,6 +16,7 @@ let libraries: [String] = [
     "SwiftNASStore",
     "SwiftNASSearch",
     "SwiftNASReport",
+    "SwiftNASLatency",
 ]
 
 let package = Package(
@@ -44,6 +45,7 @@ let package = Package(
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
             "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
         ]),
+        .target(name: "SwiftNASLatency", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASPredictors"]),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore", "SwiftNASSearch"]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
+        .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
     ],
     swiftLanguageModes: [.v6]

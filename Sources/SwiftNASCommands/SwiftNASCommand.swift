@@ -14,6 +14,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             SpacesCommand.self,
             OptimizeCommand.self,
             PredictorCommand.self,
+            LatencyCommand.self,
         ]
     )
 
