@@ -40,8 +40,8 @@ struct LatencyFitCommand: AsyncParsableCommand {
     @Option(name: .customLong("features"), help: "Encoding of configurations: onehot or ordinal.")
     var features = "onehot"
 
-    @Option(name: .customLong("predictors"), help: "Comma-separated candidates among ridge, svr, mlp, gbt, gp.")
-    var predictors = "ridge,svr,mlp,gbt,gp"
+    @Option(name: .customLong("predictors"), help: "Comma-separated candidates among ridge, svr, mlp, gbt, gp, each also with -log (fitted to log latency).")
+    var predictors = ModelFitting.defaultPredictorNames.joined(separator: ",")
 
     @Option(name: .customLong("criterion"), help: "What cross-validation minimises: mape, rmse or kendall.")
     var criterion = "mape"
@@ -75,6 +75,9 @@ struct LatencyFitCommand: AsyncParsableCommand {
         let fitting = ModelFitting(candidates: candidates, criterion: criterion, seed: seed)
         let outcome = try fitting.fit(table, target: targetExpression, data: dataPath, trainingFraction: trainFraction)
         if let exportDirectory, let split = outcome.split {
+            do { try FileManager.default.createDirectory(atPath: exportDirectory, withIntermediateDirectories: true) } catch {
+                throw InputError(source: "--export-split", "cannot create the directory (\(error.localizedDescription))")
+            }
             for (name, rows) in [("train.csv", split.training), ("test.csv", split.heldOut)] {
                 try AtomicFile.write(Self.csv(table, rows: rows, target: targetExpression), to: exportDirectory + "/" + name)
             }

@@ -11,6 +11,9 @@ public struct ModelFitting: Sendable {
     /// Fewer held-out rows than this give no ranking figures.
     public static let minimumHeldOutRows = 2
 
+    /// The candidates `swiftnas latency fit` cross-validates unless told otherwise.
+    public static let defaultPredictorNames = ["ridge", "ridge-log", "gbt", "gbt-log"]
+
     /// The predictors to choose among, unfitted.
     public var candidates: [any Predictor]
     /// What cross-validation minimises.
@@ -25,16 +28,18 @@ public struct ModelFitting: Sendable {
         self.seed = seed
     }
 
-    /// The catalog predictors named in `names` (`ridge`, `svr`, `mlp`, `gbt`, `gp`), seeded with `seed`, in the
-    /// order given; `source` names the option in errors.
+    /// The catalog predictors named in `names` (`ridge`, `svr`, `mlp`, `gbt`, `gp`; with `-log` appended, the same
+    /// fitted to log targets), seeded with `seed`, in the order given; `source` names the option in errors.
     public static func predictors(named names: [String], seed: UInt64, source: String) throws -> [any Predictor] {
         let catalog = PredictorCatalog.single(seed: seed)
         guard !names.isEmpty else { throw InputError(source: source, "names no predictor") }
         return try names.map { name in
-            guard let predictor = catalog.first(where: { $0.name == name }) else {
-                throw InputError(source: source, "unknown predictor '\(name)' (choose from \(catalog.map(\.name).joined(separator: ", ")))")
+            let logTarget = name.hasSuffix("-log")
+            let baseName = logTarget ? String(name.dropLast("-log".count)) : name
+            guard let predictor = catalog.first(where: { $0.name == baseName }) else {
+                throw InputError(source: source, "unknown predictor '\(name)' (choose from \(catalog.map(\.name).joined(separator: ", ")), each also with -log)")
             }
-            return predictor
+            return logTarget ? LogTargetPredictor(predictor) : predictor
         }
     }
 

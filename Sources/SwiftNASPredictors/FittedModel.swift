@@ -53,6 +53,8 @@ public enum PredictorRecipe: Codable, Sendable, Hashable {
     case gbt(trees: Int, depth: Int, shrinkage: Double, minimumLeafSamples: Int)
     /// A Gaussian process (hyper-parameters by marginal likelihood, itself deterministic).
     case gp(refinementIterations: Int)
+    /// A predictor fitted to log targets.
+    indirect case logTarget(PredictorRecipe)
 
     /// The recipe of a fitted predictor, with any grid-searched hyper-parameter pinned to the value chosen;
     /// a `PredictorSelection` gives the recipe of the candidate it selected. Nil for an unknown predictor type.
@@ -76,6 +78,9 @@ public enum PredictorRecipe: Codable, Sendable, Hashable {
             self = .gbt(trees: gbt.trees, depth: gbt.depth, shrinkage: gbt.shrinkage, minimumLeafSamples: gbt.minimumLeafSamples)
         case let gp as GaussianProcess:
             self = .gp(refinementIterations: gp.refinementIterations)
+        case let logTarget as LogTargetPredictor:
+            guard let base = PredictorRecipe(fitted: logTarget.base) else { return nil }
+            self = .logTarget(base)
         default:
             return nil
         }
@@ -96,6 +101,7 @@ public enum PredictorRecipe: Codable, Sendable, Hashable {
         case .gbt(let trees, let depth, let shrinkage, let minimumLeafSamples):
             return GradientBoostedTrees(trees: trees, depth: depth, shrinkage: shrinkage, minimumLeafSamples: minimumLeafSamples)
         case .gp(let refinementIterations): return GaussianProcess(refinementIterations: refinementIterations)
+        case .logTarget(let base): return LogTargetPredictor(base.predictor)
         }
     }
 }
