@@ -11,10 +11,12 @@ Prints one JSON object: {"linear": {"mape": ..., "rmse": ..., "kendall": ..., "s
 import csv
 import json
 import sys
+import warnings
 
 import numpy as np
 from scipy.stats import kendalltau, spearmanr
 from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
@@ -38,6 +40,7 @@ def figures(actual, predicted):
 
 
 def main(directory, seed):
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
     xtr, ytr = read(f"{directory}/train.csv")
     xte, yte = read(f"{directory}/test.csv")
     models = {

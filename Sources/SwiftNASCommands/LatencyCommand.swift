@@ -10,11 +10,12 @@ struct LatencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
         abstract: "Learn latency models from device measurements, for use as builtin:model evaluators.",
-        subcommands: [LatencyFitCommand.self])
+        subcommands: [ModelFitCommand.self])
 }
 
-/// `swiftnas latency fit`: chooses among the LINAS predictors by cross-validation and saves the model file.
-struct LatencyFitCommand: AsyncParsableCommand {
+/// `swiftnas latency fit`: chooses among the LINAS predictors by cross-validation and saves the model file. The same
+/// command serves any measured metric (one-hot or ordinal features of a space), hence its general name.
+struct ModelFitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
         abstract: "Fit a predictor to measured configurations and save it as a model file.",

@@ -54,7 +54,7 @@ public enum PredictorRecipe: Codable, Sendable, Hashable {
     /// A Gaussian process (hyper-parameters by marginal likelihood, itself deterministic).
     case gp(refinementIterations: Int)
     /// A predictor fitted to log targets.
-    indirect case logTarget(PredictorRecipe)
+    indirect case logTarget(base: PredictorRecipe)
 
     /// The recipe of a fitted predictor, with any grid-searched hyper-parameter pinned to the value chosen;
     /// a `PredictorSelection` gives the recipe of the candidate it selected. Nil for an unknown predictor type.
@@ -80,7 +80,7 @@ public enum PredictorRecipe: Codable, Sendable, Hashable {
             self = .gp(refinementIterations: gp.refinementIterations)
         case let logTarget as LogTargetPredictor:
             guard let base = PredictorRecipe(fitted: logTarget.base) else { return nil }
-            self = .logTarget(base)
+            self = .logTarget(base: base)
         default:
             return nil
         }
