@@ -27,6 +27,12 @@ public struct TargetExpression: Codable, Sendable, Hashable, CustomStringConvert
     /// The columns added up, at least one.
     public var columns: [String]
 
+    /// The sum of `columns`.
+    public init(columns: [String]) {
+        precondition(!columns.isEmpty, "a target names at least one column")
+        self.columns = columns
+    }
+
     /// Parses `text`: column names joined by `+` (spaces around names are ignored).
     public init(parsing text: String, source: String = "--target") throws {
         let names = text.split(separator: "+", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -6,7 +6,7 @@ import SwiftNASSpace
 @testable import SwiftNASLatency
 
 let transformer = BuiltinSpaces.named("transformer_lt_wmt_en_de")!
-let whole = try! TargetExpression(parsing: "latency_mean_encoder+latency_mean_decoder")
+let whole = TargetExpression(columns: ["latency_mean_encoder", "latency_mean_decoder"])
 
 /// A small HAT-style latency table: `rows` random TransformerLT sub-networks, their HAT features and a latency
 /// that is a fixed function of them plus seeded noise, split into encoder and decoder columns.
@@ -51,6 +51,11 @@ struct HATFeatureTests {
 }
 
 struct TrainingTableTests {
+    @Test func parsesTargetExpressions() throws {
+        #expect(try TargetExpression(parsing: "latency_mean_encoder + latency_mean_decoder") == whole)
+        #expect(throws: InputError.self) { try TargetExpression(parsing: "latency_mean_encoder+") }
+    }
+
     @Test func sumsTargetColumnsAndSkipsMeasurements() throws {
         let text = "a,b,latency_mean_encoder,latency_mean_decoder,latency_std_encoder,note\n1,2,3,4,0.5,x\n5,6,7,8,0.5,y\n"
         let table = try TrainingTable.parse(text, source: "t.csv", target: whole, space: nil, encoding: .onehot)
