@@ -49,7 +49,7 @@ public struct AGEMOEA: RegisteredAlgorithm {
                 BinaryTournament.byRankThenCrowding(a, b, individuals: members, rank: rank, crowding: score, using: &random)
             }
         }
-        return core.asking(children)
+        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {
@@ -249,32 +249,34 @@ enum AGESurvival {
     }
 }
 
-/// Dense linear solves for small systems.
-enum LinearSystem {
-    /// The solution of `matrix · x = rhs` by Gaussian elimination with partial pivoting, nil when singular.
-    static func solve(_ matrix: [[Double]], _ rhs: [Double]) -> [Double]? {
-        let n = rhs.count
-        var a = matrix
-        var b = rhs
-        for column in 0..<n {
-            var pivot = column
-            for row in (column + 1)..<n where abs(a[row][column]) > abs(a[pivot][column]) { pivot = row }
-            if abs(a[pivot][column]) < 1e-14 { return nil }
-            a.swapAt(column, pivot)
-            b.swapAt(column, pivot)
-            for row in (column + 1)..<n {
-                let factor = a[row][column] / a[column][column]
-                if factor == 0 { continue }
-                for k in column..<n { a[row][k] -= factor * a[column][k] }
-                b[row] -= factor * b[column]
+extension AGESurvival {
+    /// Dense linear solves for small systems.
+    enum LinearSystem {
+        /// The solution of `matrix · x = rhs` by Gaussian elimination with partial pivoting, nil when singular.
+        static func solve(_ matrix: [[Double]], _ rhs: [Double]) -> [Double]? {
+            let n = rhs.count
+            var a = matrix
+            var b = rhs
+            for column in 0..<n {
+                var pivot = column
+                for row in (column + 1)..<n where abs(a[row][column]) > abs(a[pivot][column]) { pivot = row }
+                if abs(a[pivot][column]) < 1e-14 { return nil }
+                a.swapAt(column, pivot)
+                b.swapAt(column, pivot)
+                for row in (column + 1)..<n {
+                    let factor = a[row][column] / a[column][column]
+                    if factor == 0 { continue }
+                    for k in column..<n { a[row][k] -= factor * a[column][k] }
+                    b[row] -= factor * b[column]
+                }
             }
+            var x = [Double](repeating: 0, count: n)
+            for row in stride(from: n - 1, through: 0, by: -1) {
+                var sum = b[row]
+                for k in (row + 1)..<n { sum -= a[row][k] * x[k] }
+                x[row] = sum / a[row][row]
+            }
+            return x
         }
-        var x = [Double](repeating: 0, count: n)
-        for row in stride(from: n - 1, through: 0, by: -1) {
-            var sum = b[row]
-            for k in (row + 1)..<n { sum -= a[row][k] * x[k] }
-            x[row] = sum / a[row][row]
-        }
-        return x
     }
 }

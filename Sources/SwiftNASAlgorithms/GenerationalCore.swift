@@ -35,6 +35,16 @@ struct GenerationalCore: Sendable {
             maxIterations: mating.maxIterations, using: &random)
     }
 
+    /// `children` completed to a full batch with unique uniform samples when mating could not produce
+    /// enough new candidates (a converged population in a discrete space), so a search only stops early
+    /// when the space is exhausted. pymoo would end the run here instead.
+    mutating func toppedUp(_ children: [[Double]], population: [Individual]) -> [[Double]] {
+        guard children.count < populationSize else { return children }
+        return children + UniformSampling.unique(
+            count: populationSize - children.count, variables: domain.variables, duplicates: &duplicates,
+            avoiding: population, maxIterations: mating.maxIterations, continuingBatch: true, using: &random)
+    }
+
     /// Remembers `batch` as asked and returns it.
     mutating func asking(_ batch: [[Double]]) -> [[Double]] {
         pending = batch

@@ -37,7 +37,7 @@ public struct GeneticAlgorithm: RegisteredAlgorithm {
                 BinaryTournament.byViolationThenFitness(a, b, individuals: members, using: &random)
             }
         }
-        return core.asking(children)
+        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

@@ -37,7 +37,7 @@ public struct NSGA2: RegisteredAlgorithm {
                 BinaryTournament.byDominanceThenCrowding(a, b, individuals: members, crowding: crowding, using: &random)
             }
         }
-        return core.asking(children)
+        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

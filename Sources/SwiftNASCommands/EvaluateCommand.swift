@@ -27,29 +27,15 @@ struct EvaluateCommand: AsyncParsableCommand {
         let evaluator = try await EvaluatorSelection.resolve(
             self.evaluator, space: space, settings: .init(workers: workers, timeout: .seconds(timeout)))
         try checkMetrics(wanted, supportedBy: evaluator, source: "--metrics")
-        let results = await withTaskGroup(of: (Int, String).self) { group in
-            var next = 0
-            var lines = [String](repeating: "", count: configurations.count)
-            func launch() {
-                let index = next
-                next += 1
-                group.addTask {
-                    let configLiteral = space.literal(of: configurations[index])
-                    do {
-                        let values = try await evaluator.evaluate(configurations[index], metrics: wanted)
-                        let metricsLiteral = Literal.object(wanted.map { ($0, values[$0].map(Literal.double) ?? .null) })
-                        return (index, Literal.object([("config", configLiteral), ("metrics", metricsLiteral)]).json)
-                    } catch {
-                        return (index, Literal.object([("config", configLiteral), ("error", .string("\(error)"))]).json)
-                    }
-                }
+        let results = await configurations.concurrentMap(limit: workers) { configuration in
+            let configLiteral = space.literal(of: configuration)
+            do {
+                let values = try await evaluator.evaluate(configuration, metrics: wanted)
+                let metricsLiteral = Literal.object(wanted.map { ($0, values[$0].map(Literal.double) ?? .null) })
+                return Literal.object([("config", configLiteral), ("metrics", metricsLiteral)]).json
+            } catch {
+                return Literal.object([("config", configLiteral), ("error", .string("\(error)"))]).json
             }
-            while next < configurations.count && next < max(1, workers) { launch() }
-            while let (index, line) = await group.next() {
-                lines[index] = line
-                if next < configurations.count { launch() }
-            }
-            return lines
         }
         await EvaluatorSelection.close(evaluator)
         for line in results { print(line) }

@@ -21,11 +21,15 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: "Algorithm: \(AlgorithmRegistry.all.map { $0.name }.joined(separator: ", ")).")
     var algorithm: String = "nsga2"
 
-    @Option(help: "Population (batch) size.")
+    @Option(help: "Population (batch) size; CMA-ES uses its default λ = 4 + ⌊3 ln n⌋ instead.")
     var population: Int = 50
 
     @Option(help: "Evaluation budget.")
     var evals: Int = 10_000
+
+    @Option(name: .customLong("reference-directions"),
+            help: "Reference directions for unsga3, moead and ctaea (default: a Das–Dennis lattice near the population).")
+    var referenceDirections: Int?
 
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
@@ -38,7 +42,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         guard population >= 2 else { throw InputError(source: "--population", "must be at least 2, not \(population)") }
         let problem = try ProblemRegistry.named(self.problem)
         var algorithm = try AlgorithmRegistry.make(
-            self.algorithm, domain: problem.domain, settings: AlgorithmSettings(populationSize: population, seed: seed))
+            self.algorithm, domain: problem.domain, settings: AlgorithmSettings(populationSize: population, seed: seed, referenceDirections: referenceDirections))
         let spent = minimize(problem, with: &algorithm, evaluations: evals)
         let front = algorithm.best
         if let out {

@@ -54,6 +54,9 @@ struct PredictorEvaluateCommand: AsyncParsableCommand {
         guard let encoding = FeatureEncoding(rawValue: features) else {
             throw InputError(source: "--features", "must be one of \(FeatureEncoding.allCases.map(\.rawValue).joined(separator: ", ")), got '\(features)'")
         }
+        guard BuiltinSpaces.named(spaceName) != nil || FileManager.default.fileExists(atPath: spaceName) else {
+            throw InputError(source: "--space", "'\(spaceName)' is neither a built-in space (\(BuiltinSpaces.all.map(\.name).joined(separator: ", "))) nor a space file")
+        }
         let space = try BuiltinSpaces.named(spaceName) ?? SpaceFile.load(spaceName)
         let table = try MeasurementTable.load(path: dataPath, space: space, target: target)
         let evaluation = HeldOutEvaluation(table: table, space: space, trainingFraction: trainFraction, seed: seed)

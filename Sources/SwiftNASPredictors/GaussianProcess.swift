@@ -25,7 +25,7 @@ public struct GaussianProcess: UncertaintyPredictor {
     public var name: String { "gp" }
 
     /// A GP whose hyper-parameter search refines the grid optimum for `refinementIterations` Nelder–Mead steps.
-    public init(refinementIterations: Int = 30) {
+    public init(refinementIterations: Int = 15) {
         self.refinementIterations = refinementIterations
     }
 
@@ -46,8 +46,8 @@ public struct GaussianProcess: UncertaintyPredictor {
             return model.negativeLogLikelihood
         }
         var best = [log(typical), log(1e-2)], bestValue = Double.infinity
-        for lengthFactor in [0.25, 0.5, 1, 2, 4, 8] {
-            for noise in [1e-4, 1e-3, 1e-2, 1e-1, 1] {
+        for lengthFactor in [0.5, 1, 2, 4] {
+            for noise in [1e-3, 1e-2, 1e-1, 1] {
                 let point = [log(typical * lengthFactor), log(noise)]
                 let value = objective(point)
                 if value < bestValue { best = point; bestValue = value }

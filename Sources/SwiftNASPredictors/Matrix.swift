@@ -139,27 +139,6 @@ public struct Matrix: Sendable, Hashable {
         return result
     }
 
-    /// `self · other` (rows × other.columns).
-    public func times(_ other: Matrix) -> Matrix {
-        precondition(columns == other.rows, "inner dimensions differ")
-        var result = Matrix(rows: rows, columns: other.columns)
-        let m = other.columns
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                result.storage.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<rows {
-                        for k in 0..<columns {
-                            let aik = a[i * columns + k]
-                            if aik == 0 { continue }
-                            for j in 0..<m { out[i * m + j] += aik * b[k * m + j] }
-                        }
-                    }
-                }
-            }
-        }
-        return result
-    }
-
     /// `self · vector`.
     public func times(_ vector: [Double]) -> [Double] {
         precondition(columns == vector.count, "inner dimensions differ")

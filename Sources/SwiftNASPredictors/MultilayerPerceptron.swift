@@ -4,9 +4,11 @@ import SwiftNASCore
 /// A small fully connected network (ReLU hidden layers, linear output) trained by Adam on squared error with
 /// early stopping on a held-out slice of the training rows, seeded end to end.
 ///
-/// Inputs are min–max scaled to [0, 1] (one-hot features stay as they are) and targets standardised. Defaults
-/// follow scikit-learn's `MLPRegressor` where it has one (Adam with learning rate 10⁻³, β 0.9/0.999, L2 10⁻⁴,
-/// batches of ≤ 200 → here 32 for a few hundred rows, validation fraction 0.1, Glorot-uniform initialisation).
+/// Inputs are min–max scaled to [0, 1] (one-hot features stay as they are, and their zeros are skipped in the
+/// first layer) and targets standardised. Defaults follow scikit-learn's `MLPRegressor` (Adam with learning rate
+/// 10⁻³, β 0.9/0.999, L2 10⁻⁴, validation fraction 0.1, Glorot-uniform initialisation) with, for a few hundred
+/// rows, hidden layers of 64 and 32, batches of 32, at most 300 epochs, stopping after 20 without improvement
+/// (on the OFA-MobileNetV3 accuracy table these beat a single layer of 64 and patience 10 by a third in MAPE).
 public struct MultilayerPerceptron: Predictor {
     /// The width of each hidden layer.
     public var hiddenUnits: [Int]
@@ -58,7 +60,7 @@ public struct MultilayerPerceptron: Predictor {
         targetMean = targets.reduce(0, +) / Double(n)
         let spread = (targets.reduce(0) { $0 + ($1 - targetMean) * ($1 - targetMean) } / Double(n)).squareRoot()
         targetScale = spread > 0 ? spread : 1
-        let x = scaled(features)
+        let x = SparseRows(scaled(features))
         let y = targets.map { ($0 - targetMean) / targetScale }
 
         var rng = SeededRandom(seed: seed)
@@ -70,6 +72,7 @@ public struct MultilayerPerceptron: Predictor {
         let sizes = [p] + hiddenUnits + [1]
         var network = (0..<(sizes.count - 1)).map { DenseLayer(inputs: sizes[$0], outputs: sizes[$0 + 1], rng: &rng) }
         var optimiser = network.map { AdamState(layer: $0) }
+        var gradients = network.map { DenseLayer(zerosLike: $0) }
         var best = network, bestError = Double.infinity, stale = 0
         var step = 0
         for _ in 0..<maximumEpochs {
@@ -77,7 +80,7 @@ public struct MultilayerPerceptron: Predictor {
             var start = 0
             while start < training.count {
                 let batch = training[start..<min(start + batchSize, training.count)]
-                var gradients = network.map { DenseLayer(zerosLike: $0) }
+                for l in gradients.indices { gradients[l].clear() }
                 for r in batch { Self.accumulateGradient(network, &gradients, x: x, row: r, target: y[r], batchSize: batch.count) }
                 step += 1
                 for l in network.indices {
@@ -102,7 +105,7 @@ public struct MultilayerPerceptron: Predictor {
 
     public func predict(_ features: Matrix) -> [Double] {
         precondition(!layers.isEmpty, "predict before fit")
-        let x = scaled(features)
+        let x = SparseRows(scaled(features))
         return (0..<features.rows).map { targetMean + targetScale * Self.forward(layers, x: x, row: $0) }
     }
 
@@ -120,24 +123,24 @@ public struct MultilayerPerceptron: Predictor {
     }
 
     /// The network's output for one row.
-    private static func forward(_ network: [DenseLayer], x: Matrix, row: Int) -> Double {
-        var activation = x.row(row)
-        for (l, layer) in network.enumerated() {
-            activation = layer.apply(activation, rectify: l < network.count - 1)
+    private static func forward(_ network: [DenseLayer], x: SparseRows, row: Int) -> Double {
+        var activation = network[0].apply(x, row: row, rectify: network.count > 1)
+        for l in 1..<network.count {
+            activation = network[l].apply(activation, rectify: l < network.count - 1)
         }
         return activation[0]
     }
 
     /// Adds the gradient of ½(ŷ − y)²/batchSize for one row to `gradients`, by back-propagation.
-    private static func accumulateGradient(_ network: [DenseLayer], _ gradients: inout [DenseLayer], x: Matrix, row: Int,
+    private static func accumulateGradient(_ network: [DenseLayer], _ gradients: inout [DenseLayer], x: SparseRows, row: Int,
                                            target: Double, batchSize: Int) {
-        var activations = [x.row(row)]
-        for (l, layer) in network.enumerated() {
-            activations.append(layer.apply(activations[l], rectify: l < network.count - 1))
+        var activations = [network[0].apply(x, row: row, rectify: network.count > 1)]
+        for l in 1..<network.count {
+            activations.append(network[l].apply(activations[l - 1], rectify: l < network.count - 1))
         }
-        var delta = [(activations[network.count][0] - target) / Double(batchSize)]
-        for l in stride(from: network.count - 1, through: 0, by: -1) {
-            let layer = network[l], input = activations[l]
+        var delta = [(activations[network.count - 1][0] - target) / Double(batchSize)]
+        for l in stride(from: network.count - 1, to: 0, by: -1) {
+            let layer = network[l], input = activations[l - 1]
             var previous = [Double](repeating: 0, count: layer.inputs)
             for o in 0..<layer.outputs where delta[o] != 0 {
                 let d = delta[o]
@@ -149,9 +152,40 @@ public struct MultilayerPerceptron: Predictor {
                 }
             }
             // ReLU derivative of the layer below (its output is this layer's input).
-            if l > 0 { for i in 0..<layer.inputs where input[i] <= 0 { previous[i] = 0 } }
+            for i in 0..<layer.inputs where input[i] <= 0 { previous[i] = 0 }
             delta = previous
         }
+        // First layer: only the non-zero inputs carry gradient.
+        let first = network[0]
+        let (start, end) = (x.starts[row], x.starts[row + 1])
+        for o in 0..<first.outputs where delta[o] != 0 {
+            let d = delta[o]
+            gradients[0].biases[o] += d
+            let base = o * first.inputs
+            for e in start..<end { gradients[0].weights[base + x.columns[e]] += d * x.values[e] }
+        }
+    }
+}
+
+/// Rows of a matrix keeping only their non-zero entries (compressed sparse rows): one-hot features are mostly zero.
+struct SparseRows: Sendable {
+    /// Row r's entries are `starts[r]..<starts[r + 1]`.
+    let starts: [Int]
+    let columns: [Int]
+    let values: [Double]
+
+    init(_ matrix: Matrix) {
+        var starts = [0], columns: [Int] = [], values: [Double] = []
+        for r in 0..<matrix.rows {
+            for c in 0..<matrix.columns where matrix[r, c] != 0 {
+                columns.append(c)
+                values.append(matrix[r, c])
+            }
+            starts.append(columns.count)
+        }
+        self.starts = starts
+        self.columns = columns
+        self.values = values
     }
 }
 
@@ -186,11 +220,32 @@ struct DenseLayer: Sendable {
             for o in 0..<outputs {
                 var sum = out[o]
                 let base = o * inputs
-                for i in 0..<inputs where input[i] != 0 { sum += w[base + i] * input[i] }
+                for i in 0..<inputs { sum += w[base + i] * input[i] }
                 out[o] = rectify ? max(0, sum) : sum
             }
         }
         return out
+    }
+
+    /// `W·x + b` for one sparse row, through ReLU when `rectify`.
+    func apply(_ x: SparseRows, row: Int, rectify: Bool) -> [Double] {
+        var out = biases
+        let (start, end) = (x.starts[row], x.starts[row + 1])
+        weights.withUnsafeBufferPointer { w in
+            for o in 0..<outputs {
+                var sum = out[o]
+                let base = o * inputs
+                for e in start..<end { sum += w[base + x.columns[e]] * x.values[e] }
+                out[o] = rectify ? max(0, sum) : sum
+            }
+        }
+        return out
+    }
+
+    /// Sets every parameter to zero (to reuse a gradient accumulator).
+    mutating func clear() {
+        for i in weights.indices { weights[i] = 0 }
+        for i in biases.indices { biases[i] = 0 }
     }
 }
 

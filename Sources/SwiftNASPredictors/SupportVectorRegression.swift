@@ -147,6 +147,16 @@ public struct SupportVectorRegression: SelfTuningPredictor {
     }
 }
 
+/// A running maximum and where it was seen (later equal values win, as in libsvm's selection loops).
+struct Leader {
+    var value = -Double.infinity
+    var index = -1
+
+    @inline(__always) mutating func offer(_ candidate: Double, _ at: Int) {
+        if candidate >= value { value = candidate; index = at }
+    }
+}
+
 /// The ε-SVR dual in libsvm's form, over 2n variables β = (α, α*) with signs y = (+1…, −1…):
 /// minimise ½βᵀQβ + pᵀβ subject to yᵀβ = 0 and 0 ≤ β ≤ C, where Q = [K −K; −K K], p = (ε − z, ε + z).
 /// The gradient is kept per sample as K·θ with θ = α − α*, so each SMO step costs two kernel rows.
@@ -202,43 +212,50 @@ struct EpsilonSVRSolver {
         offset = computeOffset(cost: cost)
     }
 
+    /// SMO steps until the maximal violation is below `tolerance`. Each step makes two passes over the samples:
+    /// one choosing j for the current i, one updating Kθ fused with choosing the next i.
     private func iterate(k: UnsafeBufferPointer<Double>, beta: UnsafeMutableBufferPointer<Double>,
                          kTheta: UnsafeMutableBufferPointer<Double>, z: UnsafeBufferPointer<Double>, cost: Double) {
         let n = targets.count
         let tau = 1e-12
         let epsilon = self.epsilon
-        // Gradients: Gᵗ = (Kθ)ₜ + ε − zₜ for αₜ, and −(Kθ)ₜ + ε + zₜ for α*ₜ.
+        // Gradients: G = (Kθ)ₜ + ε − zₜ for αₜ (sign +1) and −(Kθ)ₜ + ε + zₜ for α*ₜ (sign −1). i is the variable
+        // with the largest −yG among those free to move up (α below C, α* above 0); selects are branch-free.
+        var up = Leader(), down = Leader()
+        for t in 0..<n {
+            let residual = z[t] - kTheta[t]
+            up.offer(beta[t] < cost ? residual - epsilon : -.infinity, t)
+            down.offer(beta[n + t] > 0 ? residual + epsilon : -.infinity, n + t)
+        }
+        var first = up.value >= down.value ? up : down
         for _ in 0..<maximumIterations {
-            // i: the variable violating the optimality conditions most, among those free to move in its direction.
-            // The loops are branch-free selects over α and α* of each sample together, as their gradients share Kθ − z.
-            var gMax = -Double.infinity, i = -1
-            for t in 0..<n {
-                let residual = z[t] - kTheta[t]
-                let up = beta[t] < cost ? residual - epsilon : -Double.infinity
-                let down = beta[n + t] > 0 ? residual + epsilon : -Double.infinity
-                if up >= gMax { gMax = up; i = t }
-                if down >= gMax { gMax = down; i = n + t }
-            }
-            guard i >= 0, gMax > -Double.infinity else { return }
+            guard first.index >= 0, first.value > -Double.infinity else { return }
+            let gMax = first.value, i = first.index
             let pi = i < n ? i : i - n
             let rowI = pi * n
             let kii = k[rowI + pi]
-            // j: the partner giving the largest second-order decrease (violation² / curvature; libsvm's WSS 3).
-            var gMax2 = -Double.infinity, j = -1, bestGain = -1.0
+            // j: the partner with the largest second-order decrease violation²/curvature (libsvm's WSS 3), compared
+            // by cross-multiplication to avoid a division per sample.
+            var lowMax = -Double.infinity
+            var bestNumerator = -1.0, bestCurvature = 1.0, j = -1
             for t in 0..<n {
                 let g = kTheta[t] - z[t]
                 let lowA = beta[t] > 0 ? g + epsilon : -Double.infinity
                 let lowB = beta[n + t] < cost ? g - epsilon : -Double.infinity
-                gMax2 = max(gMax2, max(lowA, lowB))
-                let curvature = kii + diagonal[t] - 2 * k[rowI + t]
-                let inverse = 1 / (curvature > 0 ? curvature : tau)
+                lowMax = max(lowMax, max(lowA, lowB))
+                let raw = kii + diagonal[t] - 2 * k[rowI + t]
+                let curvature = raw > 0 ? raw : tau
                 let violationA = gMax + lowA, violationB = gMax + lowB
-                let gainA = violationA > 0 ? violationA * violationA * inverse : -1
-                let gainB = violationB > 0 ? violationB * violationB * inverse : -1
-                if gainA >= bestGain && gainA >= 0 { bestGain = gainA; j = t }
-                if gainB >= bestGain && gainB >= 0 { bestGain = gainB; j = n + t }
+                let numeratorA = violationA > 0 ? violationA * violationA : -1
+                let numeratorB = violationB > 0 ? violationB * violationB : -1
+                if numeratorA >= 0 && numeratorA * bestCurvature >= bestNumerator * curvature {
+                    bestNumerator = numeratorA; bestCurvature = curvature; j = t
+                }
+                if numeratorB >= 0 && numeratorB * bestCurvature >= bestNumerator * curvature {
+                    bestNumerator = numeratorB; bestCurvature = curvature; j = n + t
+                }
             }
-            if gMax + gMax2 < tolerance || j < 0 { return }
+            if gMax + lowMax < tolerance || j < 0 { return }
 
             let pj = j < n ? j : j - n
             let yi: Double = i < n ? 1 : -1, yj: Double = j < n ? 1 : -1
@@ -261,15 +278,21 @@ struct EpsilonSVRSolver {
                 if sum > cost { if bj > cost { bj = cost; bi = sum - cost } } else if bi < 0 { bi = 0; bj = sum }
             }
             beta[i] = bi; beta[j] = bj
-            // θ changes by y·Δβ at each variable's sample; update K·θ with the two kernel rows.
-            let di = yi * (bi - oldI), dj = yj * (bj - oldJ)
-            let rowJ = pj * n
-            if pi == pj {
-                let d = di + dj
-                for m in 0..<n { kTheta[m] += d * k[rowI + m] }
-            } else {
-                for m in 0..<n { kTheta[m] += di * k[rowI + m] + dj * k[rowJ + m] }
+            // θ changes by y·Δβ at each variable's sample: update Kθ with the two kernel rows, choosing the next i
+            // in the same pass.
+            var di = yi * (bi - oldI), dj = yj * (bj - oldJ)
+            var rowJ = pj * n
+            if pi == pj { di += dj; dj = 0; rowJ = rowI }
+            up = Leader()
+            down = Leader()
+            for m in 0..<n {
+                let updated = kTheta[m] + di * k[rowI + m] + dj * k[rowJ + m]
+                kTheta[m] = updated
+                let residual = z[m] - updated
+                up.offer(beta[m] < cost ? residual - epsilon : -.infinity, m)
+                down.offer(beta[n + m] > 0 ? residual + epsilon : -.infinity, n + m)
             }
+            first = up.value >= down.value ? up : down
         }
     }
 

@@ -103,41 +103,27 @@ public struct SearchRunner: Sendable {
     ) async throws -> [(Int, EvaluationRecord)] {
         let metrics = goal.metrics
         let evaluator = self.evaluator, store = self.store, space = self.space
-        return try await withThrowingTaskGroup(of: (Int, EvaluationRecord).self) { group in
-            var next = 0
-            var done: [(Int, EvaluationRecord)] = []
-            func launch() {
-                let offset = offsets[next]
-                next += 1
-                group.addTask {
-                    let configuration = batch[offset]
-                    let started = Date().timeIntervalSince1970
-                    var values: [String: Double] = [:]
-                    var failure: String?
-                    do {
-                        values = try await evaluator.evaluate(configuration, metrics: metrics)
-                        if let missing = metrics.first(where: { !(values[$0]?.isFinite ?? false) }) {
-                            failure = "no finite value for metric '\(missing)'"
-                            values = [:]
-                        }
-                    } catch {
-                        failure = "\(error)"
-                    }
-                    let record = EvaluationRecord(
-                        sequence: firstSequence + offset, configurationHash: space.hash(of: configuration, activity: activity),
-                        configuration: space.json(of: configuration), metrics: values,
-                        status: failure == nil ? .ok : .failed, error: failure,
-                        started: started, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
-                    try await store.append(record)
-                    return (offset, record)
+        return try await offsets.concurrentMap(limit: workers) { offset in
+            let configuration = batch[offset]
+            let started = Date().timeIntervalSince1970
+            var values: [String: Double] = [:]
+            var failure: String?
+            do {
+                values = try await evaluator.evaluate(configuration, metrics: metrics)
+                if let missing = metrics.first(where: { !(values[$0]?.isFinite ?? false) }) {
+                    failure = "no finite value for metric '\(missing)'"
+                    values = [:]
                 }
+            } catch {
+                failure = "\(error)"
             }
-            while next < offsets.count && next < max(1, workers) { launch() }
-            while let result = try await group.next() {
-                done.append(result)
-                if next < offsets.count { launch() }
-            }
-            return done
+            let record = EvaluationRecord(
+                sequence: firstSequence + offset, configurationHash: space.hash(of: configuration, activity: activity),
+                configuration: space.json(of: configuration), metrics: values,
+                status: failure == nil ? .ok : .failed, error: failure,
+                started: started, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
+            try await store.append(record)
+            return (offset, record)
         }
     }
 

@@ -44,8 +44,13 @@ import Testing
         #expect(try ReferenceDirections.standard(objectives: 3, populationSize: 100, requested: nil, seed: 1).count == 91)
         #expect(try ReferenceDirections.standard(objectives: 3, populationSize: 100, requested: 15, seed: 1)
             == ReferenceDirections.dasDennis(partitions: 4, dimensions: 3))
+        // 20 is no 3-objective lattice size: energy directions.
         let energy = try ReferenceDirections.standard(objectives: 3, populationSize: 100, requested: 20, seed: 1)
         #expect(energy.count == 20)
+        // The largest 4-objective lattice within 12 has 2 partitions, no interior point: energy directions.
+        let coarse = try ReferenceDirections.standard(objectives: 4, populationSize: 12, requested: nil, seed: 1)
+        #expect(coarse.count == 12)
+        #expect(coarse.contains { $0.allSatisfy { $0 > 0 } })
         #expect(throws: InputError.self) { try ReferenceDirections.standard(objectives: 3, populationSize: 10, requested: 0, seed: 1) }
     }
 

@@ -56,7 +56,7 @@ public struct CTAEA: RegisteredAlgorithm {
         ) { missing, random in
             CTAEA.restrictedMating(pairs: missing.count, pool: matingPool, firstFront: firstFront, using: &random)
         }
-        return core.asking(children.map(\.genes))
+        return core.asking(core.toppedUp(children.map(\.genes), population: matingPool))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {
@@ -209,6 +209,7 @@ public struct CTAEA: RegisteredAlgorithm {
         pairs: Int, pool: [Individual], firstFront: Set<Int>, using random: inout SeededRandom
     ) -> [(Int, Int)] {
         let half = pool.count / 2
+        guard half > 0 else { return Array(repeating: (0, 0), count: pairs) }
         let share = { (range: Range<Int>) in Double(range.filter(firstFront.contains).count) / Double(pool.count) }
         let convergenceShare = share(0..<half), diversityShare = share(half..<pool.count)
         var competitors: [Int] = []

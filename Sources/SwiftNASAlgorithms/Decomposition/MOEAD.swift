@@ -49,7 +49,11 @@ public struct MOEAD: RegisteredAlgorithm {
         scalarization = Scalarization.moeadDefault(objectiveCount: domain.objectiveCount)
     }
 
-    public var best: [Individual] { FeasibilityFirst.best(of: population) }
+    /// The feasible non-dominated subproblem holders, each once (a child may hold several subproblems).
+    public var best: [Individual] {
+        var seen = Set<[Double]>()
+        return FeasibilityFirst.best(of: population).filter { seen.insert($0.genes).inserted }
+    }
 
     public mutating func ask() -> [[Double]] {
         if population.count < directions.count {
@@ -74,8 +78,11 @@ public struct MOEAD: RegisteredAlgorithm {
                 return MOEAD.distinctPair(from: pool, using: &random)
             }
         }
-        pendingSubproblems = children.map(\.slot)
-        return core.asking(children.map(\.genes))
+        // Subproblems whose mating found nothing new (a converged discrete population) get unique samples.
+        let batch = core.toppedUp(children.map(\.genes), population: members)
+        let mated = Set(children.map(\.slot))
+        pendingSubproblems = children.map(\.slot) + order.filter { !mated.contains($0) }.prefix(batch.count - children.count)
+        return core.asking(batch)
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

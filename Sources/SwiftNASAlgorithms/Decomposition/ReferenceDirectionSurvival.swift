@@ -7,7 +7,7 @@ import SwiftNASPareto
 /// fit is thinned by niching, filling the least crowded reference lines first.
 struct ReferenceDirectionSurvival: Sendable {
     let directions: [[Double]]
-    private(set) var normalization: HyperplaneNormalization
+    private var normalization: HyperplaneNormalization
 
     /// What the survival learned about each survivor, which U-NSGA-III's tournament uses. Infeasible
     /// survivors have rank `Int.max`, niche −1 and infinite distance (tournaments decide them by violation).
@@ -48,6 +48,7 @@ struct ReferenceDirectionSurvival: Sendable {
         let fronts = NonDominatedSorting.fronts(points, limit: count)
         normalization.update(points, front: fronts[0])
         let ideal = normalization.ideal, nadir = normalization.nadir
+        // A zero range is replaced by 1e-12, as pymoo's `associate_to_niches`.
         let scale = zip(nadir, ideal).map { $0 - $1 == 0 ? 1e-12 : $0 - $1 }
         let sorted = fronts.flatMap { $0 }
         let normalized = sorted.map { i in points[i].indices.map { (points[i][$0] - ideal[$0]) / scale[$0] } }

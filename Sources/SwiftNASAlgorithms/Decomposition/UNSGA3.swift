@@ -30,9 +30,6 @@ public struct UNSGA3: RegisteredAlgorithm {
         survival = ReferenceDirectionSurvival(directions: directions)
     }
 
-    /// The reference directions the survival niches around.
-    public var referenceDirections: [[Double]] { survival.directions }
-
     public var best: [Individual] { FeasibilityFirst.best(of: population) }
 
     public mutating func ask() -> [[Double]] {
@@ -48,7 +45,7 @@ public struct UNSGA3: RegisteredAlgorithm {
                 UNSGA3.tournament(a, b, individuals: members, survivors: survivors, using: &random)
             }
         }
-        return core.asking(children)
+        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {
