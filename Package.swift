@@ -35,6 +35,7 @@ let libraries: [String] = [
     "SwiftNASReport",
     "SwiftNASEngine",
     "SwiftNASSupernet",
+    "SwiftNASLatency",
 ]
 
 let package = Package(
@@ -65,6 +66,7 @@ let package = Package(
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
             "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
         ], swiftSettings: numericSettings),
+        .target(name: "SwiftNASLatency", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASPredictors"]),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore", "SwiftNASSearch"]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -84,6 +86,7 @@ let package = Package(
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
+        .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
     ],
     swiftLanguageModes: [.v6]

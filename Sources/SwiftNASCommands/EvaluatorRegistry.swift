@@ -1,12 +1,14 @@
 import SwiftNASCore
 import SwiftNASCosts
 import SwiftNASEvaluation
+import SwiftNASLatency
 import SwiftNASSpace
 
 /// Every built-in evaluator, selectable as `--evaluator builtin:NAME` (options: `builtin:NAME?key=value&...`).
 enum EvaluatorRegistry {
     static let builtins: [any BuiltinEvaluator.Type] = [
         CountsEvaluator.self,
+        FittedModelEvaluator.self,
     ]
 
     /// Creates the built-in evaluator that `spec` names (`builtin:counts`, `builtin:x?threads=2`) for `space`.

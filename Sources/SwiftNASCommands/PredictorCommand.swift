@@ -9,7 +9,7 @@ struct PredictorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predictor",
         abstract: "Fit and check the predictors LINAS uses between measurements.",
-        subcommands: [PredictorEvaluateCommand.self])
+        subcommands: [PredictorEvaluateCommand.self, ModelFitCommand.self])
 }
 
 /// `swiftnas predictor evaluate`: held-out MAPE, RMSE, Kendall τ and Spearman ρ of every predictor on a table.

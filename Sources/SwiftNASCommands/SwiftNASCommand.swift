@@ -15,6 +15,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             SupernetCommand.self,
             OptimizeCommand.self,
             PredictorCommand.self,
+            LatencyCommand.self,
         ]
     )
 
