@@ -8,7 +8,7 @@ import SwiftNASSpace
 /// 768 → 64 × heads, attention output 64 × heads → 768 followed by its own LayerNorm (DyNAS-T's
 /// `SuperSelfAttentionOutput`, an addition to torchvision's block), LayerNorm, MLP 768 → `vit_intermediate_sizes`
 /// → 768 (all with biases); final LayerNorm; linear head on the class token to 1000 classes. DyNAS-T reports no
-/// parameter count for ViT (`params = 0`, a TODO in `vit_interface.py`), so `parameters` is the full count.
+/// parameter count for ViT (`vit_interface.py` reports `params = 0`), so `parameters` is the full count.
 public struct ViTCosts: CostModel {
     public let space: SearchSpace
     let layerGenes: GeneLayout
