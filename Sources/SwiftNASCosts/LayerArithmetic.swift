@@ -84,3 +84,23 @@ func elementOperations(_ count: Int) -> Costs { Costs(profilerExtras: count) }
 
 /// Parameters that exist (stored weights) but that DyNAS-T's parameter count leaves out.
 func uncountedWeights(_ count: Int, weightBits: Int = 32) -> Costs { Costs(weightBytes: count * weightBits / 8) }
+
+/// The cost of an OFA-style elastic network (MobileNetV3, ProxylessNAS) whose block costs are tabulated by
+/// position, kernel-size index and expand-ratio index (`table[(position · kernels + k) · expands + e]`): the
+/// `fixed` layers plus every block within its stage's depth.
+func elasticBlockCosts(
+    of configuration: Configuration, fixed: Costs, table: [Costs], kernelGenes: GeneLayout, expandGenes: GeneLayout,
+    depthGenes: GeneLayout, stages: Int, blocksPerStage: Int
+) -> Costs {
+    var total = fixed
+    let kernels = kernelGenes.numbers.count, expands = expandGenes.numbers.count
+    for stage in 0..<stages {
+        let depth = min(depthGenes.integer(configuration, stage), blocksPerStage)
+        for block in 0..<depth {
+            let position = stage * blocksPerStage + block
+            let k = kernelGenes.index(configuration, position), e = expandGenes.index(configuration, position)
+            total += table[(position * kernels + k) * expands + e]
+        }
+    }
+    return total
+}

@@ -77,16 +77,8 @@ public struct ProxylessCosts: CostModel {
     }
 
     public func costs(of configuration: Configuration) -> Costs {
-        var total = fixedCosts
-        let kernels = kernelGenes.numbers.count, expands = expandGenes.numbers.count
-        for stage in 0..<Self.stages.count {
-            let depth = min(depthGenes.integer(configuration, stage), Self.blocksPerStage)
-            for block in 0..<depth {
-                let position = stage * Self.blocksPerStage + block
-                let k = kernelGenes.index(configuration, position), e = expandGenes.index(configuration, position)
-                total += blockCosts[(position * kernels + k) * expands + e]
-            }
-        }
-        return total
+        elasticBlockCosts(of: configuration, fixed: fixedCosts, table: blockCosts, kernelGenes: kernelGenes,
+                          expandGenes: expandGenes, depthGenes: depthGenes, stages: Self.stages.count,
+                          blocksPerStage: Self.blocksPerStage)
     }
 }
