@@ -65,10 +65,10 @@ public struct SearchRunner: Sendable {
             let first = records.count
             var results = [EvaluationRecord?](repeating: nil, count: batch.count)
             var pending: [Int] = []
-            for (offset, configuration) in batch.enumerated() {
-                let hash = space.hash(of: configuration, activity: activity)
+            let hashes = batch.map { space.hash(of: $0, activity: activity) }
+            for offset in batch.indices {
                 if let old = stored[first + offset] {
-                    guard old.configurationHash == hash else {
+                    guard old.configurationHash == hashes[offset] else {
                         throw InputError(source: store.location, field: "evaluations[\(first + offset)]",
                                          "holds a different sub-network than this search asks for: the store is from another search or settings")
                     }
@@ -78,7 +78,7 @@ public struct SearchRunner: Sendable {
                     pending.append(offset)
                 }
             }
-            for (offset, record) in try await evaluate(batch, offsets: pending, firstSequence: first, activity: activity) {
+            for (offset, record) in try await evaluate(batch, hashes: hashes, offsets: pending, firstSequence: first) {
                 results[offset] = record
             }
             let batchRecords = results.map { $0! }
@@ -99,7 +99,7 @@ public struct SearchRunner: Sendable {
 
     /// Measures the configurations at `offsets` concurrently, appending each to the store as it completes.
     private func evaluate(
-        _ batch: [Configuration], offsets: [Int], firstSequence: Int, activity: GeneActivity
+        _ batch: [Configuration], hashes: [String], offsets: [Int], firstSequence: Int
     ) async throws -> [(Int, EvaluationRecord)] {
         let metrics = goal.metrics
         let evaluator = self.evaluator, store = self.store, space = self.space
@@ -118,7 +118,7 @@ public struct SearchRunner: Sendable {
                 failure = "\(error)"
             }
             let record = EvaluationRecord(
-                sequence: firstSequence + offset, configurationHash: space.hash(of: configuration, activity: activity),
+                sequence: firstSequence + offset, configurationHash: hashes[offset],
                 configuration: space.json(of: configuration), metrics: values,
                 status: failure == nil ? .ok : .failed, error: failure,
                 started: started, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
