@@ -78,7 +78,7 @@ public struct ModelFitting: Sendable {
             data: data, trainingRows: trainingRows.count, heldOutRows: heldOutRows.count, seed: seed,
             criterion: criterion.rawValue, candidateScores: Dictionary(selection.scores.map { ($0.name, $0.score) }, uniquingKeysWith: min),
             selected: selection.selected?.name ?? selection.name, heldOut: heldOut.map(HeldOutFigures.init))
-        guard let model = FittedModel(fitted: selection, features: features, targets: targets, spec: table.spec, target: target,
+        guard let model = FittedModel(fitted: selection, spec: table.spec, target: target,
                                       training: summary) else {
             throw InputError(source: data, "the chosen predictor \(summary.selected) cannot be saved")
         }

@@ -47,6 +47,9 @@ public struct TargetExpression: Codable, Sendable, Hashable, CustomStringConvert
 
 /// A predictor type with the hyper-parameters it was fitted with — enough to rebuild exactly the same fitted
 /// model from the same training rows (every predictor is deterministic given its settings and seed).
+///
+/// Only version-1 model files hold recipes (version 2 stores fitted state, `SavedPredictor`); this enum is kept
+/// to read them and is frozen: a new predictor kind needs no case here.
 public enum PredictorRecipe: Codable, Sendable, Hashable {
     /// Ridge regression at one regularisation strength.
     case ridge(alpha: Double)
@@ -61,36 +64,6 @@ public enum PredictorRecipe: Codable, Sendable, Hashable {
     case gp(refinementIterations: Int)
     /// A predictor fitted to log targets.
     indirect case logTarget(base: PredictorRecipe)
-
-    /// The recipe of a fitted predictor, with any grid-searched hyper-parameter pinned to the value chosen;
-    /// a `PredictorSelection` gives the recipe of the candidate it selected. Nil for an unknown predictor type.
-    public init?(fitted predictor: any Predictor) {
-        switch predictor {
-        case let selection as PredictorSelection:
-            guard let selected = selection.selected, let recipe = PredictorRecipe(fitted: selected) else { return nil }
-            self = recipe
-        case let ridge as RidgeRegression:
-            guard let alpha = ridge.alpha else { return nil }
-            self = .ridge(alpha: alpha)
-        case let svr as SupportVectorRegression:
-            guard let cost = svr.cost else { return nil }
-            self = .svr(cost: cost, gamma: svr.gamma, epsilon: svr.epsilon, tolerance: svr.tolerance,
-                        maximumIterations: svr.maximumIterations)
-        case let mlp as MultilayerPerceptron:
-            self = .mlp(hiddenUnits: mlp.hiddenUnits, learningRate: mlp.learningRate, batchSize: mlp.batchSize,
-                        maximumEpochs: mlp.maximumEpochs, patience: mlp.patience, validationFraction: mlp.validationFraction,
-                        weightDecay: mlp.weightDecay, seed: mlp.seed)
-        case let gbt as GradientBoostedTrees:
-            self = .gbt(trees: gbt.trees, depth: gbt.depth, shrinkage: gbt.shrinkage, minimumLeafSamples: gbt.minimumLeafSamples)
-        case let gp as GaussianProcess:
-            self = .gp(refinementIterations: gp.refinementIterations)
-        case let logTarget as LogTargetPredictor:
-            guard let base = PredictorRecipe(fitted: logTarget.base) else { return nil }
-            self = .logTarget(base: base)
-        default:
-            return nil
-        }
-    }
 
     /// The unfitted predictor this recipe describes (no grid search left to do).
     public var predictor: any Predictor {
@@ -166,65 +139,101 @@ public struct HeldOutFigures: Codable, Sendable, Hashable {
     }
 }
 
-/// A fitted predictor saved as versioned JSON: format version, predictor recipe, feature spec, target expression,
-/// training summary — and the training rows themselves.
+/// A fitted predictor saved as versioned JSON: format version, the predictor's fitted state under its kind name,
+/// feature spec, target expression and training summary.
 ///
-/// The predictors keep their fitted state private, so the file stores what rebuilds it exactly: the recipe with
-/// every tuned hyper-parameter pinned, and the feature rows and targets it was fitted on. Loading refits (no
-/// search left, one fit) and checks the refitted model reproduces the predictions stored at save time, so a
-/// file from a SwiftNAS whose predictors changed is refused rather than silently predicting something else.
+/// Version 2 (written now) stores the fitted state itself (`SavedPredictor`: ridge weights, support vectors and
+/// dual coefficients, MLP weights and scalers, trees, GP weights and inputs), so loading does no fitting and the
+/// loaded predictor predicts bit-for-bit what the fitted one did. Version 1 files (the hyper-parameter recipe plus
+/// the training rows) are still read: the recipe is refitted on the stored rows, one fit, and must reproduce the
+/// predictions stored at save time; writing such a model again writes version 2.
 public struct FittedModel: Codable, Sendable {
     /// The value of `format` in every model file.
     public static let formatName = "swiftnas-fitted-model"
-    /// The format version this SwiftNAS writes and reads.
-    public static let currentFormatVersion = 1
-    /// The largest relative difference between stored and refitted predictions accepted on load.
+    /// The format version this SwiftNAS writes.
+    public static let currentFormatVersion = 2
+    /// The format versions this SwiftNAS reads.
+    public static let readableFormatVersions = 1...2
+    /// The largest relative difference between stored and refitted predictions accepted when loading version 1.
     static let reproductionTolerance = 1e-6
 
     /// Always `formatName`.
     public var format: String
-    /// The version of this layout.
+    /// The version of the file the model was read from (`currentFormatVersion` for a new model); `write` always
+    /// writes `currentFormatVersion`.
     public var formatVersion: Int
-    /// The predictor and its fitted hyper-parameters.
-    public var predictor: PredictorRecipe
+    /// The fitted predictor.
+    public var predictor: any PersistentPredictor
     /// The features the predictor reads.
     public var features: FeatureSpec
     /// What it predicts.
     public var target: TargetExpression
     /// How it was fitted.
     public var training: TrainingSummary
-    /// The feature rows fitted on.
-    public var trainingFeatures: [[Double]]
-    /// The targets fitted on, one per row.
-    public var trainingTargets: [Double]
-    /// The fitted model's predictions on the training rows, checked on load.
-    public var trainingPredictions: [Double]
 
-    /// A model file for `fitted`, fitted on `features` and `targets`; nil when its type has no recipe.
-    public init?(fitted: any Predictor, features: Matrix, targets: [Double], spec: FeatureSpec, target: TargetExpression,
-                 training: TrainingSummary) {
-        guard let recipe = PredictorRecipe(fitted: fitted) else { return nil }
+    /// A model file for `fitted` (a persistent predictor, or a `PredictorSelection` whose choice is one); nil
+    /// when it cannot be saved.
+    public init?(fitted: any Predictor, spec: FeatureSpec, target: TargetExpression, training: TrainingSummary) {
+        guard let persistent = PredictorKinds.persistent(fitted) else { return nil }
         format = Self.formatName
         formatVersion = Self.currentFormatVersion
-        predictor = recipe
+        predictor = persistent
         self.features = spec
         self.target = target
         self.training = training
-        trainingFeatures = (0..<features.rows).map { features.row($0) }
-        trainingTargets = targets
-        trainingPredictions = fitted.predict(features)
     }
 
-    /// Writes the model as JSON to `path`, atomically.
-    public func write(to path: String) throws {
+    /// The number of features a row of `features` has.
+    public static func featureCount(of features: FeatureSpec) -> Int {
+        switch features {
+        case .columns(let names, _): return names.count
+        case .configurations(_, let choicesPerGene, let encoding):
+            return encoding == .onehot ? choicesPerGene.reduce(0, +) : choicesPerGene.count
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case format, formatVersion, predictor, features, target, training }
+
+    /// Decodes the version-2 layout (use `decode(_:source:)` for checked loading of any readable version).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        predictor = try container.decode(SavedPredictor.self, forKey: .predictor).predictor
+        features = try container.decode(FeatureSpec.self, forKey: .features)
+        target = try container.decode(TargetExpression.self, forKey: .target)
+        training = try container.decode(TrainingSummary.self, forKey: .training)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.formatName, forKey: .format)
+        try container.encode(Self.currentFormatVersion, forKey: .formatVersion)
+        try container.encode(SavedPredictor(predictor), forKey: .predictor)
+        try container.encode(features, forKey: .features)
+        try container.encode(target, forKey: .target)
+        try container.encode(training, forKey: .training)
+    }
+
+    /// The model as version-2 JSON.
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(self), to: path)
+        return try encoder.encode(self)
     }
 
-    /// Reads the model file at `path` and rebuilds its predictor. A file that is not complete JSON of this
-    /// format, of another format version, or whose predictor no longer reproduces its stored predictions is an
-    /// `InputError`.
+    /// Writes the model as version-2 JSON to `path`, atomically.
+    public func write(to path: String) throws {
+        let data: Data
+        do { data = try encoded() } catch {
+            throw InputError(source: path, "cannot encode the model (\(Self.describe(error)))")
+        }
+        try AtomicFile.write(data, to: path)
+    }
+
+    /// Reads the model file at `path`. A file that is not complete JSON of this format, of an unreadable format
+    /// version, whose fitted state is inconsistent, or (version 1) whose predictor no longer reproduces its
+    /// stored predictions is an `InputError` naming the file and the field.
     public static func load(path: String) throws -> (model: FittedModel, predictor: any Predictor) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -233,7 +242,7 @@ public struct FittedModel: Codable, Sendable {
         return try decode(data, source: path)
     }
 
-    /// Decodes model JSON; `source` names it in errors.
+    /// Decodes model JSON of any readable version; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> (model: FittedModel, predictor: any Predictor) {
         /// The fields every version keeps, read first so that another version is named as such.
         struct Header: Decodable {
@@ -248,50 +257,91 @@ public struct FittedModel: Codable, Sendable {
         guard header.format == formatName else {
             throw InputError(source: source, field: "format", "is '\(header.format)', expected '\(formatName)'")
         }
-        guard header.formatVersion == currentFormatVersion else {
+        guard readableFormatVersions.contains(header.formatVersion) else {
             throw InputError(source: source, field: "formatVersion",
-                             "is \(header.formatVersion); this SwiftNAS reads version \(currentFormatVersion) — refit the model")
+                             "is \(header.formatVersion); this SwiftNAS reads versions \(readableFormatVersions.lowerBound)–\(readableFormatVersions.upperBound) — refit the model")
         }
         let model: FittedModel
-        do { model = try decoder.decode(FittedModel.self, from: data) } catch {
-            throw InputError(source: source, "not a valid model file (\(describe(error)))")
+        if header.formatVersion == 1 {
+            let legacy: FittedModelVersion1
+            do { legacy = try decoder.decode(FittedModelVersion1.self, from: data) } catch {
+                throw InputError(source: source, field: fieldPath(of: error), "not a valid model file (\(describe(error)))")
+            }
+            model = try legacy.rebuild(source: source)
+        } else {
+            do { model = try decoder.decode(FittedModel.self, from: data) } catch {
+                throw InputError(source: source, field: fieldPath(of: error), "not a valid model file (\(describe(error)))")
+            }
         }
-        return (model, try model.rebuild(source: source))
+        do { try SavedPredictor(model.predictor).check(featureCount: featureCount(of: model.features)) } catch let error as FittedStateError {
+            throw InputError(source: source, field: "predictor." + error.field, error.message)
+        }
+        return (model, model.predictor)
     }
 
+    /// The JSON path of the value a decoding error is about (`predictor.state.coefficients`), or empty.
+    static func fieldPath(of error: Error) -> String {
+        let path: [CodingKey]
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): path = context.codingPath + [key]
+        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            path = context.codingPath
+        default: path = []
+        }
+        return path.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            .replacingOccurrences(of: ".[", with: "[")
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context): return context.debugDescription
+        case DecodingError.keyNotFound(let key, _): return "missing '\(key.stringValue)'"
+        case DecodingError.typeMismatch(let type, _): return "expected \(type)"
+        case DecodingError.valueNotFound(let type, _): return "expected \(type), found null"
+        case EncodingError.invalidValue(_, let context): return context.debugDescription
+        default: return "\(error)"
+        }
+    }
+}
+
+/// A version-1 model file: the recipe with every tuned hyper-parameter pinned, and the rows it was fitted on.
+struct FittedModelVersion1: Decodable {
+    var predictor: PredictorRecipe
+    var features: FeatureSpec
+    var target: TargetExpression
+    var training: TrainingSummary
+    var trainingFeatures: [[Double]]
+    var trainingTargets: [Double]
+    var trainingPredictions: [Double]
+
     /// Refits the recipe on the stored rows and checks it reproduces the stored predictions.
-    private func rebuild(source: String) throws -> any Predictor {
+    func rebuild(source: String) throws -> FittedModel {
         let width = trainingFeatures.first?.count ?? 0
         guard !trainingFeatures.isEmpty, trainingFeatures.allSatisfy({ $0.count == width }),
               trainingTargets.count == trainingFeatures.count, trainingPredictions.count == trainingFeatures.count else {
             throw InputError(source: source, field: "trainingFeatures", "rows, targets and predictions do not line up")
         }
-        if case .columns(let names, _) = features, names.count != width {
-            throw InputError(source: source, field: "features", "names \(names.count) columns but the rows have \(width)")
+        guard FittedModel.featureCount(of: features) == width else {
+            throw InputError(source: source, field: "features", "describes \(FittedModel.featureCount(of: features)) columns but the rows have \(width)")
         }
         let matrix = Matrix(rowArrays: trainingFeatures, columns: width)
         var predictor = self.predictor.predictor
         do { try predictor.fit(features: matrix, targets: trainingTargets) } catch let error as PredictorError {
-            throw InputError(source: source, "cannot refit the stored predictor (\(error.message))")
+            throw InputError(source: source, field: "predictor", "cannot refit the stored predictor (\(error.message))")
         }
         let refitted = predictor.predict(matrix)
         let scale = max(trainingTargets.map(abs).max() ?? 0, Double.leastNormalMagnitude)
         let worst = zip(refitted, trainingPredictions).map { abs($0 - $1) }.max() ?? 0
-        guard worst <= Self.reproductionTolerance * scale else {
+        guard worst <= FittedModel.reproductionTolerance * scale else {
             throw InputError(source: source, field: "trainingPredictions",
                              "this SwiftNAS's \(predictor.name) does not reproduce the saved predictions (off by \(worst)) — refit the model")
         }
-        return predictor
-    }
-
-    private static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): return context.debugDescription
-        case DecodingError.keyNotFound(let key, let context): return "missing '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        default: return "\(error)"
+        guard var model = FittedModel(fitted: predictor, spec: features, target: target, training: training) else {
+            throw InputError(source: source, field: "predictor", "\(predictor.name) cannot be kept")
         }
+        model.formatVersion = 1
+        return model
     }
 }
 

@@ -139,3 +139,65 @@ enum NelderMead {
         return simplex[best]
     }
 }
+
+extension GaussianProcess: PersistentPredictor {
+    public static let kind = "gp"
+
+    private enum CodingKeys: String, CodingKey {
+        case refinementIterations, lengthScale, noiseRatio, signalVariance, targetMean, targetScale, training, weights
+    }
+
+    /// The fitted hyper-parameters, the target scaler, the training inputs and the weights `(R + λI)⁻¹y`. The
+    /// Cholesky factor the predictive variance needs is recomputed from these (the same arithmetic as the fit,
+    /// so the same factor) rather than stored: it is n²/2 numbers.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(refinementIterations: try container.decode(Int.self, forKey: .refinementIterations))
+        lengthScale = try container.decode(Double.self, forKey: .lengthScale)
+        noiseRatio = try container.decode(Double.self, forKey: .noiseRatio)
+        signalVariance = try container.decode(Double.self, forKey: .signalVariance)
+        targetMean = try container.decode(Double.self, forKey: .targetMean)
+        targetScale = try container.decode(Double.self, forKey: .targetScale)
+        training = try container.decode(Matrix.self, forKey: .training)
+        weights = try container.decode([Double].self, forKey: .weights)
+        guard lengthScale.isFinite, lengthScale > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .lengthScale, in: container, debugDescription: "must be a positive number")
+        }
+        guard noiseRatio.isFinite, noiseRatio >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .noiseRatio, in: container, debugDescription: "must be a non-negative number")
+        }
+        guard training.storage.allSatisfy(\.isFinite) else {
+            throw DecodingError.dataCorruptedError(forKey: .training, in: container, debugDescription: "holds a non-finite value")
+        }
+        var kernel = training.squaredDistances(to: training)
+        let inverseTwoLengthSquared = 1 / (2 * lengthScale * lengthScale)
+        for i in kernel.storage.indices { kernel.storage[i] = exp(-kernel.storage[i] * inverseTwoLengthSquared) }
+        for i in 0..<training.rows { kernel[i, i] += noiseRatio }
+        guard let factor = CholeskyFactor(kernel) else {
+            throw DecodingError.dataCorruptedError(forKey: .training, in: container,
+                                                   debugDescription: "the kernel matrix of these inputs is not positive definite")
+        }
+        self.factor = factor
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        guard factor != nil else { throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "gp is not fitted")) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(refinementIterations, forKey: .refinementIterations)
+        try container.encode(lengthScale, forKey: .lengthScale)
+        try container.encode(noiseRatio, forKey: .noiseRatio)
+        try container.encode(signalVariance, forKey: .signalVariance)
+        try container.encode(targetMean, forKey: .targetMean)
+        try container.encode(targetScale, forKey: .targetScale)
+        try container.encode(training, forKey: .training)
+        try container.encode(weights, forKey: .weights)
+    }
+
+    public func checkFittedState(featureCount: Int) throws {
+        try FittedStateError.requireCount(training.columns, featureCount, field: "training.columns")
+        try FittedStateError.requireCount(weights.count, training.rows, field: "weights")
+        try FittedStateError.requireFinite(weights, field: "weights")
+        try FittedStateError.requireFinite([signalVariance, targetMean], field: "signalVariance")
+        guard targetScale.isFinite, targetScale > 0 else { throw FittedStateError(field: "targetScale", "must be a positive number") }
+    }
+}

@@ -125,3 +125,65 @@ struct RegressionTree: Sendable {
         return value[k]
     }
 }
+
+extension GradientBoostedTrees: PersistentPredictor {
+    public static let kind = "gbt"
+
+    private enum CodingKeys: String, CodingKey { case trees, depth, shrinkage, minimumLeafSamples, initialPrediction, ensemble }
+
+    /// The boosting settings, the initial prediction and every tree (complete binary arrays of split feature,
+    /// threshold and scaled leaf value).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let trees = try container.decode(Int.self, forKey: .trees)
+        let depth = try container.decode(Int.self, forKey: .depth)
+        let shrinkage = try container.decode(Double.self, forKey: .shrinkage)
+        let minimumLeafSamples = try container.decode(Int.self, forKey: .minimumLeafSamples)
+        guard trees >= 1, depth >= 1, depth < 31, shrinkage > 0, minimumLeafSamples >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .trees, in: container, debugDescription: "invalid boosting settings (trees, depth, shrinkage, leaf size)")
+        }
+        self.init(trees: trees, depth: depth, shrinkage: shrinkage, minimumLeafSamples: minimumLeafSamples)
+        initialPrediction = try container.decode(Double.self, forKey: .initialPrediction)
+        ensemble = try container.decode([RegressionTree].self, forKey: .ensemble)
+        fitted = true
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        guard fitted else { throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "gbt is not fitted")) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(trees, forKey: .trees)
+        try container.encode(depth, forKey: .depth)
+        try container.encode(shrinkage, forKey: .shrinkage)
+        try container.encode(minimumLeafSamples, forKey: .minimumLeafSamples)
+        try container.encode(initialPrediction, forKey: .initialPrediction)
+        try container.encode(ensemble, forKey: .ensemble)
+    }
+
+    public func checkFittedState(featureCount: Int) throws {
+        try FittedStateError.requireFinite([initialPrediction], field: "initialPrediction")
+        try FittedStateError.requireCount(ensemble.count, trees, field: "ensemble")
+        for (t, tree) in ensemble.enumerated() {
+            do { try tree.check(featureCount: featureCount, depth: depth) } catch let error as FittedStateError {
+                throw error.nested(in: "ensemble[\(t)]")
+            }
+        }
+    }
+}
+
+extension RegressionTree: Codable {
+    /// Checks the arrays line up as a complete tree of depth ≤ `depth` whose splits read existing features.
+    func check(featureCount: Int, depth: Int) throws {
+        let nodes = (1 << (depth + 1)) - 1
+        try FittedStateError.requireCount(feature.count, nodes, field: "feature")
+        try FittedStateError.requireCount(threshold.count, nodes, field: "threshold")
+        try FittedStateError.requireCount(value.count, nodes, field: "value")
+        for k in 0..<nodes where feature[k] >= 0 {
+            guard feature[k] < featureCount else {
+                throw FittedStateError(field: "feature[\(k)]", "is \(feature[k]), outside the \(featureCount) features")
+            }
+            guard 2 * k + 2 < nodes else { throw FittedStateError(field: "feature[\(k)]", "splits a node at the last level") }
+        }
+        try FittedStateError.requireFinite(threshold, field: "threshold")
+        try FittedStateError.requireFinite(value, field: "value")
+    }
+}

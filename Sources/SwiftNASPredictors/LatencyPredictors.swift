@@ -21,3 +21,30 @@ public struct LogTargetPredictor: Predictor {
 
     public func predict(_ features: Matrix) -> [Double] { base.predict(features).map { exp($0) } }
 }
+
+extension LogTargetPredictor: PersistentPredictor {
+    public static let kind = "log-target"
+
+    private enum CodingKeys: String, CodingKey { case base }
+
+    /// The base predictor fitted in log space, itself saved with its kind.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try container.decode(SavedPredictor.self, forKey: .base).predictor)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        guard let base = base as? any PersistentPredictor else {
+            throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "\(base.name) cannot be saved"))
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(SavedPredictor(base), forKey: .base)
+    }
+
+    public func checkFittedState(featureCount: Int) throws {
+        guard let base = base as? any PersistentPredictor else { throw FittedStateError(field: "base", "\(base.name) cannot be saved") }
+        do { try SavedPredictor(base).check(featureCount: featureCount) } catch let error as FittedStateError {
+            throw error.nested(in: "base")
+        }
+    }
+}

@@ -282,3 +282,79 @@ struct AdamState: Sendable {
         }
     }
 }
+
+extension DenseLayer: Codable {}
+
+extension MultilayerPerceptron: PersistentPredictor {
+    public static let kind = "mlp"
+
+    private enum CodingKeys: String, CodingKey {
+        case hiddenUnits, learningRate, batchSize, maximumEpochs, patience, validationFraction, weightDecay, seed
+        case layers, inputMinimum, inputRange, targetMean, targetScale
+    }
+
+    /// The training settings and seed, the layers' weights and biases, and the input and target scalers.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let hiddenUnits = try container.decode([Int].self, forKey: .hiddenUnits)
+        let learningRate = try container.decode(Double.self, forKey: .learningRate)
+        let batchSize = try container.decode(Int.self, forKey: .batchSize)
+        let maximumEpochs = try container.decode(Int.self, forKey: .maximumEpochs)
+        let validationFraction = try container.decode(Double.self, forKey: .validationFraction)
+        guard !hiddenUnits.isEmpty, hiddenUnits.allSatisfy({ $0 > 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .hiddenUnits, in: container, debugDescription: "needs at least one layer, each of at least one unit")
+        }
+        guard learningRate > 0, batchSize > 0, maximumEpochs > 0, validationFraction >= 0, validationFraction < 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .learningRate, in: container,
+                                                   debugDescription: "invalid training settings (learning rate, batch size, epochs, validation fraction)")
+        }
+        self.init(hiddenUnits: hiddenUnits, learningRate: learningRate, batchSize: batchSize, maximumEpochs: maximumEpochs,
+                  patience: try container.decode(Int.self, forKey: .patience), validationFraction: validationFraction,
+                  weightDecay: try container.decode(Double.self, forKey: .weightDecay), seed: try container.decode(UInt64.self, forKey: .seed))
+        layers = try container.decode([DenseLayer].self, forKey: .layers)
+        inputMinimum = try container.decode([Double].self, forKey: .inputMinimum)
+        inputRange = try container.decode([Double].self, forKey: .inputRange)
+        targetMean = try container.decode(Double.self, forKey: .targetMean)
+        targetScale = try container.decode(Double.self, forKey: .targetScale)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        guard !layers.isEmpty else { throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "mlp is not fitted")) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(hiddenUnits, forKey: .hiddenUnits)
+        try container.encode(learningRate, forKey: .learningRate)
+        try container.encode(batchSize, forKey: .batchSize)
+        try container.encode(maximumEpochs, forKey: .maximumEpochs)
+        try container.encode(patience, forKey: .patience)
+        try container.encode(validationFraction, forKey: .validationFraction)
+        try container.encode(weightDecay, forKey: .weightDecay)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(layers, forKey: .layers)
+        try container.encode(inputMinimum, forKey: .inputMinimum)
+        try container.encode(inputRange, forKey: .inputRange)
+        try container.encode(targetMean, forKey: .targetMean)
+        try container.encode(targetScale, forKey: .targetScale)
+    }
+
+    public func checkFittedState(featureCount: Int) throws {
+        try FittedStateError.requireCount(layers.count, hiddenUnits.count + 1, field: "layers")
+        let sizes = [featureCount] + hiddenUnits + [1]
+        for (l, layer) in layers.enumerated() {
+            guard layer.inputs == sizes[l], layer.outputs == sizes[l + 1] else {
+                throw FittedStateError(field: "layers[\(l)]", "maps \(layer.inputs) → \(layer.outputs) values, expected \(sizes[l]) → \(sizes[l + 1])")
+            }
+            try FittedStateError.requireCount(layer.weights.count, layer.inputs * layer.outputs, field: "layers[\(l)].weights")
+            try FittedStateError.requireCount(layer.biases.count, layer.outputs, field: "layers[\(l)].biases")
+            try FittedStateError.requireFinite(layer.weights, field: "layers[\(l)].weights")
+            try FittedStateError.requireFinite(layer.biases, field: "layers[\(l)].biases")
+        }
+        try FittedStateError.requireCount(inputMinimum.count, featureCount, field: "inputMinimum")
+        try FittedStateError.requireCount(inputRange.count, featureCount, field: "inputRange")
+        try FittedStateError.requireFinite(inputMinimum, field: "inputMinimum")
+        if let bad = inputRange.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw FittedStateError(field: "inputRange[\(bad)]", "must be a positive number")
+        }
+        try FittedStateError.requireFinite([targetMean], field: "targetMean")
+        guard targetScale.isFinite, targetScale > 0 else { throw FittedStateError(field: "targetScale", "must be a positive number") }
+    }
+}

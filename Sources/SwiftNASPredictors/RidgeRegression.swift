@@ -116,3 +116,36 @@ struct RidgePath {
         return dualFeatures.map { $0.transposeTimes(coefficients) } ?? coefficients
     }
 }
+
+extension RidgeRegression: PersistentPredictor {
+    public static let kind = "ridge"
+
+    private enum CodingKeys: String, CodingKey { case alpha, coefficients, intercept }
+
+    /// The chosen α (the only one left to try), the weights and the intercept.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let alpha = try container.decode(Double.self, forKey: .alpha)
+        guard alpha > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .alpha, in: container, debugDescription: "must be > 0, got \(alpha)")
+        }
+        self.init(alphas: [alpha])
+        self.alpha = alpha
+        coefficients = try container.decode([Double].self, forKey: .coefficients)
+        intercept = try container.decode(Double.self, forKey: .intercept)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        guard let alpha else { throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "ridge is not fitted")) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(alpha, forKey: .alpha)
+        try container.encode(coefficients, forKey: .coefficients)
+        try container.encode(intercept, forKey: .intercept)
+    }
+
+    public func checkFittedState(featureCount: Int) throws {
+        try FittedStateError.requireCount(coefficients.count, featureCount, field: "coefficients")
+        try FittedStateError.requireFinite(coefficients, field: "coefficients")
+        try FittedStateError.requireFinite([intercept], field: "intercept")
+    }
+}

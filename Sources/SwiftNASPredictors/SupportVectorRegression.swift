@@ -316,3 +316,63 @@ struct EpsilonSVRSolver {
         return freeCount > 0 ? freeSum / Double(freeCount) : (upper + lower) / 2
     }
 }
+
+extension SupportVectorRegression: PersistentPredictor {
+    public static let kind = "svr"
+
+    private enum CodingKeys: String, CodingKey {
+        case cost, gamma, epsilon, tolerance, maximumIterations, keptFeatures, supportVectors, dualCoefficients, offset, targetScale
+    }
+
+    /// The chosen C and the fitted γ (both pinned), the solver settings, the kept feature columns, the support
+    /// vectors (over the kept columns) with their dual coefficients, the offset ρ and the target scale.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let cost = try container.decode(Double.self, forKey: .cost)
+        let epsilon = try container.decode(Double.self, forKey: .epsilon)
+        let tolerance = try container.decode(Double.self, forKey: .tolerance)
+        guard cost > 0 else { throw DecodingError.dataCorruptedError(forKey: .cost, in: container, debugDescription: "must be > 0, got \(cost)") }
+        guard epsilon >= 0 else { throw DecodingError.dataCorruptedError(forKey: .epsilon, in: container, debugDescription: "must be ≥ 0, got \(epsilon)") }
+        guard tolerance > 0 else { throw DecodingError.dataCorruptedError(forKey: .tolerance, in: container, debugDescription: "must be > 0, got \(tolerance)") }
+        let gamma = try container.decode(Double.self, forKey: .gamma)
+        self.init(costs: [cost], epsilon: epsilon, kernelWidth: .fixed(gamma), tolerance: tolerance,
+                  maximumIterations: try container.decode(Int.self, forKey: .maximumIterations))
+        self.cost = cost
+        self.gamma = gamma
+        keptFeatures = try container.decode([Int].self, forKey: .keptFeatures)
+        supportVectors = try container.decode(Matrix.self, forKey: .supportVectors)
+        dualCoefficients = try container.decode([Double].self, forKey: .dualCoefficients)
+        offset = try container.decode(Double.self, forKey: .offset)
+        targetScale = try container.decode(Double.self, forKey: .targetScale)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        guard let cost else { throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "svr is not fitted")) }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cost, forKey: .cost)
+        try container.encode(gamma, forKey: .gamma)
+        try container.encode(epsilon, forKey: .epsilon)
+        try container.encode(tolerance, forKey: .tolerance)
+        try container.encode(maximumIterations, forKey: .maximumIterations)
+        try container.encode(keptFeatures, forKey: .keptFeatures)
+        try container.encode(supportVectors, forKey: .supportVectors)
+        try container.encode(dualCoefficients, forKey: .dualCoefficients)
+        try container.encode(offset, forKey: .offset)
+        try container.encode(targetScale, forKey: .targetScale)
+    }
+
+    public func checkFittedState(featureCount: Int) throws {
+        if let bad = keptFeatures.firstIndex(where: { $0 < 0 || $0 >= featureCount }) {
+            throw FittedStateError(field: "keptFeatures[\(bad)]", "is \(keptFeatures[bad]), outside the \(featureCount) features")
+        }
+        if supportVectors.rows > 0 {
+            try FittedStateError.requireCount(supportVectors.columns, keptFeatures.count, field: "supportVectors.columns")
+        }
+        try FittedStateError.requireCount(dualCoefficients.count, supportVectors.rows, field: "dualCoefficients")
+        try FittedStateError.requireFinite(supportVectors.storage, field: "supportVectors.storage")
+        try FittedStateError.requireFinite(dualCoefficients, field: "dualCoefficients")
+        try FittedStateError.requireFinite([gamma], field: "gamma")
+        try FittedStateError.requireFinite([offset], field: "offset")
+        guard targetScale.isFinite, targetScale > 0 else { throw FittedStateError(field: "targetScale", "must be a positive number") }
+    }
+}

@@ -89,9 +89,18 @@ struct TrainingTableTests {
 }
 
 struct FittedModelFileTests {
+    func table(space: SearchSpace? = transformer) throws -> TrainingTable {
+        try TrainingTable.parse(syntheticHATTable(rows: 120, seed: 7), source: "hat.csv", target: whole, space: space, encoding: .onehot)
+    }
+
     func fittedModel(candidates: [any Predictor], space: SearchSpace? = transformer) throws -> ModelFitting.Outcome {
-        let table = try TrainingTable.parse(syntheticHATTable(rows: 120, seed: 7), source: "hat.csv", target: whole, space: space, encoding: .onehot)
-        return try ModelFitting(candidates: candidates, criterion: .mape, seed: 3).fit(table, target: whole, data: "hat.csv", trainingFraction: 0.8)
+        try ModelFitting(candidates: candidates, criterion: .mape, seed: 3).fit(table(space: space), target: whole, data: "hat.csv", trainingFraction: 0.8)
+    }
+
+    func inputError(_ bytes: Data) -> String {
+        do { _ = try FittedModel.decode(bytes, source: "m.json"); return "no error" } catch let error as InputError {
+            return error.description
+        } catch { return "\(error)" }
     }
 
     @Test func savedModelsPredictAsFitted() throws {
@@ -106,39 +115,103 @@ struct FittedModelFileTests {
         #expect(loaded.training.trainingRows == 96 && loaded.training.heldOutRows == 24)
         #expect(Set(loaded.training.candidateScores.keys) == ["ridge", "gbt"])
         #expect(loaded.training.heldOut == outcome.heldOut.map(HeldOutFigures.init))
-        let rows = Matrix(rowArrays: loaded.trainingFeatures)
-        #expect(predictor.predict(rows) == loaded.trainingPredictions)
+        let rows = try table().features
+        #expect(predictor.predict(rows) == outcome.model.predictor.predict(rows))
+        // The file holds the fitted state, not the training rows.
+        let object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect(Set(object.keys) == ["format", "formatVersion", "predictor", "features", "target", "training"])
     }
 
-    @Test func everyPredictorKindReloadsAsFitted() throws {
+    @Test func everyPredictorKindReloadsBitIdenticalWithoutRefitting() throws {
         // Each kind, small enough to fit fast in debug builds.
         let kinds: [any Predictor] = [
             RidgeRegression(), SupportVectorRegression(costs: [1, 10]), MultilayerPerceptron(hiddenUnits: [8], maximumEpochs: 20, seed: 1),
             GradientBoostedTrees(trees: 20), GaussianProcess(refinementIterations: 3), LogTargetPredictor(GradientBoostedTrees(trees: 10)),
+            LogTargetPredictor(MultilayerPerceptron(hiddenUnits: [4, 4], maximumEpochs: 10, seed: 2)),
         ]
+        let rows = try table().features
         for kind in kinds {
             let model = try fittedModel(candidates: [kind]).model
-            let (_, predictor) = try FittedModel.decode(try JSONEncoder().encode(model), source: "m.json")
+            let (loaded, predictor) = try FittedModel.decode(try model.encoded(), source: "m.json")
             #expect(predictor.name == kind.name)
-            #expect(predictor.predict(Matrix(rowArrays: model.trainingFeatures)) == model.trainingPredictions, "\(kind.name)")
+            #expect(type(of: loaded.predictor).kind == type(of: model.predictor).kind)
+            #expect(predictor.predict(rows) == model.predictor.predict(rows), "\(kind.name)")
+            if let gp = model.predictor as? GaussianProcess, let reloaded = predictor as? GaussianProcess {
+                #expect(reloaded.predictWithVariance(rows).variance == gp.predictWithVariance(rows).variance)
+            }
+            // Saving the loaded model again gives the same file.
+            #expect(try loaded.encoded() == model.encoded(), "\(kind.name)")
         }
+        #expect(Set(PredictorKinds.all.map { $0.kind }).count == PredictorKinds.all.count)
     }
 
-    @Test func brokenFilesAreInputErrors() throws {
-        let model = try fittedModel(candidates: [RidgeRegression()]).model
-        let data = try JSONEncoder().encode(model)
-        func error(_ bytes: Data) -> String {
-            do { _ = try FittedModel.decode(bytes, source: "m.json"); return "no error" } catch let error as InputError {
-                return error.description
-            } catch { return "\(error)" }
+    @Test func brokenFilesAreInputErrorsNamingTheField() throws {
+        let ridge = try fittedModel(candidates: [RidgeRegression()]).model
+        let data = try ridge.encoded()
+        #expect(inputError(data.prefix(data.count / 2)).hasPrefix("m.json: not a SwiftNAS model file, or truncated"))
+        func edited(_ model: FittedModel, _ edit: (inout [String: Any]) -> Void) throws -> Data {
+            var object = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+            edit(&object)
+            return try JSONSerialization.data(withJSONObject: object)
         }
-        #expect(error(data.prefix(data.count / 2)).hasPrefix("m.json: not a SwiftNAS model file, or truncated"))
-        var object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        object["formatVersion"] = 2
-        #expect(error(try JSONSerialization.data(withJSONObject: object)).hasPrefix("m.json: formatVersion: is 2;"))
-        object["formatVersion"] = 1
-        object["trainingPredictions"] = model.trainingPredictions.map { $0 + 1 }
-        #expect(error(try JSONSerialization.data(withJSONObject: object)).contains("does not reproduce"))
+        func editState(_ model: FittedModel, _ edit: @escaping (inout [String: Any]) -> Void) throws -> Data {
+            try edited(model) { object in
+                var predictor = object["predictor"] as! [String: Any]
+                var state = predictor["state"] as! [String: Any]
+                edit(&state)
+                predictor["state"] = state
+                object["predictor"] = predictor
+            }
+        }
+        #expect(inputError(try edited(ridge) { $0["formatVersion"] = 3 }).hasPrefix("m.json: formatVersion: is 3;"))
+        #expect(inputError(try edited(ridge) { $0["format"] = "other" }).hasPrefix("m.json: format: is 'other'"))
+        #expect(inputError(try editState(ridge) { $0["coefficients"] = [1.0, 2.0] })
+                == "m.json: predictor.state.coefficients: holds 2 values, expected 10")
+        #expect(inputError(try editState(ridge) { $0.removeValue(forKey: "intercept") })
+                .hasPrefix("m.json: predictor.state.intercept: not a valid model file (missing 'intercept')"))
+        #expect(inputError(try editState(ridge) { $0["alpha"] = "big" }).hasPrefix("m.json: predictor.state.alpha: not a valid model file"))
+        #expect(inputError(try edited(ridge) { $0["predictor"] = ["kind": "forest", "state": [:] as [String: Any]] })
+                .hasPrefix("m.json: predictor.kind: not a valid model file (unknown predictor kind 'forest'"))
+        let gbt = try fittedModel(candidates: [LogTargetPredictor(GradientBoostedTrees(trees: 5))]).model
+        let badTree = try editState(gbt) { state in
+            var base = state["base"] as! [String: Any]
+            var baseState = base["state"] as! [String: Any]
+            var trees = baseState["ensemble"] as! [[String: Any]]
+            var feature = trees[2]["feature"] as! [Int]
+            feature[0] = 99
+            trees[2]["feature"] = feature
+            baseState["ensemble"] = trees
+            base["state"] = baseState
+            state["base"] = base
+        }
+        #expect(inputError(badTree) == "m.json: predictor.state.base.state.ensemble[2].feature[0]: is 99, outside the 10 features")
+        let mlp = try fittedModel(candidates: [MultilayerPerceptron(hiddenUnits: [4], maximumEpochs: 5, seed: 1)]).model
+        #expect(inputError(try editState(mlp) { state in
+            var layers = state["layers"] as! [[String: Any]]
+            layers[1]["biases"] = [0.0, 0.0]
+            state["layers"] = layers
+        }) == "m.json: predictor.state.layers[1].biases: holds 2 values, expected 1")
+    }
+
+    @Test func versionOneFilesAreRefittedAndChecked() throws {
+        for name in ["model_v1_ridge", "model_v1_gbt_log"] {
+            let url = try #require(Bundle.module.url(forResource: "Reference/\(name)", withExtension: "json"))
+            let data = try Data(contentsOf: url)
+            let (model, predictor) = try FittedModel.decode(data, source: "v1.json")
+            #expect(model.formatVersion == 1)
+            let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let rows = Matrix(rowArrays: try #require(object["trainingFeatures"] as? [[Double]]))
+            let stored = try #require(object["trainingPredictions"] as? [Double])
+            let scale = stored.map(abs).max() ?? 1
+            #expect(zip(predictor.predict(rows), stored).allSatisfy { abs($0 - $1) <= 1e-6 * scale }, "\(name)")
+            // Re-saved, it is a version-2 file that predicts the same.
+            let (upgraded, reloaded) = try FittedModel.decode(try model.encoded(), source: "v2.json")
+            #expect(upgraded.formatVersion == 2)
+            #expect(reloaded.predict(rows) == predictor.predict(rows))
+            var tampered = object
+            tampered["trainingPredictions"] = stored.map { $0 + 1 }
+            #expect(inputError(try JSONSerialization.data(withJSONObject: tampered)).contains("trainingPredictions: this SwiftNAS's"))
+        }
     }
 }
 
