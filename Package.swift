@@ -66,7 +66,7 @@ let package = Package(
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
             "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
         ], swiftSettings: numericSettings),
-        .target(name: "SwiftNASLatency", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASPredictors"]),
+        .target(name: "SwiftNASLatency", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASPredictors", "SwiftNASEngine", "SwiftNASSupernet"]),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore", "SwiftNASSearch"]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
-        .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore"], resources: [.copy("Reference")]),
+        .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
     ],
     swiftLanguageModes: [.v6]

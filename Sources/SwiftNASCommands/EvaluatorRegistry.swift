@@ -9,6 +9,7 @@ enum EvaluatorRegistry {
     static let builtins: [any BuiltinEvaluator.Type] = [
         CountsEvaluator.self,
         FittedModelEvaluator.self,
+        LatencyTableEvaluator.self,
     ]
 
     /// Creates the built-in evaluator that `spec` names (`builtin:counts`, `builtin:x?threads=2`) for `space`.

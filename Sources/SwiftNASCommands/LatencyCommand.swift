@@ -9,8 +9,8 @@ import SwiftNASSpace
 struct LatencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
-        abstract: "Learn latency models from device measurements, for use as builtin:model evaluators.",
-        subcommands: [ModelFitCommand.self])
+        abstract: "Learn latency models from device measurements (builtin:model), or time this machine's super-network blocks (builtin:lut).",
+        subcommands: [ModelFitCommand.self, LatencyTableCommand.self])
 }
 
 /// `swiftnas latency fit`: chooses among the LINAS predictors by cross-validation and saves the model file. The same

@@ -265,12 +265,12 @@ public struct FittedModel: Codable, Sendable {
         if header.formatVersion == 1 {
             let legacy: FittedModelVersion1
             do { legacy = try decoder.decode(FittedModelVersion1.self, from: data) } catch {
-                throw InputError(source: source, field: fieldPath(of: error), "not a valid model file (\(describe(error)))")
+                throw InputError(source: source, decoding: error, "not a valid model file")
             }
             model = try legacy.rebuild(source: source)
         } else {
             do { model = try decoder.decode(FittedModel.self, from: data) } catch {
-                throw InputError(source: source, field: fieldPath(of: error), "not a valid model file (\(describe(error)))")
+                throw InputError(source: source, decoding: error, "not a valid model file")
             }
         }
         do { try SavedPredictor(model.predictor).check(featureCount: featureCount(of: model.features)) } catch let error as FittedStateError {
@@ -279,30 +279,7 @@ public struct FittedModel: Codable, Sendable {
         return (model, model.predictor)
     }
 
-    /// The JSON path of the value a decoding error is about (`predictor.state.coefficients`), or empty.
-    static func fieldPath(of error: Error) -> String {
-        let path: [CodingKey]
-        switch error {
-        case DecodingError.keyNotFound(let key, let context): path = context.codingPath + [key]
-        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            path = context.codingPath
-        default: path = []
-        }
-        return path.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
-            .trimmingCharacters(in: CharacterSet(charactersIn: "."))
-            .replacingOccurrences(of: ".[", with: "[")
-    }
-
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): return context.debugDescription
-        case DecodingError.keyNotFound(let key, _): return "missing '\(key.stringValue)'"
-        case DecodingError.typeMismatch(let type, _): return "expected \(type)"
-        case DecodingError.valueNotFound(let type, _): return "expected \(type), found null"
-        case EncodingError.invalidValue(_, let context): return context.debugDescription
-        default: return "\(error)"
-        }
-    }
+    static func describe(_ error: Error) -> String { InputError.reason(of: error) }
 }
 
 /// A version-1 model file: the recipe with every tuned hyper-parameter pinned, and the rows it was fitted on.

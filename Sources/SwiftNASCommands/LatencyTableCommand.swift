@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import SwiftNASCore
+import SwiftNASLatency
+import SwiftNASSupernet
+
+/// `swiftnas latency lut`: an OFA-style per-block latency lookup table of the native `fashion_mbv3` super-network,
+/// measured on this machine.
+struct LatencyTableCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lut",
+        abstract: "Time fashion_mbv3's block variants on this machine (build), and check the table against whole sub-networks (check).",
+        subcommands: [LatencyTableBuildCommand.self, LatencyTableCheckCommand.self])
+
+    /// The space and plan the tables are for.
+    static let space = "fashion_mbv3"
+    static let plan = SupernetPlan.fashionMBV3
+}
+
+/// `swiftnas latency lut build`: times every block variant and the fixed parts, writes the table.
+struct LatencyTableBuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Time every block variant of fashion_mbv3 (inference, median of repeats) and write the lookup table.",
+        discussion: """
+            Each of the 20 block slots × 3 kernel sizes × 3 expand ratios, the stem, the first block, the final \
+            expansion, the pooling and the classifier head is run in isolation on the activation the largest \
+            sub-network feeds it: --warmup untimed passes, then the median of --repeats timed ones. Slots of equal \
+            shape (positions 2-4 of a stage) are timed once. Times depend on the machine, the engine build and the load \
+            on the machine: rebuild the table after any of them changes (use a release build).
+            """)
+
+    @Option(help: "The table file to write (JSON).") var out: String
+    @Option(name: .customLong("batch-size"), help: "Images per forward pass.") var batchSize = LatencyTableSettings().batchSize
+    @Option(help: "Worker threads of every layer.") var threads = LatencyTableSettings().threads
+    @Option(help: "Timed passes per part (the median is kept).") var repeats = LatencyTableSettings().repeats
+    @Option(help: "Untimed passes before timing.") var warmup = LatencyTableSettings().warmup
+    @Option(help: "Seed of the (untrained) weights and input images.") var seed: UInt64 = LatencyTableSettings().seed
+    @Flag(help: "Print every part's time.") var verbose = false
+
+    func run() async throws {
+        let settings = LatencyTableSettings(batchSize: batchSize, threads: threads, repeats: repeats, warmup: warmup, seed: seed)
+        try settings.validate()
+        let measurement = BlockLatencyMeasurement(plan: LatencyTableCommand.plan, settings: settings)
+        let start = ContinuousClock.now
+        let table = measurement.buildTable(space: LatencyTableCommand.space) { name, milliseconds in
+            if verbose { print("\(name) \(String(format: "%.4f", milliseconds)) ms") }
+        }
+        try table.write(to: out)
+        let largest = try table.lookup(source: out)
+        print("fixed parts \(String(format: "%.4f", table.fixed.total)) ms; largest sub-network \(String(format: "%.4f", table.predict(.largest(LatencyTableCommand.plan), lookup: largest))) ms, smallest \(String(format: "%.4f", table.predict(.smallest(LatencyTableCommand.plan), lookup: largest))) ms predicted")
+        print("wrote \(out): \(table.blocks.count) block variants, batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s"), median of \(repeats), in \(start.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+    }
+}
+
+/// `swiftnas latency lut check`: the table's prediction error on seeded random sub-networks, each timed whole.
+struct LatencyTableCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Compare a lookup table's predictions with measured whole-network latency of random sub-networks.",
+        discussion: """
+            Draws --subnets sub-networks with --seed, times each extracted static network's inference forward pass \
+            (median of --repeats, at the table's batch size and thread count) and prints, as the last line, \
+            `mape=<percent> kendall=<tau>`.
+            """)
+
+    @Option(help: "A table written by `swiftnas latency lut build`.") var lut: String
+    @Option(help: "Random sub-networks to measure.") var subnets = 50
+    @Option(help: "Seed of the sub-networks drawn.") var seed: UInt64 = 0
+    @Option(help: "Timed passes per sub-network (default: the table's).") var repeats: Int?
+    @Option(help: "Untimed passes before timing (default: the table's).") var warmup: Int?
+    @Option(help: "A CSV file to write each sub-network's configuration, prediction and measurement to.") var csv: String?
+
+    func run() async throws {
+        guard subnets >= 2 else { throw InputError(source: "--subnets", "must be at least 2 (Kendall's τ needs pairs), got \(subnets)") }
+        let (table, lookup) = try BlockLatencyTable.load(path: lut)
+        let plan = LatencyTableCommand.plan
+        guard table.space == LatencyTableCommand.space, table.planSignature == plan.signature else {
+            throw InputError(source: lut, field: "planSignature", "the table is for another super-network ('\(table.space)', \(table.planSignature)); rebuild it")
+        }
+        var settings = table.settings
+        settings.repeats = repeats ?? settings.repeats
+        settings.warmup = warmup ?? settings.warmup
+        try settings.validate()
+        let measurement = BlockLatencyMeasurement(plan: plan, settings: settings)
+        let check = measurement.check(table, lookup: lookup, count: subnets, seed: seed)
+        if let csv {
+            var lines = ["config,predicted_ms,measured_ms"]
+            for row in check.rows {
+                let genes = "\"{\"\"ks\"\": \(row.config.kernelSizes), \"\"e\"\": \(row.config.expandRatios), \"\"d\"\": \(row.config.depths)}\""
+                lines.append("\(genes),\(row.predicted),\(row.measured)")
+            }
+            try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: csv)
+        }
+        let measured = check.rows.map(\.measured)
+        print("\(subnets) sub-networks, batch \(settings.batchSize), \(settings.threads) thread\(settings.threads == 1 ? "" : "s"), median of \(settings.repeats): measured \(String(format: "%.3f", measured.min() ?? 0))–\(String(format: "%.3f", measured.max() ?? 0)) ms, predicted/measured \(String(format: "%.3f", check.meanRatio)) on average, spearman=\(String(format: "%.4f", check.spearman))")
+        print("mape=\(String(format: "%.4f", check.mape)) kendall=\(String(format: "%.4f", check.kendall))")
+    }
+}

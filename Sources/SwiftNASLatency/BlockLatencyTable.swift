@@ -1,0 +1,256 @@
+import Foundation
+import SwiftNASCore
+import SwiftNASEngine
+import SwiftNASPredictors
+import SwiftNASSupernet
+
+/// How a latency lookup table is measured: the batch and thread count it is valid for, and how each time is taken
+/// (`warmup` untimed forward passes, then the median of `repeats` timed ones).
+public struct LatencyTableSettings: Codable, Sendable, Hashable {
+    /// Images per forward pass.
+    public var batchSize: Int
+    /// Worker threads of every layer.
+    public var threads: Int
+    /// Timed forward passes per block variant (the median is kept).
+    public var repeats: Int
+    /// Untimed forward passes before timing.
+    public var warmup: Int
+    /// Height and width of the input images.
+    public var imageSize: Int
+    /// Seeds the (untrained) weights and the input images; latency does not depend on them.
+    public var seed: UInt64
+
+    public init(batchSize: Int = 1, threads: Int = 1, repeats: Int = 30, warmup: Int = 5, imageSize: Int = 28, seed: UInt64 = 0) {
+        self.batchSize = batchSize
+        self.threads = threads
+        self.repeats = repeats
+        self.warmup = warmup
+        self.imageSize = imageSize
+        self.seed = seed
+    }
+
+    /// `InputError` naming the option (`source` prefix + name) of the first setting out of range.
+    public func validate(source: (String) -> String = { "--" + $0 }) throws {
+        if batchSize < 1 { throw InputError(source: source("batch-size"), "must be at least 1, got \(batchSize)") }
+        if threads < 1 { throw InputError(source: source("threads"), "must be at least 1, got \(threads)") }
+        if repeats < 1 { throw InputError(source: source("repeats"), "must be at least 1, got \(repeats)") }
+        if warmup < 0 { throw InputError(source: source("warmup"), "must be at least 0, got \(warmup)") }
+        if imageSize < 8 { throw InputError(source: source("image-size"), "must be at least 8, got \(imageSize)") }
+    }
+}
+
+/// An OFA-style per-block latency lookup table of an elastic MobileNetV3 super-network on this machine: the median
+/// inference time of every block variant (each slot × kernel size × expand ratio) and of the fixed parts (stem,
+/// first block, final expansion, pooling, classifier head), at one batch size and thread count. A sub-network's
+/// latency is predicted as the sum of its active blocks and the fixed parts.
+///
+/// Slots of equal shape (positions 1… of a stage: same channels, stride 1) run the same computation, so one of them
+/// is timed and the time is recorded for each (`measuredAt` names the slot timed).
+public struct BlockLatencyTable: Codable, Sendable {
+    /// The value of `format` in every table file.
+    public static let formatName = "swiftnas-latency-lut"
+    /// The version of this layout.
+    public static let currentFormatVersion = 1
+
+    /// Always `formatName`.
+    public var format: String
+    /// The layout version.
+    public var formatVersion: Int
+    /// The search space whose configurations the table prices (`fashion_mbv3`).
+    public var space: String
+    /// `SupernetPlan.signature` of the network timed.
+    public var planSignature: String
+    /// Stages, and block slots per stage, of the plan (what decides which slots a configuration runs).
+    public var stages: Int
+    public var maxDepth: Int
+    /// The elastic choices timed.
+    public var kernelSizes: [Int]
+    public var expandRatios: [Int]
+    /// How the times were taken.
+    public var settings: LatencyTableSettings
+    /// Where and when.
+    public var machine: MachineDescription
+    /// Median milliseconds of the fixed parts.
+    public var fixed: FixedParts
+    /// Median milliseconds of every block variant, slot-major.
+    public var blocks: [BlockTime]
+
+    /// The parts every sub-network runs.
+    public struct FixedParts: Codable, Sendable, Hashable {
+        /// 3 × 3 stem convolution, batch norm, h-swish.
+        public var stem: Double
+        /// The fixed first block (depthwise 3 × 3, projection, residual).
+        public var firstBlock: Double
+        /// Final 1 × 1 expansion, batch norm, h-swish.
+        public var finalExpand: Double
+        /// Global average pooling.
+        public var pool: Double
+        /// Feature mix, h-swish and classifier.
+        public var head: Double
+
+        /// Their sum.
+        public var total: Double { stem + firstBlock + finalExpand + pool + head }
+    }
+
+    /// The time of one block variant.
+    public struct BlockTime: Codable, Sendable, Hashable {
+        /// The slot (stage-major, the index into `ks` and `e`).
+        public var slot: Int
+        public var stage: Int
+        public var position: Int
+        public var kernel: Int
+        public var expandRatio: Int
+        /// Median milliseconds of one inference forward pass of the block.
+        public var milliseconds: Double
+        /// The slot actually timed (an equal-shaped slot of the same stage, or `slot` itself).
+        public var measuredAt: Int
+    }
+
+    /// The machine a table was measured on.
+    public struct MachineDescription: Codable, Sendable, Hashable {
+        public var host: String
+        public var cpu: String
+        public var processors: Int
+        /// ISO 8601, UTC.
+        public var measured: String
+
+        /// This machine, now.
+        public static var current: MachineDescription {
+            let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+            let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+                .flatMap { $0.split(separator: ":", maxSplits: 1).last }.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+            return MachineDescription(host: ProcessInfo.processInfo.hostName, cpu: model,
+                                      processors: ProcessInfo.processInfo.activeProcessorCount,
+                                      measured: ISO8601DateFormatter().string(from: Date()))
+        }
+    }
+
+    /// The predicted milliseconds of `config`'s sub-network: the fixed parts plus every active block. `config`
+    /// must have been checked against the table (`check(_:source:)`).
+    public func predict(_ config: SubnetConfig, lookup: Lookup) -> Double {
+        var total = fixed.total
+        for slot in 0..<config.kernelSizes.count where slot % maxDepth < config.depths[slot / maxDepth] {
+            total += lookup.milliseconds(slot: slot, kernel: config.kernelSizes[slot], expandRatio: config.expandRatios[slot])
+        }
+        return total
+    }
+
+    /// Block times by slot, kernel and expand ratio.
+    public struct Lookup: Sendable {
+        private let times: [Int: Double]
+        private let kernelCount: Int
+        private let kernelIndex: [Int: Int]
+        private let expandIndex: [Int: Int]
+
+        init(_ table: BlockLatencyTable) {
+            kernelIndex = Dictionary(uniqueKeysWithValues: table.kernelSizes.enumerated().map { ($1, $0) })
+            expandIndex = Dictionary(uniqueKeysWithValues: table.expandRatios.enumerated().map { ($1, $0) })
+            kernelCount = table.kernelSizes.count
+            var times: [Int: Double] = [:]
+            let perSlot = table.kernelSizes.count * table.expandRatios.count
+            for block in table.blocks {
+                times[block.slot * perSlot + expandIndex[block.expandRatio]! * kernelCount + kernelIndex[block.kernel]!] = block.milliseconds
+            }
+            self.times = times
+        }
+
+        /// The time of one variant (the table has them all).
+        public func milliseconds(slot: Int, kernel: Int, expandRatio: Int) -> Double {
+            let perSlot = kernelCount * expandIndex.count
+            return times[slot * perSlot + expandIndex[expandRatio]! * kernelCount + kernelIndex[kernel]!]!
+        }
+    }
+
+    /// The lookup of a complete table; an `InputError` naming `source` and the field when a variant is missing,
+    /// repeated or its time is not a positive number, or the table is not of this format.
+    public func lookup(source: String) throws -> Lookup {
+        guard format == Self.formatName else { throw InputError(source: source, field: "format", "is '\(format)', expected '\(Self.formatName)'") }
+        guard formatVersion == Self.currentFormatVersion else {
+            throw InputError(source: source, field: "formatVersion", "is \(formatVersion); this SwiftNAS reads version \(Self.currentFormatVersion) — rebuild the table")
+        }
+        guard stages >= 1, maxDepth >= 1 else { throw InputError(source: source, field: "stages", "stages and maxDepth must be at least 1") }
+        for (name, values) in [("kernelSizes", kernelSizes), ("expandRatios", expandRatios)] where values.isEmpty || Set(values).count != values.count {
+            throw InputError(source: source, field: name, "must list distinct values")
+        }
+        for (name, value) in [("stem", fixed.stem), ("firstBlock", fixed.firstBlock), ("finalExpand", fixed.finalExpand), ("pool", fixed.pool), ("head", fixed.head)]
+            where !(value.isFinite && value >= 0) {
+            throw InputError(source: source, field: "fixed.\(name)", "must be a non-negative number of milliseconds")
+        }
+        var seen = Set<[Int]>()
+        for (i, block) in blocks.enumerated() {
+            guard (0..<(stages * maxDepth)).contains(block.slot) else {
+                throw InputError(source: source, field: "blocks[\(i)].slot", "is \(block.slot), outside the \(stages * maxDepth) slots")
+            }
+            guard kernelSizes.contains(block.kernel) else { throw InputError(source: source, field: "blocks[\(i)].kernel", "\(block.kernel) is not one of \(kernelSizes)") }
+            guard expandRatios.contains(block.expandRatio) else {
+                throw InputError(source: source, field: "blocks[\(i)].expandRatio", "\(block.expandRatio) is not one of \(expandRatios)")
+            }
+            guard block.milliseconds.isFinite, block.milliseconds >= 0 else {
+                throw InputError(source: source, field: "blocks[\(i)].milliseconds", "must be a non-negative number")
+            }
+            guard seen.insert([block.slot, block.kernel, block.expandRatio]).inserted else {
+                throw InputError(source: source, field: "blocks[\(i)]", "repeats slot \(block.slot) kernel \(block.kernel) expand ratio \(block.expandRatio)")
+            }
+        }
+        let expected = stages * maxDepth * kernelSizes.count * expandRatios.count
+        guard seen.count == expected else {
+            throw InputError(source: source, field: "blocks", "holds \(seen.count) block variants, expected \(expected) (every slot × kernel × expand ratio)")
+        }
+        return Lookup(self)
+    }
+
+    /// Whether `config` fits the table's slots and choices; `InputError` naming `source` and the gene otherwise.
+    public func check(_ config: SubnetConfig, source: String) throws {
+        let slots = stages * maxDepth
+        guard config.kernelSizes.count == slots, config.expandRatios.count == slots, config.depths.count == stages else {
+            throw InputError(source: source, "the configuration has \(config.kernelSizes.count) blocks and \(config.depths.count) stages, the table \(slots) and \(stages)")
+        }
+        for (i, depth) in config.depths.enumerated() where !(1...maxDepth).contains(depth) {
+            throw InputError(source: source, field: "d[\(i)]", "\(depth) is outside 1…\(maxDepth)")
+        }
+        for slot in 0..<slots where slot % maxDepth < config.depths[slot / maxDepth] {
+            if !kernelSizes.contains(config.kernelSizes[slot]) {
+                throw InputError(source: source, field: "ks[\(slot)]", "\(config.kernelSizes[slot]) is not one of the table's \(kernelSizes)")
+            }
+            if !expandRatios.contains(config.expandRatios[slot]) {
+                throw InputError(source: source, field: "e[\(slot)]", "\(config.expandRatios[slot]) is not one of the table's \(expandRatios)")
+            }
+        }
+    }
+
+    /// Writes the table as JSON to `path`, atomically.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(encoder.encode(self), to: path)
+    }
+
+    /// Reads and checks the table file at `path`: `InputError` naming the file and field when it is unreadable,
+    /// truncated, of another format or incomplete.
+    public static func load(path: String) throws -> (table: BlockLatencyTable, lookup: Lookup) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw InputError(source: path, "cannot read the latency table (\(error.localizedDescription))")
+        }
+        return try decode(data, source: path)
+    }
+
+    /// Decodes and checks table JSON; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws -> (table: BlockLatencyTable, lookup: Lookup) {
+        struct Header: Decodable { var format: String; var formatVersion: Int }
+        let decoder = JSONDecoder()
+        let header: Header
+        do { header = try decoder.decode(Header.self, from: data) } catch {
+            throw InputError(source: source, "not a SwiftNAS latency table, or truncated (\(InputError.reason(of: error)))")
+        }
+        guard header.format == formatName else { throw InputError(source: source, field: "format", "is '\(header.format)', expected '\(formatName)'") }
+        guard header.formatVersion == currentFormatVersion else {
+            throw InputError(source: source, field: "formatVersion", "is \(header.formatVersion); this SwiftNAS reads version \(currentFormatVersion) — rebuild the table")
+        }
+        let table: BlockLatencyTable
+        do { table = try decoder.decode(BlockLatencyTable.self, from: data) } catch {
+            throw InputError(source: source, decoding: error, "not a valid latency table")
+        }
+        return (table, try table.lookup(source: source))
+    }
+}
