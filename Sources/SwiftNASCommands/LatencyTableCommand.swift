@@ -25,31 +25,43 @@ struct LatencyTableBuildCommand: AsyncParsableCommand {
         discussion: """
             Each of the 20 block slots × 3 kernel sizes × 3 expand ratios, the stem, the first block, the final \
             expansion, the pooling and the classifier head is run in isolation on the activation the largest \
-            sub-network feeds it: --warmup untimed passes, then the median of --repeats timed ones. Slots of equal \
-            shape (positions 2-4 of a stage) are timed once. Times depend on the machine, the engine build and the load \
-            on the machine: rebuild the table after any of them changes (use a release build).
+            sub-network feeds it: --repeats timed passes split over --rounds round-robin visits of all parts, each visit \
+            after --warmup untimed passes, summarised by --statistic. Slots of equal shape (positions 2-4 of a stage) \
+            are timed once. Times depend on the machine, the engine build and the load on the machine: rebuild the \
+            table after any of them changes (use a release build).
             """)
 
     @Option(help: "The table file to write (JSON).") var out: String
     @Option(name: .customLong("batch-size"), help: "Images per forward pass.") var batchSize = LatencyTableSettings().batchSize
     @Option(help: "Worker threads of every layer.") var threads = LatencyTableSettings().threads
-    @Option(help: "Timed passes per part (the median is kept).") var repeats = LatencyTableSettings().repeats
+    @Option(help: "Timed passes per part.") var repeats = LatencyTableSettings().repeats
     @Option(help: "Untimed passes before timing.") var warmup = LatencyTableSettings().warmup
     @Option(help: "Seed of the (untrained) weights and input images.") var seed: UInt64 = LatencyTableSettings().seed
-    @Flag(help: "Print every part's time.") var verbose = false
+    @Option(help: "cpu (the timing thread's CPU time, 1 thread only: less disturbed by other processes) or wall (elapsed time); default cpu with 1 thread, wall with more.")
+    var clock: String?
+    @Option(name: .customLong("cache-eviction-kib"), help: "KiB of other memory read before each timed pass of a part, so it starts with the caches a whole forward pass leaves it (0: hot caches).")
+    var cacheEvictionKiB = LatencyTableSettings().cacheEvictionKiB
+    @Option(help: "Round-robin rounds over all parts that --repeats is split over (spreads other processes' load evenly).")
+    var rounds = LatencyTableSettings().rounds
+    @Option(help: "median or minimum of each part's timed passes.") var statistic = LatencyTableSettings().statistic.rawValue
 
     func run() async throws {
-        let settings = LatencyTableSettings(batchSize: batchSize, threads: threads, repeats: repeats, warmup: warmup, seed: seed)
+        guard let clock = clock.map({ LatencyTableSettings.Clock(rawValue: $0) }) ?? (threads == 1 ? .cpu : .wall) else {
+            throw InputError(source: "--clock", "must be one of \(LatencyTableSettings.Clock.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.clock ?? "")'")
+        }
+        guard let statistic = LatencyTableSettings.Statistic(rawValue: statistic) else {
+            throw InputError(source: "--statistic", "must be one of \(LatencyTableSettings.Statistic.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.statistic)'")
+        }
+        let settings = LatencyTableSettings(batchSize: batchSize, threads: threads, repeats: repeats, warmup: warmup, seed: seed, clock: clock,
+                                            cacheEvictionKiB: cacheEvictionKiB, rounds: rounds, statistic: statistic)
         try settings.validate()
         let measurement = BlockLatencyMeasurement(plan: LatencyTableCommand.plan, settings: settings)
         let start = ContinuousClock.now
-        let table = measurement.buildTable(space: LatencyTableCommand.space) { name, milliseconds in
-            if verbose { print("\(name) \(String(format: "%.4f", milliseconds)) ms") }
-        }
+        let table = measurement.buildTable(space: LatencyTableCommand.space) { round, rounds in log("swiftnas: round \(round) of \(rounds)") }
         try table.write(to: out)
         let largest = try table.lookup(source: out)
         print("fixed parts \(String(format: "%.4f", table.fixed.total)) ms; largest sub-network \(String(format: "%.4f", table.predict(.largest(LatencyTableCommand.plan), lookup: largest))) ms, smallest \(String(format: "%.4f", table.predict(.smallest(LatencyTableCommand.plan), lookup: largest))) ms predicted")
-        print("wrote \(out): \(table.blocks.count) block variants, batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s"), median of \(repeats), in \(start.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        print("wrote \(out): \(table.blocks.count) block variants, batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s"), \(clock) clock, \(statistic) of \(repeats), in \(start.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
     }
 }
 
@@ -69,6 +81,7 @@ struct LatencyTableCheckCommand: AsyncParsableCommand {
     @Option(help: "Seed of the sub-networks drawn.") var seed: UInt64 = 0
     @Option(help: "Timed passes per sub-network (default: the table's).") var repeats: Int?
     @Option(help: "Untimed passes before timing (default: the table's).") var warmup: Int?
+    @Option(help: "Round-robin rounds over the sub-networks (default: the table's).") var rounds: Int?
     @Option(help: "A CSV file to write each sub-network's configuration, prediction and measurement to.") var csv: String?
 
     func run() async throws {
@@ -81,9 +94,10 @@ struct LatencyTableCheckCommand: AsyncParsableCommand {
         var settings = table.settings
         settings.repeats = repeats ?? settings.repeats
         settings.warmup = warmup ?? settings.warmup
+        settings.rounds = rounds ?? settings.rounds
         try settings.validate()
         let measurement = BlockLatencyMeasurement(plan: plan, settings: settings)
-        let check = measurement.check(table, lookup: lookup, count: subnets, seed: seed)
+        let check = measurement.check(table, lookup: lookup, count: subnets, seed: seed) { round, rounds in log("swiftnas: round \(round) of \(rounds)") }
         if let csv {
             var lines = ["config,predicted_ms,measured_ms"]
             for row in check.rows {
@@ -93,7 +107,7 @@ struct LatencyTableCheckCommand: AsyncParsableCommand {
             try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: csv)
         }
         let measured = check.rows.map(\.measured)
-        print("\(subnets) sub-networks, batch \(settings.batchSize), \(settings.threads) thread\(settings.threads == 1 ? "" : "s"), median of \(settings.repeats): measured \(String(format: "%.3f", measured.min() ?? 0))–\(String(format: "%.3f", measured.max() ?? 0)) ms, predicted/measured \(String(format: "%.3f", check.meanRatio)) on average, spearman=\(String(format: "%.4f", check.spearman))")
+        print("\(subnets) sub-networks, batch \(settings.batchSize), \(settings.threads) thread\(settings.threads == 1 ? "" : "s"), \(settings.clock) clock, \(settings.statistic) of \(settings.repeats): measured \(String(format: "%.3f", measured.min() ?? 0))–\(String(format: "%.3f", measured.max() ?? 0)) ms, predicted/measured \(String(format: "%.3f", check.meanRatio)) on average, spearman=\(String(format: "%.4f", check.spearman))")
         print("mape=\(String(format: "%.4f", check.mape)) kendall=\(String(format: "%.4f", check.kendall))")
     }
 }

@@ -17,6 +17,8 @@ public struct BlockLatencyMeasurement: Sendable {
     public let settings: LatencyTableSettings
     /// A batch of random images of `settings.imageSize`, in the engine's input layout.
     public let input: Tensor
+    /// Memory read between timed passes to evict the caches (`settings.cacheEvictionKiB`).
+    private let evictionBuffer: [Float]
 
     /// A measurement of `plan`'s super-network with `settings`.
     public init(plan: SupernetPlan, settings: LatencyTableSettings) {
@@ -28,30 +30,74 @@ public struct BlockLatencyMeasurement: Sendable {
         let images = ImageDataset(height: size, width: size, pixels: (0..<(n * size * size)).map { _ in Float(random.nextUnit()) },
                                   labels: Array(repeating: 0, count: n), classes: plan.classes)
         input = images.batch(Array(0..<n), random: &random).images
+        evictionBuffer = [Float](repeating: 1, count: settings.cacheEvictionKiB * 256)
     }
 
-    /// Median milliseconds of `body` over `settings.repeats` calls after `settings.warmup` untimed ones. `body`
-    /// returns a value of its result so that the work cannot be dropped.
-    public func medianMilliseconds(_ body: () -> Float) -> Double {
+    /// One thing to time: `body` runs the part and returns a value of its result (so the work cannot be dropped);
+    /// `before`, when given, runs untimed before every pass (to set up the cache state).
+    public struct TimedPass {
+        public var before: (() -> Float)?
+        public var body: () -> Float
+
+        public init(before: (() -> Float)? = nil, body: @escaping () -> Float) {
+            self.before = before
+            self.body = body
+        }
+    }
+
+    /// The milliseconds of each part (`settings.statistic` of its timed passes), timed round-robin: `settings.rounds` rounds each visit every part in
+    /// turn (`make` builds it afresh), run `settings.warmup` untimed passes and time `repeats / rounds` passes. Load
+    /// from other processes then spreads over all parts instead of inflating whichever ran while it lasted.
+    public func medianMilliseconds(of count: Int, progress: (Int, Int) -> Void = { _, _ in }, _ make: (Int) -> TimedPass) -> [Double] {
+        var samples = [[Double]](repeating: [], count: count)
         var sink: Float = 0
-        for _ in 0..<settings.warmup { sink += body() }
-        var samples: [Double] = []
-        samples.reserveCapacity(settings.repeats)
-        let clock = ContinuousClock()
-        for _ in 0..<settings.repeats {
-            let start = clock.now
-            sink += body()
-            let elapsed = start.duration(to: clock.now)
-            samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+        let clock = settings.clock.id
+        let rounds = min(settings.rounds, settings.repeats)
+        for round in 0..<rounds {
+            let passes = settings.repeats / rounds + (round < settings.repeats % rounds ? 1 : 0)
+            for part in 0..<count {
+                let pass = make(part)
+                for _ in 0..<settings.warmup { sink += (pass.before?() ?? 0) + pass.body() }
+                for _ in 0..<passes {
+                    if let before = pass.before { sink += before() }
+                    let start = Self.now(clock)
+                    sink += pass.body()
+                    samples[part].append(Double(Self.now(clock) - start) / 1e6)
+                }
+            }
+            progress(round + 1, rounds)
         }
         blackHole(sink)
-        samples.sort()
-        let m = samples.count / 2
-        return samples.count % 2 == 1 ? samples[m] : (samples[m - 1] + samples[m]) / 2
+        return samples.map { settings.statistic.of($0) }
     }
 
-    /// Times every block variant and the fixed parts; `progress` is told each part's name and time as it is done.
-    public func buildTable(space: String, progress: (String, Double) -> Void = { _, _ in }) -> BlockLatencyTable {
+    /// Reads `settings.cacheEvictionKiB` of unrelated memory, one load per 64-byte line, then `input` (what the block
+    /// before would just have written): the state a part finds inside a whole forward pass, where the other parts have
+    /// pushed its weights out of the private caches, rather than the hot-cache state of timing it again and again.
+    func evictingCaches(keeping input: Tensor) -> (() -> Float)? {
+        guard settings.cacheEvictionKiB > 0 else { return nil }
+        let buffer = evictionBuffer
+        return {
+            var sum: Float = 0
+            buffer.withUnsafeBufferPointer { p in
+                for j in stride(from: 0, to: p.count, by: 16) { sum += p[j] }
+            }
+            input.storage.withUnsafeBufferPointer { p in
+                for j in stride(from: 0, to: p.count, by: 16) { sum += p[j] }
+            }
+            return sum
+        }
+    }
+
+    /// Nanoseconds on `clock`.
+    static func now(_ clock: clockid_t) -> UInt64 {
+        var time = timespec()
+        clock_gettime(clock, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// Times every block variant and the fixed parts; `progress` is told each finished round and the number of rounds.
+    public func buildTable(space: String, progress: (Int, Int) -> Void = { _, _ in }) -> BlockLatencyTable {
         let plan = network.plan
         let threads = settings.threads
         let mode = ForwardMode.inference
@@ -87,12 +133,6 @@ public struct BlockLatencyMeasurement: Sendable {
         let pooled = pool.forward(finalOutput, mode: mode)
         func headForward() -> Tensor { classifier.forward(mixActivation.forward(featureMix.forward(pooled, mode: mode), mode: mode), mode: mode) }
 
-        var fixed = BlockLatencyTable.FixedParts(stem: 0, firstBlock: 0, finalExpand: 0, pool: 0, head: 0)
-        fixed.stem = medianMilliseconds { stemForward().storage[0] }
-        progress("stem", fixed.stem)
-        fixed.firstBlock = medianMilliseconds { firstBlock.forward(stemOutput, mode: mode).storage[0] }
-        progress("first block", fixed.firstBlock)
-
         /// What fixes a block's computation besides its kernel and expand ratio.
         struct Shape: Hashable {
             var inChannels, outChannels, stride: Int
@@ -101,65 +141,76 @@ public struct BlockLatencyMeasurement: Sendable {
             var inputShape: [Int]
         }
         var timedSlot: [Shape: Int] = [:]
-        var times: [Int: [Int: [Int: Double]]] = [:]   // slot → kernel → expand ratio → ms
-        var blocks: [BlockLatencyTable.BlockTime] = []
+        var measuredAt: [Int] = []
+        /// The block variants timed: slot, kernel, expand ratio.
+        var variants: [(slot: Int, kernel: Int, expandRatio: Int)] = []
         for (index, slot) in plan.slots.enumerated() {
             let shape = Shape(inChannels: slot.inChannels, outChannels: slot.outChannels, stride: slot.stride,
                               squeezeExcitation: slot.squeezeExcitation, activation: slot.activation, inputShape: slotInputs[index].shape)
-            let measuredAt = timedSlot[shape] ?? index
-            timedSlot[shape] = measuredAt
-            for expandRatio in plan.expandRatios {
-                for kernel in plan.kernelSizes {
-                    let milliseconds: Double
-                    if measuredAt != index, let earlier = times[measuredAt]?[kernel]?[expandRatio] {
-                        milliseconds = earlier
-                    } else {
-                        var block = network.blocks[index].materialize(kernel: kernel, expandRatio: expandRatio)
-                        block.setThreads(threads)
-                        let blockInput = slotInputs[index]
-                        milliseconds = medianMilliseconds { block.forward(blockInput, mode: mode).storage[0] }
-                        progress("stage \(slot.stage) position \(slot.position) k\(kernel) e\(expandRatio)", milliseconds)
-                    }
-                    times[index, default: [:]][kernel, default: [:]][expandRatio] = milliseconds
-                    blocks.append(.init(slot: index, stage: slot.stage, position: slot.position, kernel: kernel, expandRatio: expandRatio,
-                                        milliseconds: milliseconds, measuredAt: measuredAt))
+            let at = timedSlot[shape] ?? index
+            timedSlot[shape] = at
+            measuredAt.append(at)
+            if at == index {
+                for expandRatio in plan.expandRatios {
+                    for kernel in plan.kernelSizes { variants.append((index, kernel, expandRatio)) }
                 }
             }
         }
-
-        fixed.finalExpand = medianMilliseconds { finalForward().storage[0] }
-        progress("final expand", fixed.finalExpand)
-        fixed.pool = medianMilliseconds { pool.forward(finalOutput, mode: mode).storage[0] }
-        progress("pool", fixed.pool)
-        fixed.head = medianMilliseconds { headForward().storage[0] }
-        progress("head", fixed.head)
+        let fixedNames = ["stem", "first block", "final expand", "pool", "head"]
+        let times = medianMilliseconds(of: fixedNames.count + variants.count, progress: progress) { part -> TimedPass in
+            switch part {
+            case 0: return TimedPass(before: evictingCaches(keeping: input)) { stemForward().storage[0] }
+            case 1:
+                var block = firstBlock
+                return TimedPass(before: evictingCaches(keeping: stemOutput)) { block.forward(stemOutput, mode: mode).storage[0] }
+            case 2: return TimedPass(before: evictingCaches(keeping: lastOutput)) { finalForward().storage[0] }
+            case 3: return TimedPass(before: evictingCaches(keeping: finalOutput)) { pool.forward(finalOutput, mode: mode).storage[0] }
+            case 4: return TimedPass(before: evictingCaches(keeping: pooled)) { headForward().storage[0] }
+            default:
+                let variant = variants[part - fixedNames.count]
+                var block = network.blocks[variant.slot].materialize(kernel: variant.kernel, expandRatio: variant.expandRatio)
+                block.setThreads(threads)
+                let blockInput = slotInputs[variant.slot]
+                return TimedPass(before: evictingCaches(keeping: blockInput)) { block.forward(blockInput, mode: mode).storage[0] }
+            }
+        }
+        let fixed = BlockLatencyTable.FixedParts(stem: times[0], firstBlock: times[1], finalExpand: times[2], pool: times[3], head: times[4])
+        var timeOf: [[Int]: Double] = [:]
+        for (i, variant) in variants.enumerated() { timeOf[[variant.slot, variant.kernel, variant.expandRatio]] = times[fixedNames.count + i] }
+        var blocks: [BlockLatencyTable.BlockTime] = []
+        for (index, slot) in plan.slots.enumerated() {
+            for expandRatio in plan.expandRatios {
+                for kernel in plan.kernelSizes {
+                    blocks.append(.init(slot: index, stage: slot.stage, position: slot.position, kernel: kernel, expandRatio: expandRatio,
+                                        milliseconds: timeOf[[measuredAt[index], kernel, expandRatio]]!, measuredAt: measuredAt[index]))
+                }
+            }
+        }
 
         return BlockLatencyTable(format: BlockLatencyTable.formatName, formatVersion: BlockLatencyTable.currentFormatVersion, space: space,
                                  planSignature: plan.signature, stages: plan.stages, maxDepth: plan.maxDepth, kernelSizes: plan.kernelSizes,
                                  expandRatios: plan.expandRatios, settings: settings, machine: .current, fixed: fixed, blocks: blocks)
     }
 
-    /// Median milliseconds of one inference forward pass of `config`'s extracted static network.
-    public func measure(_ config: SubnetConfig) -> Double {
-        var subnet = network.extract(config)
-        subnet.setThreads(settings.threads)
-        return medianMilliseconds { subnet.forward(input, mode: .inference).storage[0] }
+    /// Median milliseconds of one inference forward pass of each configuration's extracted static network, timed
+    /// round-robin.
+    public func measure(_ configs: [SubnetConfig], progress: (Int, Int) -> Void = { _, _ in }) -> [Double] {
+        medianMilliseconds(of: configs.count, progress: progress) { i in
+            var subnet = network.extract(configs[i])
+            subnet.setThreads(settings.threads)
+            let input = self.input
+            return TimedPass { subnet.forward(input, mode: .inference).storage[0] }
+        }
     }
 
-    /// Predicted against measured latency of `count` random sub-networks drawn with `seed` (each measured with
-    /// this measurement's settings); `progress` is told each sub-network's index, prediction and measurement.
+    /// Predicted against measured latency of `count` random sub-networks drawn with `seed` (measured with this
+    /// measurement's settings).
     public func check(_ table: BlockLatencyTable, lookup: BlockLatencyTable.Lookup, count: Int, seed: UInt64,
-                      progress: (Int, Double, Double) -> Void = { _, _, _ in }) -> LatencyTableCheck {
+                      progress: (Int, Int) -> Void = { _, _ in }) -> LatencyTableCheck {
         var random = SeededRandom(seed: seed)
-        var rows: [LatencyTableCheck.Row] = []
-        for i in 0..<count {
-            let config = SubnetConfig.random(network.plan, using: &random)
-            let predicted = table.predict(config, lookup: lookup)
-            let measured = measure(config)
-            progress(i, predicted, measured)
-            rows.append(.init(config: config, predicted: predicted, measured: measured))
-        }
-        return LatencyTableCheck(rows: rows)
+        let configs = (0..<count).map { _ in SubnetConfig.random(network.plan, using: &random) }
+        let measured = measure(configs, progress: progress)
+        return LatencyTableCheck(rows: configs.indices.map { .init(config: configs[$0], predicted: table.predict(configs[$0], lookup: lookup), measured: measured[$0]) })
     }
 }
 

@@ -19,14 +19,57 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
     public var imageSize: Int
     /// Seeds the (untrained) weights and the input images; latency does not depend on them.
     public var seed: UInt64
+    /// What is timed: wall-clock time, or the CPU time of the timing thread (with one thread: the latency an idle
+    /// machine would show, unaffected by other processes taking the cores).
+    public var clock: Clock
+    /// KiB of unrelated memory read before each timed pass of a part (0: time parts with hot caches). A part runs
+    /// slower inside a whole network than when repeated alone, because the other parts evict its weights.
+    public var cacheEvictionKiB: Int
+    /// What summarises a part's timed passes.
+    public var statistic: Statistic
+    /// Round-robin passes over all parts that the timed passes are split over (1: each part timed in one go).
+    public var rounds: Int
 
-    public init(batchSize: Int = 1, threads: Int = 1, repeats: Int = 30, warmup: Int = 5, imageSize: Int = 28, seed: UInt64 = 0) {
+    /// How timed passes are summarised.
+    public enum Statistic: String, Codable, Sendable, Hashable, CaseIterable {
+        /// The median pass.
+        case median
+        /// The fastest pass: the time without interference, steadier than the median on a loaded machine.
+        case minimum
+
+        /// The statistic of `values` (not empty).
+        func of(_ values: [Double]) -> Double {
+            let sorted = values.sorted(), m = sorted.count / 2
+            switch self {
+            case .minimum: return sorted[0]
+            case .median: return sorted.count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2
+            }
+        }
+    }
+
+    /// The clocks a table can be measured with.
+    public enum Clock: String, Codable, Sendable, Hashable, CaseIterable {
+        /// `CLOCK_MONOTONIC`: elapsed time, whatever else the machine runs.
+        case wall
+        /// `CLOCK_THREAD_CPUTIME_ID`: CPU time of the calling thread; single-threaded only.
+        case cpu
+
+        var id: clockid_t { self == .wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID }
+    }
+
+    /// Defaults: one image, one thread, CPU clock, median of 50 passes in 5 rounds, each after 5 warm-up passes.
+    public init(batchSize: Int = 1, threads: Int = 1, repeats: Int = 50, warmup: Int = 5, imageSize: Int = 28, seed: UInt64 = 0,
+                clock: Clock = .cpu, cacheEvictionKiB: Int = 0, rounds: Int = 5, statistic: Statistic = .median) {
         self.batchSize = batchSize
         self.threads = threads
         self.repeats = repeats
         self.warmup = warmup
         self.imageSize = imageSize
         self.seed = seed
+        self.clock = clock
+        self.cacheEvictionKiB = cacheEvictionKiB
+        self.rounds = rounds
+        self.statistic = statistic
     }
 
     /// `InputError` naming the option (`source` prefix + name) of the first setting out of range.
@@ -35,6 +78,9 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
         if threads < 1 { throw InputError(source: source("threads"), "must be at least 1, got \(threads)") }
         if repeats < 1 { throw InputError(source: source("repeats"), "must be at least 1, got \(repeats)") }
         if warmup < 0 { throw InputError(source: source("warmup"), "must be at least 0, got \(warmup)") }
+        if clock == .cpu && threads != 1 { throw InputError(source: source("clock"), "cpu times the calling thread only; use it with 1 thread") }
+        if rounds < 1 { throw InputError(source: source("rounds"), "must be at least 1, got \(rounds)") }
+        if cacheEvictionKiB < 0 { throw InputError(source: source("cache-eviction-kib"), "must be at least 0, got \(cacheEvictionKiB)") }
         if imageSize < 8 { throw InputError(source: source("image-size"), "must be at least 8, got \(imageSize)") }
     }
 }
