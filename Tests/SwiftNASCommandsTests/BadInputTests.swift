@@ -101,4 +101,38 @@ import Testing
                               "--config", valid, "--metrics", "macs"], mentions: "unknown built-in evaluator")
         try expectInputError(["optimize", "--problem", "zdt99", "--algorithm", "nsga2"], mentions: "zdt99")
     }
+
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func latencyCommandsRejectBadModelAndTableFiles() throws {
+        let valid = #"{"ks": [\#(Array(repeating: "3", count: 20).joined(separator: ","))], "e": [\#(Array(repeating: "4", count: 20).joined(separator: ","))], "d": [2, 2, 2, 2, 2]}"#
+        // A model file whose fitted state was damaged.
+        let rows = (0..<20).map { "\($0),\($0 % 3),\(2.0 * Double($0) + Double($0 % 3) + 1)" }
+        let csv = try write("rows.csv", "a,b,latency\n" + rows.joined(separator: "\n") + "\n")
+        let fitted = try swiftnas(["latency", "fit", "--data", csv, "--target", "latency", "--predictors", "ridge", "--out", "m.json"])
+        #expect(fitted.status == 0, "\(fitted.stderr)")
+        let modelPath = directory.appendingPathComponent("m.json").path
+        var model = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: modelPath))) as? [String: Any])
+        var predictor = try #require(model["predictor"] as? [String: Any])
+        var state = try #require(predictor["state"] as? [String: Any])
+        state["coefficients"] = [1.0]
+        predictor["state"] = state
+        model["predictor"] = predictor
+        try JSONSerialization.data(withJSONObject: model).write(to: URL(fileURLWithPath: modelPath))
+        try expectInputError(["evaluate", "--supernet", "fashion_mbv3", "--evaluator", "builtin:model?latency=m.json", "--config", valid,
+                              "--metrics", "latency"], mentions: "m.json: predictor.state.coefficients: holds 1 values, expected 2")
+        // Latency tables: a truncated one, an incomplete one, bad options.
+        _ = try write("cut.json", #"{"format": "swiftnas-latency-lut", "formatVe"#)
+        try expectInputError(["latency", "lut", "check", "--lut", "cut.json"], mentions: "cut.json: not a SwiftNAS latency table, or truncated")
+        let built = try swiftnas(["latency", "lut", "build", "--out", "lut.json", "--repeats", "1", "--warmup", "0", "--rounds", "1"])
+        #expect(built.status == 0, "\(built.stderr)")
+        let lutPath = directory.appendingPathComponent("lut.json").path
+        var table = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: lutPath))) as? [String: Any])
+        table["blocks"] = Array(try #require(table["blocks"] as? [Any]).dropFirst())
+        try JSONSerialization.data(withJSONObject: table).write(to: URL(fileURLWithPath: lutPath))
+        try expectInputError(["evaluate", "--supernet", "fashion_mbv3", "--evaluator", "builtin:lut?latency_lut=lut.json", "--config", valid,
+                              "--metrics", "latency_lut"], mentions: "lut.json: blocks: holds 179 block variants, expected 180")
+        try expectInputError(["latency", "lut", "build", "--out", "x.json", "--clock", "sundial"], mentions: "--clock")
+        try expectInputError(["latency", "lut", "build", "--out", "x.json", "--threads", "2", "--clock", "cpu"], mentions: "--clock")
+        try expectInputError(["latency", "lut", "check", "--lut", "cut.json", "--subnets", "1"], mentions: "--subnets")
+    }
 }
