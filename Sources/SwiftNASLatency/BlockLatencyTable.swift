@@ -57,9 +57,9 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
         var id: clockid_t { self == .wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID }
     }
 
-    /// Defaults: one image, one thread, CPU clock, median of 50 passes in 5 rounds, each after 5 warm-up passes.
+    /// Defaults: one image, one thread, CPU clock, median of 50 passes in 25 rounds, each after 5 warm-up passes.
     public init(batchSize: Int = 1, threads: Int = 1, repeats: Int = 50, warmup: Int = 5, imageSize: Int = 28, seed: UInt64 = 0,
-                clock: Clock = .cpu, cacheEvictionKiB: Int = 0, rounds: Int = 5, statistic: Statistic = .median) {
+                clock: Clock = .cpu, cacheEvictionKiB: Int = 0, rounds: Int = 25, statistic: Statistic = .median) {
         self.batchSize = batchSize
         self.threads = threads
         self.repeats = repeats
