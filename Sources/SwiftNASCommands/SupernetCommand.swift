@@ -32,7 +32,7 @@ struct SupernetTrainCommand: AsyncParsableCommand {
 
     @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
     @Option(help: "The checkpoint to write (and to resume from when it exists).") var out: String
-    @Option(help: "Passes over the training split.") var epochs = SupernetTrainingOptions().epochs
+    @Option(help: "Passes over the training split (default \(SupernetTrainingOptions().epochs)); when resuming, changes the run's length.") var epochs: Int?
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = SupernetTrainingOptions().batchSize
     @Option(name: .customLong("learning-rate"), help: "Peak learning rate.") var learningRate = SupernetTrainingOptions().learningRate
     @Option(help: "Random seed.") var seed: UInt64 = SupernetTrainingOptions().seed
@@ -41,10 +41,12 @@ struct SupernetTrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard checkpointEvery > 0 else { throw InputError(source: "--checkpoint-every", "must be at least 1") }
+        if let epochs, epochs < 1 { throw InputError(source: "--epochs", "must be at least 1") }
+        EngineMemory.retainFreedBuffers()
         let (train, test) = try ImageDataset.fashionMNIST(directory: data)
         let split = train.split(holdout: ValidationSplit.images, seed: ValidationSplit.seed)
         var options = SupernetTrainingOptions()
-        options.epochs = epochs
+        options.epochs = epochs ?? options.epochs
         options.batchSize = batchSize
         options.learningRate = learningRate
         options.seed = seed
@@ -56,6 +58,10 @@ struct SupernetTrainCommand: AsyncParsableCommand {
                 throw InputError(source: out, field: "options", "not a training checkpoint")
             }
             options = saved
+            if let epochs, epochs != saved.epochs {
+                log("swiftnas: changing the run's length from \(saved.epochs) to \(epochs) epochs (the cosine schedule stretches from here)")
+                options.epochs = epochs
+            }
             resumed = checkpoint
         }
         guard split.remaining.count >= options.batchSize, options.batchSize > 0 else {
@@ -69,10 +75,9 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         let deadline = maxMinutes.map { start.advanced(by: .seconds($0 * 60)) }
         let display = TrainingDisplay(total: trainer.totalSteps, first: trainer.step, epochSteps: trainer.stepsPerEpoch)
-        var loss: Float = 0
         while !trainer.isFinished {
-            loss = trainer.trainStep()
-            display.update(step: trainer.step, loss: loss, elapsed: start.duration(to: .now))
+            let (loss, accuracy) = trainer.trainStepMeasured()
+            display.update(step: trainer.step, loss: loss, accuracy: accuracy, elapsed: start.duration(to: .now))
             if trainer.step % checkpointEvery == 0 { try trainer.checkpoint().write(to: out) }
             if let deadline, ContinuousClock.now >= deadline { break }
         }
@@ -112,10 +117,13 @@ struct SupernetInfoCommand: AsyncParsableCommand {
     }
 }
 
-/// Training progress: a redrawn line on a terminal, a log line per epoch otherwise.
+/// Training progress: a redrawn line on a terminal, a log line every `logEvery` steps otherwise. Loss and
+/// accuracy are the largest sub-network's, averaged over the steps since the last line.
 final class TrainingDisplay: @unchecked Sendable {
     let total: Int, first: Int, epochSteps: Int
     let isTerminal = isatty(STDERR_FILENO) != 0
+    let logEvery = 50
+    private var lossSum: Double = 0, accuracySum = 0.0, measured = 0
 
     init(total: Int, first: Int, epochSteps: Int) {
         self.total = total
@@ -123,15 +131,22 @@ final class TrainingDisplay: @unchecked Sendable {
         self.epochSteps = epochSteps
     }
 
-    func update(step: Int, loss: Float, elapsed: Duration) {
+    func update(step: Int, loss: Float, accuracy: Double, elapsed: Duration) {
+        lossSum += Double(loss)
+        accuracySum += accuracy
+        measured += 1
+        let due = step % logEvery == 0 || step % epochSteps == 0 || step == first + 1 || step == total
+        guard isTerminal || due else { return }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let eta = seconds / Double(max(1, step - first)) * Double(total - step)
-        let line = "step \(step)/\(total) epoch \(step / max(1, epochSteps) + 1) loss \(String(format: "%.4f", loss)) ETA \(ProgressDisplay.clock(eta))"
+        let line = "step \(step)/\(total) epoch \((step - 1) / max(1, epochSteps) + 1) loss \(String(format: "%.4f", lossSum / Double(measured)))"
+            + " train-acc \(String(format: "%.2f", 100 * accuracySum / Double(measured))) % ETA \(ProgressDisplay.clock(eta))"
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-        } else if step % epochSteps == 0 || step == first + 1 {
+        } else {
             log("swiftnas: \(line)")
         }
+        if due { lossSum = 0; accuracySum = 0; measured = 0 }
     }
 
     func finish() {

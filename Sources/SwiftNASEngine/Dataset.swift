@@ -136,11 +136,11 @@ public struct ImageDataset: Sendable {
         return (subset(kept), subset(held))
     }
 
-    /// A normalised `[n, 1, H, W]` batch of the images at `indices` and their labels, augmented when
+    /// A normalised `[n, H, W, 1]` (NHWC) batch of the images at `indices` and their labels, augmented when
     /// `augmentation` is given (shift by up to ±padding with zero fill, then an optional mirror).
     public func batch(_ indices: [Int], augmentation: Augmentation? = nil, random: inout SeededRandom) -> (images: Tensor, labels: [Int]) {
         let plane = height * width
-        var out = Tensor(shape: [indices.count, 1, height, width])
+        var out = Tensor(shape: [indices.count, height, width, 1])
         let background = (0 - mean) / standardDeviation, inv = 1 / standardDeviation
         out.storage.withUnsafeMutableBufferPointer { o in
             pixels.withUnsafeBufferPointer { src in

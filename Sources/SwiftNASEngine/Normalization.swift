@@ -1,6 +1,6 @@
 import Foundation
 
-/// Batch normalisation over the channels of an NCHW batch, with learnable scale (γ) and shift (β).
+/// Batch normalisation over the channels of an NHWC batch (the last dimension), with learnable scale (γ) and shift (β).
 ///
 /// `.training` normalises with the batch's mean and biased variance and moves the running statistics
 /// towards them by `momentum` (running variance uses the unbiased estimate, as PyTorch does).
@@ -45,33 +45,26 @@ public struct BatchNorm2D: Layer {
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == channels, "BatchNorm2D expects [N, \(channels), H, W], got \(input.shape)")
-        let (n, c) = (input.shape[0], channels)
-        let plane = input.shape[2] * input.shape[3]
-        let count = n * plane
+        precondition(input.rank == 4 && input.shape[3] == channels, "BatchNorm2D expects [N, H, W, \(channels)], got \(input.shape)")
+        let c = channels
+        let rows = input.count / c
         var output = Tensor(uninitializedShape: input.shape)
         var mean = runningMean, variance = runningVariance
-        let useBatch = mode != .inference
-        if useBatch {
-            // Per-channel mean and biased variance, accumulated in Double.
+        let threadCount = input.count >= 32768 ? threads : 1
+        if mode != .inference {
+            // Per-channel mean, then the biased variance around it (two passes for accuracy).
             input.storage.withUnsafeBufferPointer { xb in
-                mean.withUnsafeMutableBufferPointer { mb in
-                    variance.withUnsafeMutableBufferPointer { vb in
-                        let x = xb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
-                        Parallel.forEachChunk(count: c, threads: input.count >= 32768 ? threads : 1) { _, channelRange in
-                            for ch in channelRange {
-                                var sum = 0.0
-                                for i in 0..<n { sum += Double(Vectorized.sum(x + (i * c + ch) * plane, plane)) }
-                                let muF = Float(sum / Double(count))
-                                var squares = 0.0
-                                for i in 0..<n {
-                                    squares += Double(Vectorized.sumSquaredDeviation(x + (i * c + ch) * plane, plane, mean: muF))
-                                }
-                                m[ch] = muF
-                                v[ch] = Float(squares / Double(count))
-                            }
-                        }
-                    }
+                let x = xb.baseAddress!
+                let (sums, _) = ChannelReduction.sums(rows: rows, channels: c, threads: threadCount,
+                                                      { o, _ in (Vectorized.load(x + o), .zero) }, scalar: { o, _ in (x[o], 0) })
+                for ch in 0..<c { mean[ch] = Float(sums[ch] / Double(rows)) }
+                mean.withUnsafeBufferPointer { mb in
+                    let m = mb.baseAddress!
+                    let (squares, _) = ChannelReduction.sums(rows: rows, channels: c, threads: threadCount, { o, ch in
+                        let d = Vectorized.load(x + o) - Vectorized.load(m + ch)
+                        return (d * d, .zero)
+                    }, scalar: { o, ch in let d = x[o] - m[ch]; return (d * d, 0) })
+                    for ch in 0..<c { variance[ch] = Float(squares[ch] / Double(rows)) }
                 }
             }
         }
@@ -79,38 +72,26 @@ public struct BatchNorm2D: Layer {
         for ch in 0..<c { inverse[ch] = 1 / (variance[ch] + epsilon).squareRoot() }
         let keep = mode == .training
         var xhat = keep ? Tensor(uninitializedShape: input.shape) : Tensor(shape: [0])
-        var a = [Float](repeating: 0, count: c), b = [Float](repeating: 0, count: c)
+        // y = x·a + b and x̂ = x·inv + (−mean·inv), per channel.
+        var a = [Float](repeating: 0, count: c), b = a, shiftHat = a
         for ch in 0..<c {
             a[ch] = scale.value.storage[ch] * inverse[ch]
             b[ch] = shift.value.storage[ch] - mean[ch] * a[ch]
+            shiftHat[ch] = -mean[ch] * inverse[ch]
         }
         input.storage.withUnsafeBufferPointer { xb in
             output.storage.withUnsafeMutableBufferPointer { yb in
+                ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: a, shift: b, into: yb.baseAddress!, threads: threadCount)
+            }
+            if keep {
                 xhat.storage.withUnsafeMutableBufferPointer { hb in
-                    a.withUnsafeBufferPointer { ab in
-                        b.withUnsafeBufferPointer { bb in
-                            mean.withUnsafeBufferPointer { mb in
-                                inverse.withUnsafeBufferPointer { ib in
-                                    let x = xb.baseAddress!, y = yb.baseAddress!, h = keep ? hb.baseAddress : nil
-                                    Parallel.forEachChunk(count: n * c, threads: input.count >= 32768 ? threads : 1) { _, planes in
-                                        for p in planes {
-                                            let ch = p % c, offset = p * plane
-                                            Vectorized.affine(x + offset, plane, scale: ab[ch], shift: bb[ch], into: y + offset)
-                                            if let h {
-                                                Vectorized.affine(x + offset, plane, scale: ib[ch], shift: -mb[ch] * ib[ch], into: h + offset)
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: inverse, shift: shiftHat, into: hb.baseAddress!, threads: threadCount)
                 }
             }
         }
         switch mode {
         case .training:
-            let unbiased = count > 1 ? Float(count) / Float(count - 1) : 1
+            let unbiased = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for ch in 0..<c {
                 runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mean[ch]
                 runningVariance[ch] = (1 - momentum) * runningVariance[ch] + momentum * variance[ch] * unbiased
@@ -134,57 +115,45 @@ public struct BatchNorm2D: Layer {
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
         guard let xhat = normalized else { preconditionFailure("BatchNorm2D.backward without a training forward pass") }
         precondition(outputGradient.shape == xhat.shape, "BatchNorm2D gradient shape mismatch")
-        let (n, c) = (xhat.shape[0], channels)
-        let plane = xhat.shape[2] * xhat.shape[3]
-        let count = Float(n * plane)
-        var inputGradient = Tensor(uninitializedShape: xhat.shape)
-        var sumDy = [Float](repeating: 0, count: c), sumDyXhat = [Float](repeating: 0, count: c)
+        let c = channels
+        let rows = xhat.count / c
+        let count = Float(rows)
         let threadCount = xhat.count >= 32768 ? threads : 1
+        var inputGradient = Tensor(uninitializedShape: xhat.shape)
         outputGradient.storage.withUnsafeBufferPointer { gb in
             xhat.storage.withUnsafeBufferPointer { hb in
                 let dy = gb.baseAddress!, h = hb.baseAddress!
-                sumDy.withUnsafeMutableBufferPointer { sb in
-                    sumDyXhat.withUnsafeMutableBufferPointer { shb in
-                        Parallel.forEachChunk(count: c, threads: threadCount) { _, channelRange in
-                            for ch in channelRange {
-                                var s = 0.0, sh = 0.0
-                                for i in 0..<n {
-                                    let offset = (i * c + ch) * plane
-                                    s += Double(Vectorized.sum(dy + offset, plane))
-                                    sh += Double(Vectorized.dot(dy + offset, h + offset, plane))
-                                }
-                                sb[ch] = Float(s)
-                                shb[ch] = Float(sh)
-                            }
-                        }
-                    }
-                }
+                let (sumDy, sumDyXhat) = ChannelReduction.sums(rows: rows, channels: c, threads: threadCount, { o, _ in
+                    let g = Vectorized.load(dy + o)
+                    return (g, g * Vectorized.load(h + o))
+                }, scalar: { o, _ in (dy[o], dy[o] * h[o]) })
                 // dx = γ·inv · (dy − mean(dy) − x̂·mean(dy·x̂))
                 var a = [Float](repeating: 0, count: c), meanDy = a, meanDyXhat = a
                 for ch in 0..<c {
                     a[ch] = scale.value.storage[ch] * inverseDeviation[ch]
-                    meanDy[ch] = sumDy[ch] / count
-                    meanDyXhat[ch] = sumDyXhat[ch] / count
+                    meanDy[ch] = Float(sumDy[ch]) / count
+                    meanDyXhat[ch] = Float(sumDyXhat[ch]) / count
+                    scale.gradient.storage[ch] += Float(sumDyXhat[ch])
+                    shift.gradient.storage[ch] += Float(sumDy[ch])
                 }
                 inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
                     a.withUnsafeBufferPointer { ab in
                         meanDy.withUnsafeBufferPointer { mdb in
                             meanDyXhat.withUnsafeBufferPointer { mhb in
-                                let dx = dxb.baseAddress!
-                                Parallel.forEachChunk(count: n * c, threads: threadCount) { _, planes in
-                                    for p in planes {
-                                        let ch = p % c, offset = p * plane
-                                        let av = SIMD8<Float>(repeating: ab[ch]), md = SIMD8<Float>(repeating: mdb[ch])
-                                        let mh = SIMD8<Float>(repeating: mhb[ch])
-                                        var j = 0
-                                        while j + 8 <= plane {
-                                            let v = av * (Vectorized.load(dy + offset + j) - md - Vectorized.load(h + offset + j) * mh)
-                                            Vectorized.store(v, dx + offset + j)
-                                            j += 8
+                                let dx = dxb.baseAddress!, av = ab.baseAddress!, md = mdb.baseAddress!, mh = mhb.baseAddress!
+                                Parallel.forEachChunk(count: rows, threads: threadCount) { _, range in
+                                    for r in range {
+                                        let o = r * c
+                                        var ch = 0
+                                        while ch + 8 <= c {
+                                            let v = Vectorized.load(av + ch) * (Vectorized.load(dy + o + ch) - Vectorized.load(md + ch)
+                                                - Vectorized.load(h + o + ch) * Vectorized.load(mh + ch))
+                                            Vectorized.store(v, dx + o + ch)
+                                            ch += 8
                                         }
-                                        while j < plane {
-                                            dx[offset + j] = ab[ch] * (dy[offset + j] - mdb[ch] - h[offset + j] * mhb[ch])
-                                            j += 1
+                                        while ch < c {
+                                            dx[o + ch] = av[ch] * (dy[o + ch] - md[ch] - h[o + ch] * mh[ch])
+                                            ch += 1
                                         }
                                     }
                                 }
@@ -193,10 +162,6 @@ public struct BatchNorm2D: Layer {
                     }
                 }
             }
-        }
-        for ch in 0..<c {
-            scale.gradient.storage[ch] += sumDyXhat[ch]
-            shift.gradient.storage[ch] += sumDy[ch]
         }
         return inputGradient
     }

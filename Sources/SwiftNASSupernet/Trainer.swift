@@ -100,13 +100,19 @@ public struct SupernetTrainer: Sendable {
     /// Takes one optimisation step and returns the largest sub-network's loss.
     @discardableResult
     public mutating func trainStep() -> Float {
+        trainStepMeasured().loss
+    }
+
+    /// Takes one optimisation step and returns the largest sub-network's loss and its training-batch
+    /// accuracy (on the augmented images, before the step).
+    public mutating func trainStepMeasured() -> (loss: Float, accuracy: Double) {
         var random = Self.stream(options.seed, 2, step)
         let augmentation = Augmentation(padding: options.cropPadding, horizontalFlip: options.horizontalFlip)
         let (images, labels) = data.batch(batchIndices(step: step), augmentation: augmentation, random: &random)
         let hard = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
         network.zeroGradients()
         var teacher: Tensor?
-        var largestLoss: Float = 0
+        var largestLoss: Float = 0, largestAccuracy = 0.0
         for (i, config) in sandwich(&random).enumerated() {
             let logits = network.forward(images, config: config, mode: .training)
             let (loss, gradient): (Float, Tensor)
@@ -117,13 +123,14 @@ public struct SupernetTrainer: Sendable {
             }
             if i == 0 {
                 largestLoss = loss
+                largestAccuracy = SoftmaxCrossEntropy.accuracy(logits: logits, labels: labels)
                 teacher = SoftmaxCrossEntropy.softmax(logits)
             }
             _ = network.backward(gradient)
         }
         optimizer.step(&network, learningRate: schedule.learningRate(at: step))
         step += 1
-        return largestLoss
+        return (largestLoss, largestAccuracy)
     }
 
     // MARK: - Checkpoints
@@ -140,7 +147,8 @@ public struct SupernetTrainer: Sendable {
                                   extraTensors: velocity)
     }
 
-    /// Continues the run saved in `checkpoint`, which must have the same options and data size.
+    /// Continues the run saved in `checkpoint`, which must have the same options (except possibly the
+    /// number of epochs) and data size.
     public mutating func resume(from checkpoint: Checkpoint, source: String) throws {
         guard let stepText = checkpoint.metadata["step"], let saved = Int(stepText), saved >= 0 else {
             throw InputError(source: source, field: "step", "missing or not a step count")
@@ -149,7 +157,10 @@ public struct SupernetTrainer: Sendable {
               let savedOptions = try? JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(json.utf8)) else {
             throw InputError(source: source, field: "options", "missing or unreadable training options")
         }
-        guard savedOptions == options else { throw InputError(source: source, field: "options", "the checkpoint was trained with different options") }
+        // The run length may change (extending or shortening the cosine schedule); nothing else may.
+        var comparable = savedOptions
+        comparable.epochs = options.epochs
+        guard comparable == options else { throw InputError(source: source, field: "options", "the checkpoint was trained with different options") }
         guard checkpoint.metadata["trainingImages"] == String(data.count) else {
             throw InputError(source: source, field: "trainingImages", "the checkpoint was trained on \(checkpoint.metadata["trainingImages"] ?? "?") images, not \(data.count)")
         }
