@@ -1,6 +1,7 @@
 import SwiftNASCore
 import SwiftNASCosts
 import SwiftNASEvaluation
+import SwiftNASFashion
 import SwiftNASLatency
 import SwiftNASSpace
 
@@ -9,6 +10,7 @@ enum EvaluatorRegistry {
     static let builtins: [any BuiltinEvaluator.Type] = [
         CountsEvaluator.self,
         FittedModelEvaluator.self,
+        FashionMBV3Evaluator.self,
     ]
 
     /// Creates the built-in evaluator that `spec` names (`builtin:counts`, `builtin:x?threads=2`) for `space`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwiftNASCore
 import SwiftNASEngine
+import SwiftNASFashion
 import SwiftNASSpace
 import SwiftNASSupernet
 
@@ -10,17 +11,11 @@ struct SupernetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supernet",
         abstract: "Train the native fashion_mbv3 super-network, or show a checkpoint.",
-        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self])
+        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self, SupernetExportCommand.self])
 }
 
 /// Where Debian's `dataset-fashion-mnist` package installs the four IDX files.
 let defaultFashionMNIST = "/usr/share/datasets/fashion-mnist"
-
-/// The images held out of training for the search's validation split, and the seed choosing them.
-enum ValidationSplit {
-    static let images = 5_000
-    static let seed: UInt64 = 0
-}
 
 /// `swiftnas supernet train`: weight-sharing training with the sandwich rule and in-place distillation.
 ///
@@ -44,7 +39,7 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         if let epochs, epochs < 1 { throw InputError(source: "--epochs", "must be at least 1") }
         EngineMemory.retainFreedBuffers()
         let (train, test) = try ImageDataset.fashionMNIST(directory: data)
-        let split = train.split(holdout: ValidationSplit.images, seed: ValidationSplit.seed)
+        let trainingImages = EmbeddedSupernet.split(training: train).train
         var options = SupernetTrainingOptions()
         options.epochs = epochs ?? options.epochs
         options.batchSize = batchSize
@@ -64,10 +59,10 @@ struct SupernetTrainCommand: AsyncParsableCommand {
             }
             resumed = checkpoint
         }
-        guard split.remaining.count >= options.batchSize, options.batchSize > 0 else {
-            throw InputError(source: "--batch-size", "needs between 1 and \(split.remaining.count) images")
+        guard trainingImages.count >= options.batchSize, options.batchSize > 0 else {
+            throw InputError(source: "--batch-size", "needs between 1 and \(trainingImages.count) images")
         }
-        var trainer = SupernetTrainer(data: split.remaining, options: options)
+        var trainer = SupernetTrainer(data: trainingImages, options: options)
         if let resumed {
             try trainer.resume(from: resumed, source: out)
             log("swiftnas: resuming \(out) at step \(trainer.step) of \(trainer.totalSteps)")
@@ -93,6 +88,37 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         }
         try checkpoint.write(to: out)
         log("swiftnas: wrote \(out) at step \(trainer.step) of \(trainer.totalSteps)\(trainer.isFinished ? "" : " (run the same command to continue)")")
+    }
+}
+
+/// `swiftnas supernet export`: writes what `builtin:fashion_mbv3` embeds — the checkpoint's weights in
+/// float16 (no optimiser state) and the validation and re-calibration images as raw IDX files
+/// (`scripts/embed_supernet.sh` compresses them into `Sources/SwiftNASFashion/Resources`).
+struct SupernetExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the embedded checkpoint and data files.")
+
+    @Option(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
+    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @Option(help: "Output folder.") var out: String
+
+    func run() async throws {
+        let loaded = try Checkpoint(contentsOf: checkpoint)
+        var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        var metadata = loaded.metadata
+        metadata.removeValue(forKey: "options")
+        if let options = loaded.metadata["options"] { metadata["training_options"] = options }
+        let (train, _) = try ImageDataset.fashionMNIST(directory: data)
+        let split = EmbeddedSupernet.split(training: train)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        func file(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+        try network.checkpoint(metadata: metadata).write(to: file(EmbeddedSupernet.checkpointFile), precision: .float16)
+        for (set, names) in [(split.validation, EmbeddedSupernet.validationFiles), (split.calibration, EmbeddedSupernet.calibrationFiles)] {
+            let (images, labels) = set.idxFiles()
+            try AtomicFile.write(Data(images.serialized()), to: file(String(names.0.dropLast(3))))
+            try AtomicFile.write(Data(labels.serialized()), to: file(String(names.1.dropLast(3))))
+        }
+        log("swiftnas: wrote \(EmbeddedSupernet.checkpointFile) (float16), \(split.validation.count) validation and \(split.calibration.count) re-calibration images to \(out)")
     }
 }
 

@@ -135,7 +135,8 @@ public struct SupernetTrainer: Sendable {
 
     // MARK: - Checkpoints
 
-    static let optimizerPrefix = "optimizer.velocity."
+    /// Name prefix of the optimiser's momentum buffers in training checkpoints.
+    public static let optimizerPrefix = "optimizer.velocity."
 
     /// The network, the optimiser's momentum buffers and the run position.
     public func checkpoint() -> Checkpoint {
@@ -181,28 +182,13 @@ public struct SupernetTrainer: Sendable {
     // MARK: - Evaluation
 
     /// Test accuracy of sub-network `config`: it is extracted, its batch-norm statistics re-calibrated on
-    /// `calibrationImages` training images (OFA uses 2 000), then evaluated on `test` in batches.
+    /// `calibrationImages` training images (OFA uses 2 000, seeded choice), then evaluated on `test`.
     public func accuracy(of config: SubnetConfig, on test: ImageDataset, calibrationImages: Int = 2000, batchSize: Int = 250) -> Double {
         var net = network.extract(config)
-        net.resetRunningStatistics()
         var random = Self.stream(options.seed, 3, 0)
         var order = Array(0..<data.count)
         order.shuffle(using: &random)
-        let calibration = Array(order.prefix(min(calibrationImages, data.count)))
-        var start = 0
-        while start < calibration.count {
-            let (x, _) = data.batch(Array(calibration[start..<min(start + batchSize, calibration.count)]), random: &random)
-            _ = net.forward(x, mode: .recalibration)
-            start += batchSize
-        }
-        var correct = 0.0
-        start = 0
-        while start < test.count {
-            let indices = Array(start..<min(start + batchSize, test.count))
-            let (x, labels) = test.batch(indices, random: &random)
-            correct += SoftmaxCrossEntropy.accuracy(logits: net.forward(x, mode: .inference), labels: labels) * Double(indices.count)
-            start += batchSize
-        }
-        return test.count == 0 ? 0 : correct / Double(test.count)
+        let calibration = data.subset(Array(order.prefix(min(calibrationImages, data.count))))
+        return SubnetMeasurement.accuracy(of: &net, calibration: calibration, test: test, batchSize: batchSize)
     }
 }
