@@ -11,7 +11,7 @@ struct SupernetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supernet",
         abstract: "Train the native fashion_mbv3 super-network, or show a checkpoint.",
-        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self, SupernetExportCommand.self])
+        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self, SupernetExportCommand.self, SupernetTestCommand.self])
 }
 
 /// Where Debian's `dataset-fashion-mnist` package installs the four IDX files.
@@ -31,6 +31,8 @@ struct SupernetTrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = SupernetTrainingOptions().batchSize
     @Option(name: .customLong("learning-rate"), help: "Peak learning rate.") var learningRate = SupernetTrainingOptions().learningRate
     @Option(help: "Random seed.") var seed: UInt64 = SupernetTrainingOptions().seed
+    @Option(help: "Which sub-networks each step trains: sandwich (BigNAS, default) or progressive-shrinking (OFA).") var schedule = "sandwich"
+    @Option(help: "Train only this fashion_mbv3 configuration (JSON, e.g. {\"ks\":[…],\"e\":[…],\"d\":[…]}) from scratch, on the labels: the baseline for super-network accuracy.") var subnet: String?
     @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.") var checkpointEvery = 200
     @Option(name: .customLong("max-minutes"), help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
 
@@ -45,6 +47,16 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         options.batchSize = batchSize
         options.learningRate = learningRate
         options.seed = seed
+        switch schedule {
+        case "sandwich": options.schedule = .sandwich
+        case "progressive-shrinking": options.schedule = .progressiveShrinking
+        default: throw InputError(source: "--schedule", "'\(schedule)' is not a schedule (sandwich, progressive-shrinking)")
+        }
+        if let subnet {
+            guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "--subnet", "fashion_mbv3 space missing") }
+            let configuration = try space.configuration(fromText: subnet, source: "--subnet", strict: true)
+            options.schedule = .fixed(try SubnetConfig(configuration, in: space, plan: .fashionMBV3, source: "--subnet"))
+        }
         var resumed: Checkpoint?
         if FileManager.default.fileExists(atPath: out) {
             let checkpoint = try Checkpoint(contentsOf: out)
@@ -80,8 +92,12 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         var checkpoint = trainer.checkpoint()
         if trainer.isFinished {
             let plan = SupernetPlan.fashionMBV3
-            for (name, config) in [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))] {
-                let accuracy = trainer.accuracy(of: config, on: test)
+            var measured = [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))]
+            if case .fixed(let config) = options.schedule { measured = [("subnet", config)] }
+            let calibration = EmbeddedSupernet.split(training: train).calibration
+            for (name, config) in measured {
+                var subnet = trainer.network.extract(config)
+                let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
                 checkpoint.metadata["test_accuracy_\(name)"] = String(format: "%.4f", accuracy)
                 log("swiftnas: \(name) sub-network test accuracy \(String(format: "%.2f", accuracy * 100)) %")
             }
@@ -119,6 +135,40 @@ struct SupernetExportCommand: AsyncParsableCommand {
             try AtomicFile.write(Data(labels.serialized()), to: file(String(names.1.dropLast(3))))
         }
         log("swiftnas: wrote \(EmbeddedSupernet.checkpointFile) (float16), \(split.validation.count) validation and \(split.calibration.count) re-calibration images to \(out)")
+    }
+}
+
+/// `swiftnas supernet test`: test-split accuracy of sub-networks of a checkpoint (extracted, batch norm
+/// re-calibrated on the re-calibration images), for final reports; searches use the validation split.
+struct SupernetTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Test-split accuracy of sub-networks of a checkpoint.")
+
+    @Option(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
+    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @Option(help: "A file with one fashion_mbv3 configuration JSON per line (default: the largest and the smallest).") var configs: String?
+
+    func run() async throws {
+        EngineMemory.retainFreedBuffers()
+        let loaded = try Checkpoint(contentsOf: checkpoint)
+        var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "fashion_mbv3", "space missing") }
+        var subnets: [SubnetConfig] = [.largest(.fashionMBV3), .smallest(.fashionMBV3)]
+        if let configs {
+            guard let text = try? String(contentsOfFile: configs, encoding: .utf8) else { throw InputError(source: configs, "cannot read the file") }
+            subnets = try text.split(whereSeparator: \.isNewline).enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }.map { line, json in
+                let source = "\(configs):\(line + 1)"
+                return try SubnetConfig(space.configuration(fromText: String(json), source: source, strict: true), in: space, plan: .fashionMBV3, source: source)
+            }
+        }
+        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
+        let calibration = EmbeddedSupernet.split(training: train).calibration
+        for config in subnets {
+            var subnet = network.extract(config)
+            let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
+            let configuration = try space.configuration(fromText: "{\"ks\":\(config.kernelSizes),\"e\":\(config.expandRatios),\"d\":\(config.depths)}", source: "config")
+            print("{\"config\":\(space.json(of: configuration)),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
+        }
     }
 }
 

@@ -82,20 +82,8 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
 
     /// The super-network configuration `configuration` selects.
     func subnet(_ configuration: Configuration) throws -> SubnetConfig {
-        var genes: [Int] = []
-        var offset = 0
-        for parameter in space.parameters {
-            for _ in 0..<parameter.count {
-                let index = configuration.indices[offset]
-                guard index >= 0, index < parameter.values.count, let number = parameter.values[index].number else {
-                    throw EvaluationFailure("configuration does not fit space '\(space.name)'")
-                }
-                genes.append(Int(number))
-                offset += 1
-            }
-        }
         do {
-            return try SubnetConfig(genes: genes, plan: supernet.plan, source: "configuration")
+            return try SubnetConfig(configuration, in: space, plan: supernet.plan, source: "configuration")
         } catch {
             throw EvaluationFailure("\(error)")
         }

@@ -2,7 +2,21 @@ import Foundation
 import SwiftNASCore
 import SwiftNASEngine
 
-/// Hyper-parameters of super-network training (sandwich rule with in-place distillation).
+/// Which sub-networks each training step trains (their gradients accumulate into one SGD step).
+public enum TrainingSchedule: Sendable, Codable, Equatable {
+    /// BigNAS's sandwich rule: the largest sub-network on the labels, then the smallest and
+    /// `randomSubnets` random ones (on the largest's soft predictions when distilling).
+    case sandwich
+    /// OFA's progressive shrinking: four equal parts of the run train the largest network alone, then
+    /// elastic kernel size, then kernel and depth, then everything (kernel, depth and expand ratio). After
+    /// the first part each step trains the largest on the labels plus `randomSubnets` samples of the
+    /// current part's space. (OFA's channel re-ordering before the expand-ratio part is not done.)
+    case progressiveShrinking
+    /// One fixed architecture trained alone on the labels: the from-scratch baseline.
+    case fixed(SubnetConfig)
+}
+
+/// Hyper-parameters of super-network training.
 public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     /// Passes over the training split.
     public var epochs = 40
@@ -18,9 +32,9 @@ public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     public var nesterov = true
     /// L2 weight decay on convolution and linear weights.
     public var weightDecay: Float = 3e-5
-    /// Label smoothing of the largest sub-network's loss.
+    /// Label smoothing of the loss on the labels.
     public var labelSmoothing: Float = 0.1
-    /// Random sub-networks per step besides the largest and the smallest.
+    /// Random sub-networks per step besides the largest (and the smallest, in the sandwich rule).
     public var randomSubnets = 2
     /// Whether the smaller sub-networks learn from the largest one's softmax (in-place distillation)
     /// instead of the labels.
@@ -31,14 +45,40 @@ public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     public var horizontalFlip = true
     /// Seed of the weights, the data order, the augmentation and the sub-network sampling.
     public var seed: UInt64 = 0
+    /// Which sub-networks each step trains.
+    public var schedule = TrainingSchedule.sandwich
 
     /// The defaults above.
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, batchSize, learningRate, warmupEpochs, momentum, nesterov, weightDecay, labelSmoothing, randomSubnets
+        case distillation, cropPadding, horizontalFlip, seed, schedule
+    }
+
+    /// Reads options; keys a checkpoint predates (`schedule`) take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = SupernetTrainingOptions()
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
+        warmupEpochs = try c.decodeIfPresent(Int.self, forKey: .warmupEpochs) ?? d.warmupEpochs
+        momentum = try c.decodeIfPresent(Float.self, forKey: .momentum) ?? d.momentum
+        nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov) ?? d.nesterov
+        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
+        labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing) ?? d.labelSmoothing
+        randomSubnets = try c.decodeIfPresent(Int.self, forKey: .randomSubnets) ?? d.randomSubnets
+        distillation = try c.decodeIfPresent(Bool.self, forKey: .distillation) ?? d.distillation
+        cropPadding = try c.decodeIfPresent(Int.self, forKey: .cropPadding) ?? d.cropPadding
+        horizontalFlip = try c.decodeIfPresent(Bool.self, forKey: .horizontalFlip) ?? d.horizontalFlip
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        schedule = try c.decodeIfPresent(TrainingSchedule.self, forKey: .schedule) ?? d.schedule
+    }
 }
 
-/// Trains an `ElasticMobileNetV3` with the sandwich rule (BigNAS): every step trains the largest
-/// sub-network on the labels, then the smallest and `randomSubnets` random ones (on the largest's soft
-/// predictions when distilling), accumulating all gradients into one SGD step.
+/// Trains an `ElasticMobileNetV3` under a `TrainingSchedule` (by default BigNAS's sandwich rule with
+/// in-place distillation), accumulating the step's sub-networks' gradients into one SGD step.
 ///
 /// Everything random is derived from `(seed, epoch)` (data order) or `(seed, step)` (augmentation and
 /// sampling), so a run resumed from a checkpoint continues exactly as an uninterrupted run would.
@@ -91,10 +131,26 @@ public struct SupernetTrainer: Sendable {
         return Array(order[start..<(start + options.batchSize)])
     }
 
-    /// The sub-networks trained at one step: largest, smallest, then the random ones.
-    func sandwich(_ random: inout SeededRandom) -> [SubnetConfig] {
+    /// The sub-networks trained at `step`; the first is trained on the labels, the others (when distilling)
+    /// on its soft predictions.
+    func subnets(at step: Int, _ random: inout SeededRandom) -> [SubnetConfig] {
         let plan = network.plan
-        return [.largest(plan), .smallest(plan)] + (0..<options.randomSubnets).map { _ in SubnetConfig.random(plan, using: &random) }
+        let largest = SubnetConfig.largest(plan)
+        switch options.schedule {
+        case .sandwich:
+            return [largest, .smallest(plan)] + (0..<options.randomSubnets).map { _ in SubnetConfig.random(plan, using: &random) }
+        case .fixed(let config):
+            return [config]
+        case .progressiveShrinking:
+            let part = min(3, step * 4 / max(1, totalSteps))
+            guard part > 0 else { return [largest] }
+            return [largest] + (0..<options.randomSubnets).map { _ in
+                var sample = SubnetConfig.random(plan, using: &random)
+                if part < 3 { sample.expandRatios = largest.expandRatios }
+                if part < 2 { sample.depths = largest.depths }
+                return sample
+            }
+        }
     }
 
     /// Takes one optimisation step and returns the largest sub-network's loss.
@@ -113,7 +169,7 @@ public struct SupernetTrainer: Sendable {
         network.zeroGradients()
         var teacher: Tensor?
         var largestLoss: Float = 0, largestAccuracy = 0.0
-        for (i, config) in sandwich(&random).enumerated() {
+        for (i, config) in subnets(at: step, &random).enumerated() {
             let logits = network.forward(images, config: config, mode: .training)
             let (loss, gradient): (Float, Tensor)
             if i > 0, options.distillation, let soft = teacher {
