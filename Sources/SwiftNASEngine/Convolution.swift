@@ -235,7 +235,8 @@ public struct DepthwiseConv2D: Layer {
             weight.value.storage.withUnsafeBufferPointer { wb in
                 output.storage.withUnsafeMutableBufferPointer { yb in
                     let x = xb.baseAddress!, wt = wb.baseAddress!, y = yb.baseAddress!
-                    // Units are (group, image), group-major so a chunk rebuilds group weights rarely.
+                    // Units are (image, group), image-major: the groups of one image read and write the same cache lines
+                    // (eight channels of each pixel per group) while they are still in L2.
                     Parallel.forEachChunk(count: groups * n, threads: threadCount(work: n * c * ho * wo)) { _, units in
                         let tile = UnsafeMutablePointer<Float>.allocate(capacity: tiles.tileCount)
                         let weights = UnsafeMutablePointer<Float>.allocate(capacity: k * k * 8)
@@ -243,7 +244,7 @@ public struct DepthwiseConv2D: Layer {
                         defer { tile.deallocate(); weights.deallocate() }
                         var loadedGroup = -1
                         for unit in units {
-                            let group = unit / n, image = unit % n
+                            let image = unit / groups, group = unit % groups
                             let first = group * 8, lanes = tiles.lanes(in: group)
                             if group != loadedGroup {
                                 tiles.groupWeights(wt, first: first, lanes: lanes, flipped: false, into: weights)
@@ -298,7 +299,7 @@ public struct DepthwiseConv2D: Layer {
                                 let ownPartial = partial + chunk * groups * taps * 8
                                 var loadedGroup = -1
                                 for unit in units {
-                                    let group = unit / n, image = unit % n
+                                    let image = unit / groups, group = unit % groups
                                     let first = group * 8, lanes = tiles.lanes(in: group)
                                     if group != loadedGroup {
                                         tiles.groupWeights(wt, first: first, lanes: lanes, flipped: false, into: weights)

@@ -82,8 +82,29 @@ struct DepthwiseTiles {
     /// Correlates a padded tile with a group's weights: for every output pixel `(oy, ox)` of an
     /// `outRows × outColumns` grid, `Σ_{ky,kx} w[ky][kx] · tile[oy·s + ky][ox·s + kx]`, stored at
     /// `output + (oy · outColumns + ox) · pixelStride` (first `lanes` lanes).
+    ///
+    /// The common kernel sizes and strides are dispatched to copies of the loop with constant `k` and
+    /// `s`, which the compiler unrolls completely.
     static func correlate(tile: UnsafePointer<Float>, tileWidth: Int, weights: UnsafePointer<Float>, kernel k: Int, stride s: Int,
                           outRows: Int, outColumns: Int, output: UnsafeMutablePointer<Float>, pixelStride: Int, lanes: Int) {
+        @inline(__always) func run(_ k: Int, _ s: Int) {
+            correlateLoop(tile: tile, tileWidth: tileWidth, weights: weights, kernel: k, stride: s, outRows: outRows,
+                          outColumns: outColumns, output: output, pixelStride: pixelStride, lanes: lanes)
+        }
+        switch (k, s) {
+        case (3, 1): run(3, 1)
+        case (5, 1): run(5, 1)
+        case (7, 1): run(7, 1)
+        case (3, 2): run(3, 2)
+        case (5, 2): run(5, 2)
+        case (7, 2): run(7, 2)
+        default: run(k, s)
+        }
+    }
+
+    @inline(__always)
+    static func correlateLoop(tile: UnsafePointer<Float>, tileWidth: Int, weights: UnsafePointer<Float>, kernel k: Int, stride s: Int,
+                              outRows: Int, outColumns: Int, output: UnsafeMutablePointer<Float>, pixelStride: Int, lanes: Int) {
         let pixelStep = s * 8
         for oy in 0..<outRows {
             let rowOut = output + oy * outColumns * pixelStride
@@ -164,7 +185,22 @@ struct DepthwiseTiles {
     /// Adds `Σ_{oy,ox} dy[oy][ox] · tile[oy·s + ky][ox·s + kx]` into `weightGradient[tap][8]` for every tap.
     /// `dy` is the group's output gradient, compact `[outHeight][outWidth][8]`.
     func accumulateWeightGradient(tile: UnsafePointer<Float>, dy: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>) {
-        let k = kernel, s = stride, pixelStep = s * 8
+        switch (kernel, stride) {
+        case (3, 1): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 3, stride: 1)
+        case (5, 1): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 5, stride: 1)
+        case (7, 1): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 7, stride: 1)
+        case (3, 2): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 3, stride: 2)
+        case (5, 2): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 5, stride: 2)
+        case (7, 2): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 7, stride: 2)
+        default: weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: kernel, stride: stride)
+        }
+    }
+
+    /// `accumulateWeightGradient` for kernel `k` and stride `s` (constants at the specialised call sites).
+    @inline(__always)
+    func weightGradientLoop(tile: UnsafePointer<Float>, dy: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
+                            kernel k: Int, stride s: Int) {
+        let pixelStep = s * 8
         for ky in 0..<k {
             for kx in 0..<k {
                 var a0 = V(), a1 = V(), a2 = V(), a3 = V()
