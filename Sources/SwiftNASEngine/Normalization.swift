@@ -27,7 +27,9 @@ public struct BatchNorm2D: Layer {
     /// Worker threads for this layer's loops.
     public var threads: Int = Parallel.defaultThreads
 
-    private var normalized: Tensor?
+    /// The last training input and its batch's per-channel μ and `1/σ`, from which `backward` recomputes x̂.
+    private var cachedInput: Tensor?
+    private var batchMean: [Float] = []
     private var inverseDeviation: [Float] = []
 
     /// A batch norm over `channels` with γ = 1, β = 0, running mean 0 and running variance 1.
@@ -70,23 +72,15 @@ public struct BatchNorm2D: Layer {
         }
         var inverse = [Float](repeating: 0, count: c)
         for ch in 0..<c { inverse[ch] = 1 / (variance[ch] + epsilon).squareRoot() }
-        let keep = mode == .training
-        var xhat = keep ? Tensor(uninitializedShape: input.shape) : Tensor(shape: [0])
-        // y = x·a + b and x̂ = x·inv + (−mean·inv), per channel.
-        var a = [Float](repeating: 0, count: c), b = a, shiftHat = a
+        // y = x·a + b, per channel; x̂ = x·inv + (−mean·inv) is recomputed in `backward`.
+        var a = [Float](repeating: 0, count: c), b = a
         for ch in 0..<c {
             a[ch] = scale.value.storage[ch] * inverse[ch]
             b[ch] = shift.value.storage[ch] - mean[ch] * a[ch]
-            shiftHat[ch] = -mean[ch] * inverse[ch]
         }
         input.storage.withUnsafeBufferPointer { xb in
             output.storage.withUnsafeMutableBufferPointer { yb in
                 ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: a, shift: b, into: yb.baseAddress!, threads: threadCount)
-            }
-            if keep {
-                xhat.storage.withUnsafeMutableBufferPointer { hb in
-                    ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: inverse, shift: shiftHat, into: hb.baseAddress!, threads: threadCount)
-                }
             }
         }
         switch mode {
@@ -96,7 +90,8 @@ public struct BatchNorm2D: Layer {
                 runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mean[ch]
                 runningVariance[ch] = (1 - momentum) * runningVariance[ch] + momentum * variance[ch] * unbiased
             }
-            normalized = xhat
+            cachedInput = input
+            batchMean = mean
             inverseDeviation = inverse
         case .recalibration:
             let k = Float(recalibrationBatches)
@@ -105,54 +100,61 @@ public struct BatchNorm2D: Layer {
                 runningVariance[ch] = k == 0 ? variance[ch] : (runningVariance[ch] * k + variance[ch]) / (k + 1)
             }
             recalibrationBatches += 1
-            normalized = nil
+            cachedInput = nil
         case .inference:
-            normalized = nil
+            cachedInput = nil
         }
         return output
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let xhat = normalized else { preconditionFailure("BatchNorm2D.backward without a training forward pass") }
-        precondition(outputGradient.shape == xhat.shape, "BatchNorm2D gradient shape mismatch")
+        guard let input = cachedInput else { preconditionFailure("BatchNorm2D.backward without a training forward pass") }
+        precondition(outputGradient.shape == input.shape, "BatchNorm2D gradient shape mismatch")
         let c = channels
-        let rows = xhat.count / c
-        let count = Float(rows)
-        let threadCount = xhat.count >= 32768 ? threads : 1
-        var inputGradient = Tensor(uninitializedShape: xhat.shape)
+        let rows = input.count / c
+        let count = Double(rows)
+        let threadCount = input.count >= 32768 ? threads : 1
+        var inputGradient = Tensor(uninitializedShape: input.shape)
         outputGradient.storage.withUnsafeBufferPointer { gb in
-            xhat.storage.withUnsafeBufferPointer { hb in
-                let dy = gb.baseAddress!, h = hb.baseAddress!
-                let (sumDy, sumDyXhat) = ChannelReduction.sums(rows: rows, channels: c, threads: threadCount, { o, _ in
-                    let g = Vectorized.load(dy + o)
-                    return (g, g * Vectorized.load(h + o))
-                }, scalar: { o, _ in (dy[o], dy[o] * h[o]) })
-                // dx = γ·inv · (dy − mean(dy) − x̂·mean(dy·x̂))
-                var a = [Float](repeating: 0, count: c), meanDy = a, meanDyXhat = a
+            input.storage.withUnsafeBufferPointer { xb in
+                let dy = gb.baseAddress!, x = xb.baseAddress!
+                // Σ dy and Σ dy·(x − μ) per channel; x̂ = (x − μ)/σ.
+                let (sumDy, sumDyCentred) = batchMean.withUnsafeBufferPointer { mb in
+                    let m = mb.baseAddress!
+                    return ChannelReduction.sums(rows: rows, channels: c, threads: threadCount, { o, ch in
+                        let g = Vectorized.load(dy + o)
+                        return (g, g * (Vectorized.load(x + o) - Vectorized.load(m + ch)))
+                    }, scalar: { o, ch in (dy[o], dy[o] * (x[o] - m[ch])) })
+                }
+                // dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)) = p·dy + q·x + r per channel.
+                var p = [Float](repeating: 0, count: c), q = p, r = p
                 for ch in 0..<c {
-                    a[ch] = scale.value.storage[ch] * inverseDeviation[ch]
-                    meanDy[ch] = Float(sumDy[ch]) / count
-                    meanDyXhat[ch] = Float(sumDyXhat[ch]) / count
-                    scale.gradient.storage[ch] += Float(sumDyXhat[ch])
+                    let inv = Double(inverseDeviation[ch]), a = Double(scale.value.storage[ch]) * inv
+                    let sumDyXhat = sumDyCentred[ch] * inv
+                    let meanDy = sumDy[ch] / count, meanDyXhat = sumDyXhat / count
+                    p[ch] = Float(a)
+                    q[ch] = Float(-a * meanDyXhat * inv)
+                    r[ch] = Float(-a * (meanDy - meanDyXhat * inv * Double(batchMean[ch])))
+                    scale.gradient.storage[ch] += Float(sumDyXhat)
                     shift.gradient.storage[ch] += Float(sumDy[ch])
                 }
                 inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
-                    a.withUnsafeBufferPointer { ab in
-                        meanDy.withUnsafeBufferPointer { mdb in
-                            meanDyXhat.withUnsafeBufferPointer { mhb in
-                                let dx = dxb.baseAddress!, av = ab.baseAddress!, md = mdb.baseAddress!, mh = mhb.baseAddress!
+                    p.withUnsafeBufferPointer { pb in
+                        q.withUnsafeBufferPointer { qb in
+                            r.withUnsafeBufferPointer { rb in
+                                let dx = dxb.baseAddress!, pv = pb.baseAddress!, qv = qb.baseAddress!, rv = rb.baseAddress!
                                 Parallel.forEachChunk(count: rows, threads: threadCount) { _, range in
-                                    for r in range {
-                                        let o = r * c
+                                    for row in range {
+                                        let o = row * c
                                         var ch = 0
                                         while ch + 8 <= c {
-                                            let v = Vectorized.load(av + ch) * (Vectorized.load(dy + o + ch) - Vectorized.load(md + ch)
-                                                - Vectorized.load(h + o + ch) * Vectorized.load(mh + ch))
+                                            let v = Vectorized.load(dy + o + ch) * Vectorized.load(pv + ch)
+                                                + (Vectorized.load(x + o + ch) * Vectorized.load(qv + ch) + Vectorized.load(rv + ch))
                                             Vectorized.store(v, dx + o + ch)
                                             ch += 8
                                         }
                                         while ch < c {
-                                            dx[o + ch] = av[ch] * (dy[o + ch] - md[ch] - h[o + ch] * mh[ch])
+                                            dx[o + ch] = dy[o + ch] * pv[ch] + (x[o + ch] * qv[ch] + rv[ch])
                                             ch += 1
                                         }
                                     }
