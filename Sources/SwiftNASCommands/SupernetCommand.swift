@@ -77,6 +77,10 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         var trainer = SupernetTrainer(data: trainingImages, options: options)
         if let resumed {
             try trainer.resume(from: resumed, source: out)
+            if trainer.isFinished, resumed.metadata.keys.contains(where: { $0.hasPrefix("test_accuracy_") }) {
+                log("swiftnas: \(out) is already trained (\(trainer.totalSteps) steps)")
+                return
+            }
             log("swiftnas: resuming \(out) at step \(trainer.step) of \(trainer.totalSteps)")
         }
         let start = ContinuousClock.now
