@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "SwiftNASParetoTests", dependencies: ["SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASEvaluationTests", dependencies: ["SwiftNASEvaluation"]),
-        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands"]),
+        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands", "SwiftNASSupernet"]),
         .testTarget(name: "SwiftNASPredictorsTests", dependencies: ["SwiftNASPredictors", "SwiftNASSpace"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch", "SwiftNASPareto"]),
