@@ -36,6 +36,7 @@ let libraries: [String] = [
     "SwiftNASEngine",
     "SwiftNASSupernet",
     "SwiftNASLatency",
+    "SwiftNASFashion",
 ]
 
 let package = Package(
@@ -60,13 +61,17 @@ let package = Package(
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"], swiftSettings: numericSettings),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
         .target(name: "SwiftNASPredictors", dependencies: ["SwiftNASCore", "SwiftNASSpace"], swiftSettings: numericSettings),
-        .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation"]),
+        .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASSupernet"]),
         .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SwiftNASSearch", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
             "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
         ], swiftSettings: numericSettings),
         .target(name: "SwiftNASLatency", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASPredictors", "SwiftNASEngine", "SwiftNASSupernet"]),
+        // The native fashion_mbv3 super-network as a built-in evaluator, with its embedded checkpoint and data.
+        .target(name: "SwiftNASFashion", dependencies: [
+            "SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASEngine", "SwiftNASSupernet", "SwiftNASCosts",
+        ], resources: [.copy("Resources")], swiftSettings: numericSettings),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore", "SwiftNASSearch"]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -79,7 +84,7 @@ let package = Package(
         .testTarget(name: "SwiftNASParetoTests", dependencies: ["SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASEvaluationTests", dependencies: ["SwiftNASEvaluation"]),
-        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands"]),
+        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands", "SwiftNASSupernet"]),
         .testTarget(name: "SwiftNASPredictorsTests", dependencies: ["SwiftNASPredictors", "SwiftNASSpace"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch", "SwiftNASPareto"]),
@@ -88,6 +93,7 @@ let package = Package(
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
         .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
+        .testTarget(name: "SwiftNASFashionTests", dependencies: ["SwiftNASFashion", "SwiftNASSupernet", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

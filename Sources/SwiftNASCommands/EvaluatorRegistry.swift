@@ -1,6 +1,7 @@
 import SwiftNASCore
 import SwiftNASCosts
 import SwiftNASEvaluation
+import SwiftNASFashion
 import SwiftNASLatency
 import SwiftNASSpace
 
@@ -10,6 +11,7 @@ enum EvaluatorRegistry {
         CountsEvaluator.self,
         FittedModelEvaluator.self,
         LatencyTableEvaluator.self,
+        FashionMBV3Evaluator.self,
     ]
 
     /// Creates the built-in evaluator that `spec` names (`builtin:counts`, `builtin:x?threads=2`) for `space`.

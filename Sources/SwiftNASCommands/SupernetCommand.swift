@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwiftNASCore
 import SwiftNASEngine
+import SwiftNASFashion
 import SwiftNASSpace
 import SwiftNASSupernet
 
@@ -10,17 +11,11 @@ struct SupernetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supernet",
         abstract: "Train the native fashion_mbv3 super-network, or show a checkpoint.",
-        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self])
+        subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self, SupernetExportCommand.self, SupernetTestCommand.self])
 }
 
 /// Where Debian's `dataset-fashion-mnist` package installs the four IDX files.
 let defaultFashionMNIST = "/usr/share/datasets/fashion-mnist"
-
-/// The images held out of training for the search's validation split, and the seed choosing them.
-enum ValidationSplit {
-    static let images = 5_000
-    static let seed: UInt64 = 0
-}
 
 /// `swiftnas supernet train`: weight-sharing training with the sandwich rule and in-place distillation.
 ///
@@ -32,22 +27,36 @@ struct SupernetTrainCommand: AsyncParsableCommand {
 
     @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
     @Option(help: "The checkpoint to write (and to resume from when it exists).") var out: String
-    @Option(help: "Passes over the training split.") var epochs = SupernetTrainingOptions().epochs
+    @Option(help: "Passes over the training split (default \(SupernetTrainingOptions().epochs)); when resuming, changes the run's length.") var epochs: Int?
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = SupernetTrainingOptions().batchSize
     @Option(name: .customLong("learning-rate"), help: "Peak learning rate.") var learningRate = SupernetTrainingOptions().learningRate
     @Option(help: "Random seed.") var seed: UInt64 = SupernetTrainingOptions().seed
+    @Option(help: "Which sub-networks each step trains: sandwich (BigNAS, default) or progressive-shrinking (OFA).") var schedule = "sandwich"
+    @Option(help: "Train only this fashion_mbv3 configuration (JSON, e.g. {\"ks\":[…],\"e\":[…],\"d\":[…]}) from scratch, on the labels: the baseline for super-network accuracy.") var subnet: String?
     @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.") var checkpointEvery = 200
     @Option(name: .customLong("max-minutes"), help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
 
     func run() async throws {
         guard checkpointEvery > 0 else { throw InputError(source: "--checkpoint-every", "must be at least 1") }
+        if let epochs, epochs < 1 { throw InputError(source: "--epochs", "must be at least 1") }
+        EngineMemory.retainFreedBuffers()
         let (train, test) = try ImageDataset.fashionMNIST(directory: data)
-        let split = train.split(holdout: ValidationSplit.images, seed: ValidationSplit.seed)
+        let trainingImages = EmbeddedSupernet.split(training: train).train
         var options = SupernetTrainingOptions()
-        options.epochs = epochs
+        options.epochs = epochs ?? options.epochs
         options.batchSize = batchSize
         options.learningRate = learningRate
         options.seed = seed
+        switch schedule {
+        case "sandwich": options.schedule = .sandwich
+        case "progressive-shrinking": options.schedule = .progressiveShrinking
+        default: throw InputError(source: "--schedule", "'\(schedule)' is not a schedule (sandwich, progressive-shrinking)")
+        }
+        if let subnet {
+            guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "--subnet", "fashion_mbv3 space missing") }
+            let configuration = try space.configuration(fromText: subnet, source: "--subnet", strict: true)
+            options.schedule = .fixed(try SubnetConfig(configuration, in: space, plan: .fashionMBV3, source: "--subnet"))
+        }
         var resumed: Checkpoint?
         if FileManager.default.fileExists(atPath: out) {
             let checkpoint = try Checkpoint(contentsOf: out)
@@ -56,23 +65,30 @@ struct SupernetTrainCommand: AsyncParsableCommand {
                 throw InputError(source: out, field: "options", "not a training checkpoint")
             }
             options = saved
+            if let epochs, epochs != saved.epochs {
+                log("swiftnas: changing the run's length from \(saved.epochs) to \(epochs) epochs (the cosine schedule stretches from here)")
+                options.epochs = epochs
+            }
             resumed = checkpoint
         }
-        guard split.remaining.count >= options.batchSize, options.batchSize > 0 else {
-            throw InputError(source: "--batch-size", "needs between 1 and \(split.remaining.count) images")
+        guard trainingImages.count >= options.batchSize, options.batchSize > 0 else {
+            throw InputError(source: "--batch-size", "needs between 1 and \(trainingImages.count) images")
         }
-        var trainer = SupernetTrainer(data: split.remaining, options: options)
+        var trainer = SupernetTrainer(data: trainingImages, options: options)
         if let resumed {
             try trainer.resume(from: resumed, source: out)
+            if trainer.isFinished, resumed.metadata.keys.contains(where: { $0.hasPrefix("test_accuracy_") }) {
+                log("swiftnas: \(out) is already trained (\(trainer.totalSteps) steps)")
+                return
+            }
             log("swiftnas: resuming \(out) at step \(trainer.step) of \(trainer.totalSteps)")
         }
         let start = ContinuousClock.now
         let deadline = maxMinutes.map { start.advanced(by: .seconds($0 * 60)) }
         let display = TrainingDisplay(total: trainer.totalSteps, first: trainer.step, epochSteps: trainer.stepsPerEpoch)
-        var loss: Float = 0
         while !trainer.isFinished {
-            loss = trainer.trainStep()
-            display.update(step: trainer.step, loss: loss, elapsed: start.duration(to: .now))
+            let (loss, accuracy) = trainer.trainStepMeasured()
+            display.update(step: trainer.step, loss: loss, accuracy: accuracy, elapsed: start.duration(to: .now))
             if trainer.step % checkpointEvery == 0 { try trainer.checkpoint().write(to: out) }
             if let deadline, ContinuousClock.now >= deadline { break }
         }
@@ -80,14 +96,83 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         var checkpoint = trainer.checkpoint()
         if trainer.isFinished {
             let plan = SupernetPlan.fashionMBV3
-            for (name, config) in [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))] {
-                let accuracy = trainer.accuracy(of: config, on: test)
+            var measured = [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))]
+            if case .fixed(let config) = options.schedule { measured = [("subnet", config)] }
+            let calibration = EmbeddedSupernet.split(training: train).calibration
+            for (name, config) in measured {
+                var subnet = trainer.network.extract(config)
+                let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
                 checkpoint.metadata["test_accuracy_\(name)"] = String(format: "%.4f", accuracy)
                 log("swiftnas: \(name) sub-network test accuracy \(String(format: "%.2f", accuracy * 100)) %")
             }
         }
         try checkpoint.write(to: out)
         log("swiftnas: wrote \(out) at step \(trainer.step) of \(trainer.totalSteps)\(trainer.isFinished ? "" : " (run the same command to continue)")")
+    }
+}
+
+/// `swiftnas supernet export`: writes what `builtin:fashion_mbv3` embeds — the checkpoint's weights in
+/// float16 (no optimiser state) and the validation and re-calibration images as raw IDX files
+/// (`scripts/embed_supernet.sh` compresses them into `Sources/SwiftNASFashion/Resources`).
+struct SupernetExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the embedded checkpoint and data files.")
+
+    @Option(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
+    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @Option(help: "Output folder.") var out: String
+
+    func run() async throws {
+        let loaded = try Checkpoint(contentsOf: checkpoint)
+        var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        var metadata = loaded.metadata
+        metadata.removeValue(forKey: "options")
+        if let options = loaded.metadata["options"] { metadata["training_options"] = options }
+        let (train, _) = try ImageDataset.fashionMNIST(directory: data)
+        let split = EmbeddedSupernet.split(training: train)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        func file(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+        try network.checkpoint(metadata: metadata).write(to: file(EmbeddedSupernet.checkpointFile), precision: .float16)
+        for (set, names) in [(split.validation, EmbeddedSupernet.validationFiles), (split.calibration, EmbeddedSupernet.calibrationFiles)] {
+            let (images, labels) = set.idxFiles()
+            try AtomicFile.write(Data(images.serialized()), to: file(String(names.0.dropLast(3))))
+            try AtomicFile.write(Data(labels.serialized()), to: file(String(names.1.dropLast(3))))
+        }
+        log("swiftnas: wrote \(EmbeddedSupernet.checkpointFile) (float16), \(split.validation.count) validation and \(split.calibration.count) re-calibration images to \(out)")
+    }
+}
+
+/// `swiftnas supernet test`: test-split accuracy of sub-networks of a checkpoint (extracted, batch norm
+/// re-calibrated on the re-calibration images), for final reports; searches use the validation split.
+struct SupernetTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "test", abstract: "Test-split accuracy of sub-networks of a checkpoint.")
+
+    @Option(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
+    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @Option(help: "A file with one fashion_mbv3 configuration JSON per line (default: the largest and the smallest).") var configs: String?
+
+    func run() async throws {
+        EngineMemory.retainFreedBuffers()
+        let loaded = try Checkpoint(contentsOf: checkpoint)
+        var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "fashion_mbv3", "space missing") }
+        var subnets: [SubnetConfig] = [.largest(.fashionMBV3), .smallest(.fashionMBV3)]
+        if let configs {
+            guard let text = try? String(contentsOfFile: configs, encoding: .utf8) else { throw InputError(source: configs, "cannot read the file") }
+            subnets = try text.split(whereSeparator: \.isNewline).enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }.map { line, json in
+                let source = "\(configs):\(line + 1)"
+                return try SubnetConfig(space.configuration(fromText: String(json), source: source, strict: true), in: space, plan: .fashionMBV3, source: source)
+            }
+        }
+        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
+        let calibration = EmbeddedSupernet.split(training: train).calibration
+        for config in subnets {
+            var subnet = network.extract(config)
+            let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
+            let configuration = try space.configuration(fromText: "{\"ks\":\(config.kernelSizes),\"e\":\(config.expandRatios),\"d\":\(config.depths)}", source: "config")
+            print("{\"config\":\(space.json(of: configuration)),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
+        }
     }
 }
 
@@ -112,10 +197,13 @@ struct SupernetInfoCommand: AsyncParsableCommand {
     }
 }
 
-/// Training progress: a redrawn line on a terminal, a log line per epoch otherwise.
+/// Training progress: a redrawn line on a terminal, a log line every `logEvery` steps otherwise. Loss and
+/// accuracy are the largest sub-network's, averaged over the steps since the last line.
 final class TrainingDisplay: @unchecked Sendable {
     let total: Int, first: Int, epochSteps: Int
     let isTerminal = isatty(STDERR_FILENO) != 0
+    let logEvery = 50
+    private var lossSum: Double = 0, accuracySum = 0.0, measured = 0
 
     init(total: Int, first: Int, epochSteps: Int) {
         self.total = total
@@ -123,15 +211,22 @@ final class TrainingDisplay: @unchecked Sendable {
         self.epochSteps = epochSteps
     }
 
-    func update(step: Int, loss: Float, elapsed: Duration) {
+    func update(step: Int, loss: Float, accuracy: Double, elapsed: Duration) {
+        lossSum += Double(loss)
+        accuracySum += accuracy
+        measured += 1
+        let due = step % logEvery == 0 || step % epochSteps == 0 || step == first + 1 || step == total
+        guard isTerminal || due else { return }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let eta = seconds / Double(max(1, step - first)) * Double(total - step)
-        let line = "step \(step)/\(total) epoch \(step / max(1, epochSteps) + 1) loss \(String(format: "%.4f", loss)) ETA \(ProgressDisplay.clock(eta))"
+        let line = "step \(step)/\(total) epoch \((step - 1) / max(1, epochSteps) + 1) loss \(String(format: "%.4f", lossSum / Double(measured)))"
+            + " train-acc \(String(format: "%.2f", 100 * accuracySum / Double(measured))) % ETA \(ProgressDisplay.clock(eta))"
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-        } else if step % epochSteps == 0 || step == first + 1 {
+        } else {
             log("swiftnas: \(line)")
         }
+        if due { lossSum = 0; accuracySum = 0; measured = 0 }
     }
 
     func finish() {

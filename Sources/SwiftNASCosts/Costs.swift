@@ -84,6 +84,7 @@ public enum CostModels {
         "bert_base_sst2": { try BertCosts(space: $0) },
         "bert_base_sst2_quantized": { try BertCosts(space: $0) },
         "vit_base_imagenet": { try ViTCosts(space: $0) },
+        "fashion_mbv3": { try MobileNetV3Costs(space: $0, layout: .init(plan: .fashionMBV3)) },
     ]
 
     /// Names of the spaces that have a cost model, sorted.

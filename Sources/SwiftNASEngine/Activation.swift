@@ -117,7 +117,7 @@ public struct Activation: Layer {
     }
 }
 
-/// Global average pooling: `[N, C, H, W] → [N, C]`.
+/// Global average pooling over the pixels of an NHWC batch: `[N, H, W, C] → [N, C]`.
 public struct GlobalAveragePool: Layer {
     private var inputShape: [Int] = []
 
@@ -125,16 +125,28 @@ public struct GlobalAveragePool: Layer {
     public init() {}
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(input.rank == 4, "GlobalAveragePool expects [N, C, H, W], got \(input.shape)")
-        let (n, c, plane) = (input.shape[0], input.shape[1], input.shape[2] * input.shape[3])
-        var output = Tensor(uninitializedShape: [n, c])
-        input.storage.withUnsafeBufferPointer { x in
-            output.storage.withUnsafeMutableBufferPointer { y in
-                let inv = 1 / Float(plane)
-                for i in 0..<(n * c) {
-                    var s: Float = 0
-                    for j in 0..<plane { s += x[i * plane + j] }
-                    y[i] = s * inv
+        precondition(input.rank == 4, "GlobalAveragePool expects [N, H, W, C], got \(input.shape)")
+        let (n, pixels, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
+        var output = Tensor(shape: [n, c])
+        input.storage.withUnsafeBufferPointer { xb in
+            output.storage.withUnsafeMutableBufferPointer { yb in
+                let x = xb.baseAddress!, y = yb.baseAddress!
+                let inverse = SIMD8<Float>(repeating: 1 / Float(pixels))
+                for i in 0..<n {
+                    let image = x + i * pixels * c, out = y + i * c
+                    var ch = 0
+                    while ch + 8 <= c {
+                        var sum = SIMD8<Float>()
+                        for p in 0..<pixels { sum += Vectorized.load(image + p * c + ch) }
+                        Vectorized.store(sum * inverse, out + ch)
+                        ch += 8
+                    }
+                    while ch < c {
+                        var sum: Float = 0
+                        for p in 0..<pixels { sum += image[p * c + ch] }
+                        out[ch] = sum / Float(pixels)
+                        ch += 1
+                    }
                 }
             }
         }
@@ -143,15 +155,18 @@ public struct GlobalAveragePool: Layer {
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
-        precondition(inputShape.count == 4 && outputGradient.shape == [inputShape[0], inputShape[1]], "GlobalAveragePool gradient shape mismatch")
-        let plane = inputShape[2] * inputShape[3]
+        precondition(inputShape.count == 4 && outputGradient.shape == [inputShape[0], inputShape[3]], "GlobalAveragePool gradient shape mismatch")
+        let (n, pixels, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
         var dx = Tensor(uninitializedShape: inputShape)
-        dx.storage.withUnsafeMutableBufferPointer { d in
-            outputGradient.storage.withUnsafeBufferPointer { g in
-                let inv = 1 / Float(plane)
-                for i in 0..<g.count {
-                    let v = g[i] * inv
-                    for j in 0..<plane { d[i * plane + j] = v }
+        dx.storage.withUnsafeMutableBufferPointer { db in
+            outputGradient.storage.withUnsafeBufferPointer { gb in
+                let d = db.baseAddress!, g = gb.baseAddress!
+                let inverse = 1 / Float(pixels)
+                for i in 0..<n {
+                    for p in 0..<pixels {
+                        let target = d + (i * pixels + p) * c, source = g + i * c
+                        for ch in 0..<c { target[ch] = source[ch] * inverse }
+                    }
                 }
             }
         }
@@ -159,7 +174,7 @@ public struct GlobalAveragePool: Layer {
     }
 }
 
-/// Reshapes `[N, C, 1, 1]` or any `[N, …]` to `[N, rest]` (and back in `backward`).
+/// Reshapes any `[N, …]` to `[N, rest]` (and back in `backward`).
 public struct Flatten: Layer {
     private var inputShape: [Int] = []
 

@@ -1,6 +1,6 @@
 import SwiftNASCore
 
-/// The hyper-parameters of a square 2-D convolution over NCHW batches.
+/// The hyper-parameters of a square 2-D convolution over NHWC batches.
 public struct ConvGeometry: Sendable, Hashable {
     /// Input channels.
     public var inChannels: Int
@@ -27,73 +27,69 @@ public struct ConvGeometry: Sendable, Hashable {
     @inlinable public func outputSize(_ size: Int) -> Int {
         (size + 2 * padding - kernel) / stride + 1
     }
-
-    /// Output positions `ox` whose input column `ox * stride - padding + offset` lies in `0..<size`.
-    @inlinable func validRange(offset: Int, size: Int, outputs: Int) -> Range<Int> {
-        // ox * s >= p - offset  and  ox * s <= size - 1 + p - offset
-        let low = max(0, (padding - offset + stride - 1) / stride)
-        let highInclusive = size - 1 + padding - offset
-        let high = highInclusive < 0 ? 0 : min(outputs, highInclusive / stride + 1)
-        return low..<max(low, high)
-    }
 }
 
-/// Im2col / col2im behind `Conv2D`.
+/// Im2col / col2im behind `Conv2D`, over NHWC images.
 enum ConvolutionKernels {
-    /// Unfolds one image `[C, H, W]` into columns `[C·k·k, Ho·Wo]` (zero where the window leaves the image).
-    static func im2col(_ x: UnsafePointer<Float>, height: Int, width: Int, geometry g: ConvGeometry,
-                       into col: UnsafeMutablePointer<Float>) {
-        let ho = g.outputSize(height), wo = g.outputSize(width), k = g.kernel, s = g.stride
-        var row = col
-        for c in 0..<g.inChannels {
-            let plane = x + c * height * width
-            for ky in 0..<k {
-                let rows = g.validRange(offset: ky, size: height, outputs: ho)
-                for kx in 0..<k {
-                    let cols = g.validRange(offset: kx, size: width, outputs: wo)
-                    for oy in 0..<ho {
-                        let dst = row + oy * wo
-                        guard rows.contains(oy) else { dst.update(repeating: 0, count: wo); continue }
-                        let src = plane + (oy * s - g.padding + ky) * width - g.padding + kx
-                        for ox in 0..<cols.lowerBound { dst[ox] = 0 }
-                        if s == 1 {
-                            (dst + cols.lowerBound).update(from: src + cols.lowerBound, count: cols.count)
-                        } else {
-                            for ox in cols { dst[ox] = src[ox * s] }
+    /// Unfolds `images` NHWC images into rows `[N·Ho·Wo, C·k·k]`, one per output pixel, ordered
+    /// `(channel, ky, kx)` to match the weight layout `[out, in, k, k]` (zero where the window leaves the image).
+    static func im2col(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, geometry g: ConvGeometry,
+                       threads: Int, into col: UnsafeMutablePointer<Float>) {
+        let ho = g.outputSize(height), wo = g.outputSize(width), k = g.kernel, c = g.inChannels
+        let depth = c * k * k
+        Parallel.forEachChunk(count: images, threads: threads) { _, range in
+            for i in range {
+                let image = x + i * height * width * c
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        let row = col + ((i * ho + oy) * wo + ox) * depth
+                        for ky in 0..<k {
+                            let iy = oy * g.stride - g.padding + ky
+                            for kx in 0..<k {
+                                let ix = ox * g.stride - g.padding + kx
+                                let inside = iy >= 0 && iy < height && ix >= 0 && ix < width
+                                let pixel = image + (iy * width + ix) * c
+                                for ci in 0..<c { row[(ci * k + ky) * k + kx] = inside ? pixel[ci] : 0 }
+                            }
                         }
-                        for ox in cols.upperBound..<wo { dst[ox] = 0 }
                     }
-                    row += ho * wo
                 }
             }
         }
     }
 
-    /// Adds columns `[C·k·k, Ho·Wo]` back into one image gradient `[C, H, W]` (the adjoint of `im2col`).
-    static func col2im(_ col: UnsafePointer<Float>, height: Int, width: Int, geometry g: ConvGeometry,
-                       addingInto x: UnsafeMutablePointer<Float>) {
-        let ho = g.outputSize(height), wo = g.outputSize(width), k = g.kernel, s = g.stride
-        var row = col
-        for c in 0..<g.inChannels {
-            let plane = x + c * height * width
-            for ky in 0..<k {
-                let rows = g.validRange(offset: ky, size: height, outputs: ho)
-                for kx in 0..<k {
-                    let cols = g.validRange(offset: kx, size: width, outputs: wo)
-                    for oy in rows {
-                        let src = row + oy * wo
-                        let dst = plane + (oy * s - g.padding + ky) * width - g.padding + kx
-                        for ox in cols { dst[ox * s] += src[ox] }
+    /// Adds rows `[N·Ho·Wo, C·k·k]` back into NHWC image gradients (the adjoint of `im2col`).
+    static func col2im(_ col: UnsafePointer<Float>, images: Int, height: Int, width: Int, geometry g: ConvGeometry,
+                       threads: Int, addingInto x: UnsafeMutablePointer<Float>) {
+        let ho = g.outputSize(height), wo = g.outputSize(width), k = g.kernel, c = g.inChannels
+        let depth = c * k * k
+        Parallel.forEachChunk(count: images, threads: threads) { _, range in
+            for i in range {
+                let image = x + i * height * width * c
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        let row = col + ((i * ho + oy) * wo + ox) * depth
+                        for ky in 0..<k {
+                            let iy = oy * g.stride - g.padding + ky
+                            guard iy >= 0 && iy < height else { continue }
+                            for kx in 0..<k {
+                                let ix = ox * g.stride - g.padding + kx
+                                guard ix >= 0 && ix < width else { continue }
+                                let pixel = image + (iy * width + ix) * c
+                                for ci in 0..<c { pixel[ci] += row[(ci * k + ky) * k + kx] }
+                            }
+                        }
                     }
-                    row += ho * wo
                 }
             }
         }
     }
 }
 
-/// A regular (dense) 2-D convolution without bias, computed as im2col + GEMM; pointwise (1×1, stride 1,
-/// no padding) convolutions skip the im2col step. Weight `[out, in, k, k]`.
+/// A regular (dense) 2-D convolution without bias over NHWC batches: every output pixel is a row of one
+/// GEMM, `Y[N·Ho·Wo, out] = columns[N·Ho·Wo, in·k·k] · Wᵀ`. A pointwise convolution (1×1, stride 1, no
+/// padding) uses the input itself as the columns, so it is a single GEMM over the whole batch.
+/// Weight `[out, in, k, k]`.
 public struct Conv2D: Layer {
     /// The convolution's hyper-parameters.
     public let geometry: ConvGeometry
@@ -101,7 +97,8 @@ public struct Conv2D: Layer {
     public var weight: TensorParameter
     /// Worker threads for this layer's loops.
     public var threads: Int = Parallel.defaultThreads
-    private var cachedInput: Tensor?
+    private var cachedInputShape: [Int] = []
+    private var cachedColumns: Tensor?
 
     /// A convolution with He-normal (fan-out) initial weights, as OFA initialises its convolutions.
     public init(_ geometry: ConvGeometry, random: inout SeededRandom) {
@@ -122,90 +119,72 @@ public struct Conv2D: Layer {
 
     private var isPointwise: Bool { geometry.kernel == 1 && geometry.stride == 1 && geometry.padding == 0 }
 
+    /// The GEMM's left operand: the input itself for a pointwise convolution, else its im2col rows.
+    private func columns(of input: Tensor) -> Tensor {
+        if isPointwise { return input }
+        let g = geometry
+        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
+        var col = Tensor(uninitializedShape: [n * g.outputSize(h) * g.outputSize(w), g.inChannels * g.kernel * g.kernel])
+        input.storage.withUnsafeBufferPointer { xb in
+            col.storage.withUnsafeMutableBufferPointer { cb in
+                ConvolutionKernels.im2col(xb.baseAddress!, images: n, height: h, width: w, geometry: g, threads: threads, into: cb.baseAddress!)
+            }
+        }
+        return col
+    }
+
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         let g = geometry
-        precondition(input.rank == 4 && input.shape[1] == g.inChannels, "Conv2D expects [N, \(g.inChannels), H, W], got \(input.shape)")
-        let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
+        precondition(input.rank == 4 && input.shape[3] == g.inChannels, "Conv2D expects [N, H, W, \(g.inChannels)], got \(input.shape)")
+        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
         let (ho, wo) = (g.outputSize(h), g.outputSize(w))
         let depth = g.inChannels * g.kernel * g.kernel
-        var output = Tensor(uninitializedShape: [n, g.outChannels, ho, wo])
-        let pointwise = isPointwise
-        let imageThreads = n >= threads ? threads : 1
-        let gemmThreads = imageThreads == 1 ? threads : 1
-        input.storage.withUnsafeBufferPointer { xb in
+        let col = columns(of: input)
+        var output = Tensor(uninitializedShape: [n, ho, wo, g.outChannels])
+        col.storage.withUnsafeBufferPointer { cb in
             weight.value.storage.withUnsafeBufferPointer { wb in
                 output.storage.withUnsafeMutableBufferPointer { yb in
-                    let x = xb.baseAddress!, wt = wb.baseAddress!, y = yb.baseAddress!
-                    Parallel.forEachChunk(count: n, threads: imageThreads) { _, images in
-                        let col = UnsafeMutablePointer<Float>.allocate(capacity: pointwise ? 0 : depth * ho * wo)
-                        defer { col.deallocate() }
-                        for i in images {
-                            let image = x + i * g.inChannels * h * w
-                            if !pointwise { ConvolutionKernels.im2col(image, height: h, width: w, geometry: g, into: col) }
-                            Gemm.multiply(m: g.outChannels, n: ho * wo, k: depth, a: wt, lda: depth,
-                                          b: pointwise ? image : UnsafePointer(col), ldb: ho * wo,
-                                          c: y + i * g.outChannels * ho * wo, ldc: ho * wo, threads: gemmThreads)
-                        }
-                    }
+                    Gemm.multiply(m: n * ho * wo, n: g.outChannels, k: depth, a: cb.baseAddress!, lda: depth,
+                                  b: wb.baseAddress!, ldb: depth, transposeB: true,
+                                  c: yb.baseAddress!, ldc: g.outChannels, threads: threads)
                 }
             }
         }
-        cachedInput = mode == .training ? input : nil
+        cachedInputShape = input.shape
+        cachedColumns = mode == .training ? col : nil
         return output
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let input = cachedInput else { preconditionFailure("Conv2D.backward without a training forward pass") }
+        guard let col = cachedColumns else { preconditionFailure("Conv2D.backward without a training forward pass") }
         let g = geometry
-        let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
+        let (n, h, w) = (cachedInputShape[0], cachedInputShape[1], cachedInputShape[2])
         let (ho, wo) = (g.outputSize(h), g.outputSize(w))
-        precondition(outputGradient.shape == [n, g.outChannels, ho, wo], "Conv2D gradient shape mismatch")
-        let depth = g.inChannels * g.kernel * g.kernel
-        let pointwise = isPointwise
-        let imageThreads = n >= threads ? threads : 1
-        let gemmThreads = imageThreads == 1 ? threads : 1
-        let weightCount = g.outChannels * depth
-        var inputGradient = Tensor(shape: input.shape)
-        var partials = [Float](repeating: 0, count: imageThreads * weightCount)
-        input.storage.withUnsafeBufferPointer { xb in
-            outputGradient.storage.withUnsafeBufferPointer { gb in
-                weight.value.storage.withUnsafeBufferPointer { wb in
-                    inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
-                        partials.withUnsafeMutableBufferPointer { pb in
-                            let x = xb.baseAddress!, dy = gb.baseAddress!, wt = wb.baseAddress!
-                            let dx = dxb.baseAddress!, partial = pb.baseAddress!
-                            Parallel.forEachChunk(count: n, threads: imageThreads) { chunk, images in
-                                let scratch = pointwise ? 0 : depth * ho * wo
-                                let col = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
-                                let dcol = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
-                                defer { col.deallocate(); dcol.deallocate() }
-                                let dw = partial + chunk * weightCount
-                                for i in images {
-                                    let image = x + i * g.inChannels * h * w
-                                    let dImage = dx + i * g.inChannels * h * w
-                                    let gy = dy + i * g.outChannels * ho * wo
-                                    if !pointwise { ConvolutionKernels.im2col(image, height: h, width: w, geometry: g, into: col) }
-                                    // dW += dY · colᵀ
-                                    Gemm.multiply(m: g.outChannels, n: depth, k: ho * wo, a: gy, lda: ho * wo,
-                                                  b: pointwise ? image : UnsafePointer(col), ldb: ho * wo, transposeB: true,
-                                                  c: dw, ldc: depth, accumulate: true, threads: gemmThreads)
-                                    // dcol = Wᵀ · dY
-                                    Gemm.multiply(m: depth, n: ho * wo, k: g.outChannels, a: wt, lda: depth, transposeA: true,
-                                                  b: gy, ldb: ho * wo, c: pointwise ? dImage : dcol, ldc: ho * wo,
-                                                  threads: gemmThreads)
-                                    if !pointwise {
-                                        ConvolutionKernels.col2im(dcol, height: h, width: w, geometry: g, addingInto: dImage)
-                                    }
-                                }
-                            }
-                        }
-                    }
+        precondition(outputGradient.shape == [n, ho, wo, g.outChannels], "Conv2D gradient shape mismatch")
+        let depth = g.inChannels * g.kernel * g.kernel, pixels = n * ho * wo
+        var columnGradient = Tensor(uninitializedShape: [pixels, depth])
+        outputGradient.storage.withUnsafeBufferPointer { gb in
+            col.storage.withUnsafeBufferPointer { cb in
+                weight.gradient.storage.withUnsafeMutableBufferPointer { dwb in
+                    // dW += dYᵀ · columns
+                    Gemm.multiply(m: g.outChannels, n: depth, k: pixels, a: gb.baseAddress!, lda: g.outChannels, transposeA: true,
+                                  b: cb.baseAddress!, ldb: depth, c: dwb.baseAddress!, ldc: depth, accumulate: true, threads: threads)
+                }
+            }
+            weight.value.storage.withUnsafeBufferPointer { wb in
+                columnGradient.storage.withUnsafeMutableBufferPointer { dcb in
+                    // dColumns = dY · W
+                    Gemm.multiply(m: pixels, n: depth, k: g.outChannels, a: gb.baseAddress!, lda: g.outChannels,
+                                  b: wb.baseAddress!, ldb: depth, c: dcb.baseAddress!, ldc: depth, threads: threads)
                 }
             }
         }
-        weight.gradient.storage.withUnsafeMutableBufferPointer { gw in
-            for chunk in 0..<imageThreads {
-                for j in 0..<weightCount { gw[j] += partials[chunk * weightCount + j] }
+        if isPointwise { return columnGradient.reshaped(cachedInputShape) }
+        var inputGradient = Tensor(shape: cachedInputShape)
+        columnGradient.storage.withUnsafeBufferPointer { dcb in
+            inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
+                ConvolutionKernels.col2im(dcb.baseAddress!, images: n, height: h, width: w, geometry: g, threads: threads,
+                                          addingInto: dxb.baseAddress!)
             }
         }
         return inputGradient
@@ -216,8 +195,8 @@ public struct Conv2D: Layer {
     }
 }
 
-/// A depthwise 2-D convolution (one `k × k` filter per channel, no bias) computed directly with SIMD
-/// row kernels over a zero-padded, stride-phased copy of each plane (see `DepthwisePlanes`). Weight `[channels, 1, k, k]`.
+/// A depthwise 2-D convolution (one `k × k` filter per channel, no bias) over NHWC batches, computed
+/// directly with SIMD kernels over eight channels at a time (see `DepthwiseTiles`). Weight `[channels, 1, k, k]`.
 public struct DepthwiseConv2D: Layer {
     /// The convolution's hyper-parameters (`inChannels == outChannels`).
     public let geometry: ConvGeometry
@@ -242,26 +221,39 @@ public struct DepthwiseConv2D: Layer {
         self.weight = TensorParameter(weight, decays: true)
     }
 
+    /// Threads for a batch of `work` output elements (small layers run on the calling thread).
+    private func threadCount(work: Int) -> Int { work >= 4096 ? threads : 1 }
+
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         let g = geometry
-        precondition(input.rank == 4 && input.shape[1] == g.inChannels, "DepthwiseConv2D expects [N, \(g.inChannels), H, W], got \(input.shape)")
-        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let planes = DepthwisePlanes(geometry: g, height: h, width: w)
-        let (ho, wo) = (planes.outHeight, planes.outWidth)
-        var output = Tensor(uninitializedShape: [n, c, ho, wo])
+        precondition(input.rank == 4 && input.shape[3] == g.inChannels, "DepthwiseConv2D expects [N, H, W, \(g.inChannels)], got \(input.shape)")
+        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let tiles = DepthwiseTiles(geometry: g, height: h, width: w)
+        let (ho, wo, k, groups) = (tiles.outHeight, tiles.outWidth, g.kernel, tiles.groups)
+        var output = Tensor(uninitializedShape: [n, ho, wo, c])
         input.storage.withUnsafeBufferPointer { xb in
             weight.value.storage.withUnsafeBufferPointer { wb in
                 output.storage.withUnsafeMutableBufferPointer { yb in
                     let x = xb.baseAddress!, wt = wb.baseAddress!, y = yb.baseAddress!
-                    Parallel.forEachChunk(count: n * c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, range in
-                        let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
-                        let row = UnsafeMutablePointer<Float>.allocate(capacity: 128)
-                        phased.initialize(repeating: 0, count: planes.phasedCount)
-                        defer { phased.deallocate(); row.deallocate() }
-                        for plane in range {
-                            planes.scatter(x + plane * h * w, into: phased)
-                            planes.forward(phased: phased, weight: wt + (plane % c) * g.kernel * g.kernel,
-                                           output: y + plane * ho * wo, rowScratch: row)
+                    // Units are (image, group), image-major: the groups of one image read and write the same cache lines
+                    // (eight channels of each pixel per group) while they are still in L2.
+                    Parallel.forEachChunk(count: groups * n, threads: threadCount(work: n * c * ho * wo)) { _, units in
+                        let tile = UnsafeMutablePointer<Float>.allocate(capacity: tiles.tileCount)
+                        let weights = UnsafeMutablePointer<Float>.allocate(capacity: k * k * 8)
+                        tile.initialize(repeating: 0, count: tiles.tileCount)
+                        defer { tile.deallocate(); weights.deallocate() }
+                        var loadedGroup = -1
+                        for unit in units {
+                            let image = unit / groups, group = unit % groups
+                            let first = group * 8, lanes = tiles.lanes(in: group)
+                            if group != loadedGroup {
+                                tiles.groupWeights(wt, first: first, lanes: lanes, flipped: false, into: weights)
+                                loadedGroup = group
+                            }
+                            tiles.fillTile(tile, from: x + image * h * w * c, first: first, lanes: lanes)
+                            DepthwiseTiles.correlate(tile: tile, tileWidth: tiles.paddedWidth, weights: weights, kernel: k, stride: g.stride,
+                                                     outRows: ho, outColumns: wo, output: y + image * ho * wo * c + first,
+                                                     pixelStride: c, lanes: lanes)
                         }
                     }
                 }
@@ -274,40 +266,66 @@ public struct DepthwiseConv2D: Layer {
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
         guard let input = cachedInput else { preconditionFailure("DepthwiseConv2D.backward without a training forward pass") }
         let g = geometry
-        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let planes = DepthwisePlanes(geometry: g, height: h, width: w)
-        let (ho, wo, k) = (planes.outHeight, planes.outWidth, g.kernel)
-        precondition(outputGradient.shape == [n, c, ho, wo], "DepthwiseConv2D gradient shape mismatch")
+        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let tiles = DepthwiseTiles(geometry: g, height: h, width: w)
+        let (ho, wo, k, groups) = (tiles.outHeight, tiles.outWidth, g.kernel, tiles.groups)
+        precondition(outputGradient.shape == [n, ho, wo, c], "DepthwiseConv2D gradient shape mismatch")
+        let taps = k * k
+        let threadCount = threadCount(work: n * c * ho * wo)
+        let chunks = max(1, min(threadCount, groups * n))
+        // Each chunk accumulates its weight gradient as [group][tap][8]; they are summed afterwards.
+        var partials = [Float](repeating: 0, count: chunks * groups * taps * 8)
         var inputGradient = Tensor(uninitializedShape: input.shape)
         input.storage.withUnsafeBufferPointer { xb in
             outputGradient.storage.withUnsafeBufferPointer { gb in
                 weight.value.storage.withUnsafeBufferPointer { wb in
-                    weight.gradient.storage.withUnsafeMutableBufferPointer { gwb in
+                    partials.withUnsafeMutableBufferPointer { pb in
                         inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
                             let x = xb.baseAddress!, dy = gb.baseAddress!, wt = wb.baseAddress!
-                            let gw = gwb.baseAddress!, dx = dxb.baseAddress!
-                            // Channels are independent: each chunk owns its channels' weight gradients and input-gradient planes.
-                            Parallel.forEachChunk(count: c, threads: n * c * ho * wo >= 4096 ? threads : 1) { _, channels in
-                                let phased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
-                                let dPhased = UnsafeMutablePointer<Float>.allocate(capacity: planes.phasedCount)
-                                let gradientRows = UnsafeMutablePointer<Float>.allocate(capacity: planes.gradientCount)
-                                let row = UnsafeMutablePointer<Float>.allocate(capacity: 128)
-                                phased.initialize(repeating: 0, count: planes.phasedCount)
-                                gradientRows.initialize(repeating: 0, count: planes.gradientCount)
-                                defer { phased.deallocate(); dPhased.deallocate(); gradientRows.deallocate(); row.deallocate() }
-                                for ch in channels {
-                                    for i in 0..<n {
-                                        let plane = i * c + ch
-                                        planes.scatter(x + plane * h * w, into: phased)
-                                        planes.loadGradient(dy + plane * ho * wo, into: gradientRows)
-                                        planes.backward(phased: phased, weight: wt + ch * k * k, gradient: gradientRows,
-                                                        weightGradient: gw + ch * k * k, dPhased: dPhased, rowScratch: row)
-                                        planes.gather(dPhased, into: dx + plane * h * w)
+                            let partial = pb.baseAddress!, dx = dxb.baseAddress!
+                            Parallel.forEachChunk(count: groups * n, threads: chunks) { chunk, units in
+                                let tile = UnsafeMutablePointer<Float>.allocate(capacity: tiles.tileCount)
+                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tiles.tileCount)
+                                let gradientTile = UnsafeMutablePointer<Float>.allocate(capacity: tiles.gradientTileCount)
+                                let compact = UnsafeMutablePointer<Float>.allocate(capacity: ho * wo * 8)
+                                let weights = UnsafeMutablePointer<Float>.allocate(capacity: taps * 8)
+                                let flipped = UnsafeMutablePointer<Float>.allocate(capacity: taps * 8)
+                                tile.initialize(repeating: 0, count: tiles.tileCount)
+                                gradientTile.initialize(repeating: 0, count: tiles.gradientTileCount)
+                                defer {
+                                    tile.deallocate(); scratch.deallocate(); gradientTile.deallocate()
+                                    compact.deallocate(); weights.deallocate(); flipped.deallocate()
+                                }
+                                let ownPartial = partial + chunk * groups * taps * 8
+                                var loadedGroup = -1
+                                for unit in units {
+                                    let image = unit / groups, group = unit % groups
+                                    let first = group * 8, lanes = tiles.lanes(in: group)
+                                    if group != loadedGroup {
+                                        tiles.groupWeights(wt, first: first, lanes: lanes, flipped: false, into: weights)
+                                        tiles.groupWeights(wt, first: first, lanes: lanes, flipped: true, into: flipped)
+                                        loadedGroup = group
                                     }
+                                    tiles.fillTile(tile, from: x + image * h * w * c, first: first, lanes: lanes)
+                                    let gy = dy + image * ho * wo * c + first
+                                    for p in 0..<(ho * wo) {
+                                        DepthwiseTiles.store(DepthwiseTiles.load(gy + p * c, lanes: lanes), compact + p * 8)
+                                    }
+                                    tiles.accumulateWeightGradient(tile: tile, dy: compact, into: ownPartial + group * taps * 8)
+                                    tiles.inputGradient(dy: compact, weights: weights, flippedWeights: flipped, gradientTile: gradientTile,
+                                                        scratch: scratch, dx: dx + image * h * w * c, first: first, lanes: lanes)
                                 }
                             }
                         }
                     }
+                }
+            }
+        }
+        weight.gradient.storage.withUnsafeMutableBufferPointer { gw in
+            for chunk in 0..<chunks {
+                for ch in 0..<c {
+                    let group = ch / 8, lane = ch % 8
+                    for t in 0..<taps { gw[ch * taps + t] += partials[((chunk * groups + group) * taps + t) * 8 + lane] }
                 }
             }
         }

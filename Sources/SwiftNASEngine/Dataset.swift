@@ -33,6 +33,20 @@ public struct IDXFile: Sendable, Equatable {
     }
 
     /// Reads an IDX file, gunzipping it first when it starts with the gzip magic bytes.
+    /// An IDX file of unsigned bytes with the given dimensions (`bytes.count` must equal their product).
+    public init(dimensions: [Int], bytes: [UInt8]) {
+        precondition(bytes.count == dimensions.reduce(1, *), "IDX bytes do not fill the dimensions")
+        self.dimensions = dimensions
+        self.bytes = bytes
+    }
+
+    /// The file's bytes: magic (0, 0, 0x08 unsigned byte, rank), big-endian `UInt32` dimensions, data.
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+        for d in dimensions { out += [UInt8(d >> 24 & 0xff), UInt8(d >> 16 & 0xff), UInt8(d >> 8 & 0xff), UInt8(d & 0xff)] }
+        return out + bytes
+    }
+
     public init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(source: path, "cannot read the file") }
         var raw = [UInt8](data)
@@ -114,7 +128,14 @@ public struct ImageDataset: Sendable {
         return (train, test)
     }
 
+    /// The images (rounded back to bytes) and labels as the two IDX files of the standard format.
+    public func idxFiles() -> (images: IDXFile, labels: IDXFile) {
+        let imageBytes = pixels.map { UInt8(max(0, min(255, ($0 * 255).rounded()))) }
+        return (IDXFile(dimensions: [count, height, width], bytes: imageBytes), IDXFile(dimensions: [count], bytes: labels.map { UInt8($0) }))
+    }
+
     /// The images at `indices`, in that order.
+
     public func subset(_ indices: [Int]) -> ImageDataset {
         let plane = height * width
         var p = [Float]()
@@ -136,11 +157,11 @@ public struct ImageDataset: Sendable {
         return (subset(kept), subset(held))
     }
 
-    /// A normalised `[n, 1, H, W]` batch of the images at `indices` and their labels, augmented when
+    /// A normalised `[n, H, W, 1]` (NHWC) batch of the images at `indices` and their labels, augmented when
     /// `augmentation` is given (shift by up to ±padding with zero fill, then an optional mirror).
     public func batch(_ indices: [Int], augmentation: Augmentation? = nil, random: inout SeededRandom) -> (images: Tensor, labels: [Int]) {
         let plane = height * width
-        var out = Tensor(shape: [indices.count, 1, height, width])
+        var out = Tensor(shape: [indices.count, height, width, 1])
         let background = (0 - mean) / standardDeviation, inv = 1 / standardDeviation
         out.storage.withUnsafeMutableBufferPointer { o in
             pixels.withUnsafeBufferPointer { src in

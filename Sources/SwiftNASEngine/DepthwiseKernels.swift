@@ -1,643 +1,275 @@
-/// Direct depthwise-convolution kernels over a "phased" zero-padded copy of each input plane.
+/// Direct depthwise-convolution kernels over NHWC images, vectorised across channels.
 ///
-/// The padded plane is split by column phase `(x + padding) mod stride` into `stride` sub-planes, so the
-/// input columns an output row needs for kernel column `kx` are contiguous in phase `kx mod stride`,
-/// starting at `kx / stride`, for any stride. Each output row is then built from unit-stride SIMD loads:
-/// up to 32 outputs live in four `SIMD8<Float>` registers while all `k × k` taps are accumulated. Rows carry
-/// zero slack to a multiple of 8 so no lane ever needs a scalar tail.
-struct DepthwisePlanes {
-    let height: Int, width: Int, kernel: Int, stride: Int, padding: Int
+/// The unit of work is one image × one group of eight channels. The group's pixels are first copied into
+/// a small zero-padded tile `[paddedHeight][paddedWidth][8]` (a few kilobytes, so it stays in L1 while
+/// every tap reads it), then each output pixel's eight channels are one `SIMD8<Float>` accumulated over the
+/// `k × k` taps. Four neighbouring output pixels are computed together so four independent FMA chains hide
+/// the FMA latency and each tap's weight vector is loaded once per four pixels. A channel count that is not
+/// a multiple of eight leaves zero lanes in the last group, which are never stored.
+struct DepthwiseTiles {
+    typealias V = SIMD8<Float>
+    static let lanes = 8
+
+    let height: Int, width: Int, channels: Int, kernel: Int, stride: Int, padding: Int
     let outHeight: Int, outWidth: Int
-    /// Rows of a phase sub-plane (the padded height).
-    let rows: Int
-    /// Floats per phase row (with slack for the widest SIMD read).
-    let rowLength: Int
-    /// Output columns rounded up to a multiple of 8.
-    let roundedWidth: Int
+    /// Pixels per row of the padded input tile.
+    let paddedWidth: Int
+    /// Rows of the padded input tile.
+    let paddedHeight: Int
 
     init(geometry g: ConvGeometry, height: Int, width: Int) {
         self.height = height
         self.width = width
+        channels = g.inChannels
         kernel = g.kernel
         stride = g.stride
         padding = g.padding
         outHeight = g.outputSize(height)
         outWidth = g.outputSize(width)
-        rows = height + 2 * g.padding
-        roundedWidth = (outWidth + 7) / 8 * 8
-        // Widest read: column (roundedWidth − 1) + (k − 1)/s; image columns reach (width + padding − 1)/s.
-        rowLength = max(roundedWidth + (g.kernel - 1) / g.stride, (width + 2 * g.padding + g.stride - 1) / g.stride) + 1
+        // Every tap of every output reads inside the tile: rows up to (outHeight − 1)·s + k − 1.
+        paddedHeight = max(height + 2 * g.padding, (outHeight - 1) * g.stride + g.kernel)
+        paddedWidth = max(width + 2 * g.padding, (outWidth - 1) * g.stride + g.kernel)
     }
 
-    /// Floats in the whole phased buffer.
-    var phasedCount: Int { stride * rows * rowLength }
+    /// Channel groups of eight (the last may be partial).
+    var groups: Int { (channels + 7) / 8 }
+    /// Lanes in use in group `g`.
+    func lanes(in group: Int) -> Int { min(8, channels - group * 8) }
+    /// Floats in a padded input tile.
+    var tileCount: Int { paddedHeight * paddedWidth * 8 }
 
-    typealias V = SIMD8<Float>
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) static func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
-    /// Writes plane `x` (`height × width`) into the phased buffer, whose other cells must already be zero.
-    func scatter(_ x: UnsafePointer<Float>, into phased: UnsafeMutablePointer<Float>) {
-        for y in 0..<height {
-            let src = x + y * width
-            if stride == 1 {
-                (phased + (y + padding) * rowLength + padding).update(from: src, count: width)
-            } else {
-                for xx in 0..<width {
-                    let px = xx + padding
-                    phased[((px % stride) * rows + y + padding) * rowLength + px / stride] = src[xx]
-                }
+    /// Stores the first `lanes` lanes of `v` at `p`.
+    @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == 8 { store(v, p) } else { for i in 0..<lanes { p[i] = v[i] } }
+    }
+
+    /// Reads eight channels (or `lanes`, the rest zero) at `p`.
+    @inline(__always) static func load(_ p: UnsafePointer<Float>, lanes: Int) -> V {
+        if lanes == 8 { return load(p) }
+        var v = V()
+        for i in 0..<lanes { v[i] = p[i] }
+        return v
+    }
+
+    /// Copies the group starting at channel `first` of image `x` (`height × width × channels`) into the
+    /// interior of `tile`, whose border must already be zero (it is never written).
+    func fillTile(_ tile: UnsafeMutablePointer<Float>, from x: UnsafePointer<Float>, first: Int, lanes: Int) {
+        for iy in 0..<height {
+            var source = x + iy * width * channels + first
+            var target = tile + ((iy + padding) * paddedWidth + padding) * 8
+            for _ in 0..<width {
+                Self.store(Self.load(source, lanes: lanes), target)
+                source += channels
+                target += 8
             }
         }
     }
 
-    /// Copies the phased gradient buffer's image cells into plane gradient `dx` (the adjoint of `scatter`).
-    func gather(_ phased: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
-        for y in 0..<height {
-            let dst = dx + y * width
-            if stride == 1 {
-                dst.update(from: phased + (y + padding) * rowLength + padding, count: width)
-            } else {
-                for xx in 0..<width {
-                    let px = xx + padding
-                    dst[xx] = phased[((px % stride) * rows + y + padding) * rowLength + px / stride]
+    /// The group's `k × k` weights as `[tap][8]` vectors (zero lanes past `lanes`), optionally flipped
+    /// (`w[k−1−ky][k−1−kx]`, for the input gradient). `weight` is `[channels][k·k]`.
+    func groupWeights(_ weight: UnsafePointer<Float>, first: Int, lanes: Int, flipped: Bool, into out: UnsafeMutablePointer<Float>) {
+        let taps = kernel * kernel
+        for t in 0..<taps {
+            let source = flipped ? taps - 1 - t : t
+            for l in 0..<8 { out[t * 8 + l] = l < lanes ? weight[(first + l) * taps + source] : 0 }
+        }
+    }
+
+    /// Correlates a padded tile with a group's weights: for every output pixel `(oy, ox)` of an
+    /// `outRows × outColumns` grid, `Σ_{ky,kx} w[ky][kx] · tile[oy·s + ky][ox·s + kx]`, stored at
+    /// `output + (oy · outColumns + ox) · pixelStride` (first `lanes` lanes).
+    ///
+    /// The common kernel sizes and strides are dispatched to copies of the loop with constant `k` and
+    /// `s`, which the compiler unrolls completely.
+    static func correlate(tile: UnsafePointer<Float>, tileWidth: Int, weights: UnsafePointer<Float>, kernel k: Int, stride s: Int,
+                          outRows: Int, outColumns: Int, output: UnsafeMutablePointer<Float>, pixelStride: Int, lanes: Int) {
+        @inline(__always) func run(_ k: Int, _ s: Int) {
+            correlateLoop(tile: tile, tileWidth: tileWidth, weights: weights, kernel: k, stride: s, outRows: outRows,
+                          outColumns: outColumns, output: output, pixelStride: pixelStride, lanes: lanes)
+        }
+        switch (k, s) {
+        case (3, 1): run(3, 1)
+        case (5, 1): run(5, 1)
+        case (7, 1): run(7, 1)
+        case (3, 2): run(3, 2)
+        case (5, 2): run(5, 2)
+        case (7, 2): run(7, 2)
+        default: run(k, s)
+        }
+    }
+
+    @inline(__always)
+    static func correlateLoop(tile: UnsafePointer<Float>, tileWidth: Int, weights: UnsafePointer<Float>, kernel k: Int, stride s: Int,
+                              outRows: Int, outColumns: Int, output: UnsafeMutablePointer<Float>, pixelStride: Int, lanes: Int) {
+        let pixelStep = s * 8
+        for oy in 0..<outRows {
+            let rowOut = output + oy * outColumns * pixelStride
+            var ox = 0
+            while ox + 4 <= outColumns {
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                for ky in 0..<k {
+                    let row = tile + ((oy * s + ky) * tileWidth + ox * s) * 8
+                    let wRow = weights + ky * k * 8
+                    for kx in 0..<k {
+                        let w = load(wRow + kx * 8)
+                        let p = row + kx * 8
+                        a0 = a0.addingProduct(w, load(p))
+                        a1 = a1.addingProduct(w, load(p + pixelStep))
+                        a2 = a2.addingProduct(w, load(p + 2 * pixelStep))
+                        a3 = a3.addingProduct(w, load(p + 3 * pixelStep))
+                    }
                 }
+                let out = rowOut + ox * pixelStride
+                store(a0, out, lanes: lanes)
+                store(a1, out + pixelStride, lanes: lanes)
+                store(a2, out + 2 * pixelStride, lanes: lanes)
+                store(a3, out + 3 * pixelStride, lanes: lanes)
+                ox += 4
+            }
+            if ox + 2 <= outColumns {
+                var a0 = V(), a1 = V(), b0 = V(), b1 = V()
+                for ky in 0..<k {
+                    let row = tile + ((oy * s + ky) * tileWidth + ox * s) * 8
+                    let wRow = weights + ky * k * 8
+                    var kx = 0
+                    // Two taps at a time: four independent chains.
+                    while kx + 2 <= k {
+                        let w0 = load(wRow + kx * 8), w1 = load(wRow + kx * 8 + 8)
+                        let p = row + kx * 8
+                        a0 = a0.addingProduct(w0, load(p))
+                        a1 = a1.addingProduct(w0, load(p + pixelStep))
+                        b0 = b0.addingProduct(w1, load(p + 8))
+                        b1 = b1.addingProduct(w1, load(p + 8 + pixelStep))
+                        kx += 2
+                    }
+                    if kx < k {
+                        let w = load(wRow + kx * 8)
+                        let p = row + kx * 8
+                        a0 = a0.addingProduct(w, load(p))
+                        a1 = a1.addingProduct(w, load(p + pixelStep))
+                    }
+                }
+                let out = rowOut + ox * pixelStride
+                store(a0 + b0, out, lanes: lanes)
+                store(a1 + b1, out + pixelStride, lanes: lanes)
+                ox += 2
+            }
+            if ox < outColumns {
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+                for ky in 0..<k {
+                    let row = tile + ((oy * s + ky) * tileWidth + ox * s) * 8
+                    let wRow = weights + ky * k * 8
+                    var kx = 0
+                    while kx + 4 <= k {
+                        let p = row + kx * 8, w = wRow + kx * 8
+                        a0 = a0.addingProduct(load(w), load(p))
+                        a1 = a1.addingProduct(load(w + 8), load(p + 8))
+                        a2 = a2.addingProduct(load(w + 16), load(p + 16))
+                        a3 = a3.addingProduct(load(w + 24), load(p + 24))
+                        kx += 4
+                    }
+                    while kx < k {
+                        a0 = a0.addingProduct(load(wRow + kx * 8), load(row + kx * 8))
+                        kx += 1
+                    }
+                }
+                store((a0 + a1) + (a2 + a3), rowOut + ox * pixelStride, lanes: lanes)
             }
         }
     }
 
-    /// Forward pass of one plane: `y[oy, ox] = Σ w[ky, kx] · xpad[oy·s + ky, ox·s + kx]`.
-    /// `row` is scratch for 128 floats.
-    func forward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
-                 rowScratch row: UnsafeMutablePointer<Float>) {
-        let k = kernel, s = stride
-        // Offset of kernel column kx inside the phased buffer (avoids integer division in the tap loop).
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { columnOffsets in
-        for kx in 0..<k { columnOffsets[kx] = (kx % s) * rows * rowLength + kx / s }
-        @inline(__always) func source(_ kx: Int, _ r: Int) -> UnsafePointer<Float> {
-            phased + columnOffsets[kx] + r * rowLength
-        }
-        // Rows per register block: enough independent accumulators (≥ 4 vectors) to hide FMA latency.
-        let totalVectors = (outWidth + 7) / 8
-        let blockRows = totalVectors >= 4 ? 1 : totalVectors >= 2 ? 2 : 4
-        var oy = 0
-        while oy < outHeight {
-            let rowsHere = outHeight - oy >= blockRows ? blockRows : 1
-            var column = 0
-            while column < outWidth {
-                switch min(4, (outWidth - column + 7) / 8) * 10 + rowsHere {
-                case 11:
-                    var a00 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                        }
-                    }
-                    store(a00, row + 0)
-                case 21:
-                    var a00 = V(), a01 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                case 31:
-                    var a00 = V(), a01 = V(), a02 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                            a02 = a02.addingProduct(w, load(src + 16))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                    store(a02, row + 16)
-                case 41:
-                    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                            a02 = a02.addingProduct(w, load(src + 16))
-                            a03 = a03.addingProduct(w, load(src + 24))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                    store(a02, row + 16)
-                    store(a03, row + 24)
-                case 12:
-                    var a00 = V()
-                    var a10 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a10, row + 32)
-                case 22:
-                    var a00 = V(), a01 = V()
-                    var a10 = V(), a11 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
-                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                    store(a10, row + 32)
-                    store(a11, row + 40)
-                case 32:
-                    var a00 = V(), a01 = V(), a02 = V()
-                    var a10 = V(), a11 = V(), a12 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                            a02 = a02.addingProduct(w, load(src + 16))
-                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
-                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
-                            a12 = a12.addingProduct(w, load(src + 1 * s * rowLength + 16))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                    store(a02, row + 16)
-                    store(a10, row + 32)
-                    store(a11, row + 40)
-                    store(a12, row + 48)
-                case 42:
-                    var a00 = V(), a01 = V(), a02 = V(), a03 = V()
-                    var a10 = V(), a11 = V(), a12 = V(), a13 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                            a02 = a02.addingProduct(w, load(src + 16))
-                            a03 = a03.addingProduct(w, load(src + 24))
-                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
-                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
-                            a12 = a12.addingProduct(w, load(src + 1 * s * rowLength + 16))
-                            a13 = a13.addingProduct(w, load(src + 1 * s * rowLength + 24))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                    store(a02, row + 16)
-                    store(a03, row + 24)
-                    store(a10, row + 32)
-                    store(a11, row + 40)
-                    store(a12, row + 48)
-                    store(a13, row + 56)
-                case 14:
-                    var a00 = V()
-                    var a10 = V()
-                    var a20 = V()
-                    var a30 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
-                            a20 = a20.addingProduct(w, load(src + 2 * s * rowLength + 0))
-                            a30 = a30.addingProduct(w, load(src + 3 * s * rowLength + 0))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a10, row + 32)
-                    store(a20, row + 64)
-                    store(a30, row + 96)
-                case 24:
-                    var a00 = V(), a01 = V()
-                    var a10 = V(), a11 = V()
-                    var a20 = V(), a21 = V()
-                    var a30 = V(), a31 = V()
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let w = V(repeating: weight[ky * k + kx])
-                            let src = source(kx, oy * s + ky) + column
-                            a00 = a00.addingProduct(w, load(src + 0))
-                            a01 = a01.addingProduct(w, load(src + 8))
-                            a10 = a10.addingProduct(w, load(src + 1 * s * rowLength + 0))
-                            a11 = a11.addingProduct(w, load(src + 1 * s * rowLength + 8))
-                            a20 = a20.addingProduct(w, load(src + 2 * s * rowLength + 0))
-                            a21 = a21.addingProduct(w, load(src + 2 * s * rowLength + 8))
-                            a30 = a30.addingProduct(w, load(src + 3 * s * rowLength + 0))
-                            a31 = a31.addingProduct(w, load(src + 3 * s * rowLength + 8))
-                        }
-                    }
-                    store(a00, row + 0)
-                    store(a01, row + 8)
-                    store(a10, row + 32)
-                    store(a11, row + 40)
-                    store(a20, row + 64)
-                    store(a21, row + 72)
-                    store(a30, row + 96)
-                    store(a31, row + 104)
-                default: preconditionFailure("unreachable")
-                }
-                for r in 0..<rowsHere {
-                    (y + (oy + r) * outWidth + column).update(from: row + 32 * r, count: min(32, outWidth - column))
-                }
-                column += 32
-            }
-            oy += rowsHere
-        }
+    /// Adds `Σ_{oy,ox} dy[oy][ox] · tile[oy·s + ky][ox·s + kx]` into `weightGradient[tap][8]` for every tap.
+    /// `dy` is the group's output gradient, compact `[outHeight][outWidth][8]`.
+    func accumulateWeightGradient(tile: UnsafePointer<Float>, dy: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>) {
+        switch (kernel, stride) {
+        case (3, 1): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 3, stride: 1)
+        case (5, 1): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 5, stride: 1)
+        case (7, 1): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 7, stride: 1)
+        case (3, 2): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 3, stride: 2)
+        case (5, 2): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 5, stride: 2)
+        case (7, 2): weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: 7, stride: 2)
+        default: weightGradientLoop(tile: tile, dy: dy, into: weightGradient, kernel: kernel, stride: stride)
         }
     }
 
-    /// Left zero margin of each row of the padded output-gradient buffer used by `backward`.
-    var gradientMargin: Int { (kernel - 1) / stride }
-    /// Floats per row of the padded output-gradient buffer.
-    var gradientRowLength: Int { gradientMargin + max(roundedWidth, rowLength) + 40 }
-    /// Floats of the padded output-gradient buffer (zero it once; `backward` keeps the margins zero).
-    var gradientCount: Int { (outHeight + 2 * kernel) * gradientRowLength }
-
-    /// Copies plane gradient `dy` (`outHeight × outWidth`) into the padded output-gradient buffer.
-    func loadGradient(_ dy: UnsafePointer<Float>, into rowsBuffer: UnsafeMutablePointer<Float>) {
-        for oy in 0..<outHeight {
-            (rowsBuffer + (oy + kernel) * gradientRowLength + gradientMargin).update(from: dy + oy * outWidth, count: outWidth)
-        }
-    }
-
-    /// Backward pass of one plane: adds `Σ dy · xpad` into `weightGradient` (k × k) and writes the phased
-    /// input gradient into the cells of `dPhased` that hold image pixels (what `gather` reads). `gradient` is the buffer filled by `loadGradient`;
-    /// `row` is scratch for 128 floats.
-    func backward(phased: UnsafePointer<Float>, weight: UnsafePointer<Float>, gradient: UnsafePointer<Float>,
-                  weightGradient: UnsafeMutablePointer<Float>, dPhased: UnsafeMutablePointer<Float>,
-                  rowScratch row: UnsafeMutablePointer<Float>) {
-        let k = kernel, s = stride, margin = gradientMargin, stride2 = gradientRowLength
-        let vectors = roundedWidth / 8
-        // Row 0 of dy (the buffer has `kernel` zero rows above and below).
-        let gradient = gradient + kernel * stride2
-        // Weight gradient: one register accumulator per tap, loads only.
+    /// `accumulateWeightGradient` for kernel `k` and stride `s` (constants at the specialised call sites).
+    @inline(__always)
+    func weightGradientLoop(tile: UnsafePointer<Float>, dy: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
+                            kernel k: Int, stride s: Int) {
+        let pixelStep = s * 8
         for ky in 0..<k {
             for kx in 0..<k {
-                let base = (kx % s) * rows * rowLength + kx / s + ky * rowLength
-                // Four independent accumulators (two rows × two vectors) hide the FMA latency.
                 var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-                var oy = 0
-                while oy < outHeight {
-                    let g0 = gradient + oy * stride2 + margin
-                    let s0 = phased + base + oy * s * rowLength
-                    let pair = oy + 1 < outHeight
-                    let g1 = pair ? g0 + stride2 : g0, s1 = pair ? s0 + s * rowLength : s0
-                    let weight1: V = pair ? V(repeating: 1) : V()
-                    var v = 0
-                    while v + 1 < vectors {
-                        a0 = a0.addingProduct(load(g0 + 8 * v), load(s0 + 8 * v))
-                        a1 = a1.addingProduct(load(g0 + 8 * v + 8), load(s0 + 8 * v + 8))
-                        a2 = a2.addingProduct(load(g1 + 8 * v) * weight1, load(s1 + 8 * v))
-                        a3 = a3.addingProduct(load(g1 + 8 * v + 8) * weight1, load(s1 + 8 * v + 8))
-                        v += 2
+                for oy in 0..<outHeight {
+                    let g = dy + oy * outWidth * 8
+                    let p = tile + ((oy * s + ky) * paddedWidth + kx) * 8
+                    var ox = 0
+                    while ox + 4 <= outWidth {
+                        a0 = a0.addingProduct(Self.load(g + ox * 8), Self.load(p + ox * pixelStep))
+                        a1 = a1.addingProduct(Self.load(g + ox * 8 + 8), Self.load(p + ox * pixelStep + pixelStep))
+                        a2 = a2.addingProduct(Self.load(g + ox * 8 + 16), Self.load(p + ox * pixelStep + 2 * pixelStep))
+                        a3 = a3.addingProduct(Self.load(g + ox * 8 + 24), Self.load(p + ox * pixelStep + 3 * pixelStep))
+                        ox += 4
                     }
-                    if v < vectors {
-                        a0 = a0.addingProduct(load(g0 + 8 * v), load(s0 + 8 * v))
-                        a2 = a2.addingProduct(load(g1 + 8 * v) * weight1, load(s1 + 8 * v))
+                    while ox < outWidth {
+                        a0 = a0.addingProduct(Self.load(g + ox * 8), Self.load(p + ox * pixelStep))
+                        ox += 1
                     }
-                    oy += 2
                 }
-                weightGradient[ky * k + kx] += ((a0 + a1) + (a2 + a3)).sum()
+                let target = weightGradient + (ky * k + kx) * 8
+                Self.store(Self.load(target) + ((a0 + a1) + (a2 + a3)), target)
             }
         }
-        // Input gradient as a correlation of dy: padded row r of phase q collects taps (ky, kx) with
-        // r = oy·s + ky and kx ≡ q (mod s), reading dy row oy shifted right by kx / s.
-        // Only cells that hold image pixels are computed (gather reads nothing else).
-        for q in 0..<s {
-            let lastColumn = width - 1 + padding
-            guard lastColumn >= q else { continue }
-            let low = max(0, (padding - q + s - 1) / s), high = (lastColumn - q) / s
-            guard high >= low else { continue }
-            if s == 1 {
-                // Stride 1: blocks of rows share every tap; out-of-range dy rows are the zero rows.
-                let totalVectors = (high - low + 8) / 8
-                let blockRows = totalVectors >= 4 ? 1 : totalVectors >= 2 ? 2 : 4
-                var r = padding
-                while r < padding + height {
-                    let rowsHere = padding + height - r >= blockRows ? blockRows : 1
-                    var column = low
-                    while column <= high {
-                        switch min(4, (high - column + 8) / 8) * 10 + rowsHere {
-                        case 11:
-                            var a00 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                }
-                            }
-                            store(a00, row + 0)
-                        case 21:
-                            var a00 = V(), a01 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                        case 31:
-                            var a00 = V(), a01 = V(), a02 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                    a02 = a02.addingProduct(w, load(src + 16))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                            store(a02, row + 16)
-                        case 41:
-                            var a00 = V(), a01 = V(), a02 = V(), a03 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                    a02 = a02.addingProduct(w, load(src + 16))
-                                    a03 = a03.addingProduct(w, load(src + 24))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                            store(a02, row + 16)
-                            store(a03, row + 24)
-                        case 12:
-                            var a00 = V()
-                            var a10 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a10, row + 32)
-                        case 22:
-                            var a00 = V(), a01 = V()
-                            var a10 = V(), a11 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
-                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                            store(a10, row + 32)
-                            store(a11, row + 40)
-                        case 32:
-                            var a00 = V(), a01 = V(), a02 = V()
-                            var a10 = V(), a11 = V(), a12 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                    a02 = a02.addingProduct(w, load(src + 16))
-                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
-                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
-                                    a12 = a12.addingProduct(w, load(src + 1 * stride2 + 16))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                            store(a02, row + 16)
-                            store(a10, row + 32)
-                            store(a11, row + 40)
-                            store(a12, row + 48)
-                        case 42:
-                            var a00 = V(), a01 = V(), a02 = V(), a03 = V()
-                            var a10 = V(), a11 = V(), a12 = V(), a13 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                    a02 = a02.addingProduct(w, load(src + 16))
-                                    a03 = a03.addingProduct(w, load(src + 24))
-                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
-                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
-                                    a12 = a12.addingProduct(w, load(src + 1 * stride2 + 16))
-                                    a13 = a13.addingProduct(w, load(src + 1 * stride2 + 24))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                            store(a02, row + 16)
-                            store(a03, row + 24)
-                            store(a10, row + 32)
-                            store(a11, row + 40)
-                            store(a12, row + 48)
-                            store(a13, row + 56)
-                        case 14:
-                            var a00 = V()
-                            var a10 = V()
-                            var a20 = V()
-                            var a30 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
-                                    a20 = a20.addingProduct(w, load(src + 2 * stride2 + 0))
-                                    a30 = a30.addingProduct(w, load(src + 3 * stride2 + 0))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a10, row + 32)
-                            store(a20, row + 64)
-                            store(a30, row + 96)
-                        case 24:
-                            var a00 = V(), a01 = V()
-                            var a10 = V(), a11 = V()
-                            var a20 = V(), a21 = V()
-                            var a30 = V(), a31 = V()
-                            for ky in 0..<k {
-                                let base = gradient + (r - ky) * stride2 + margin + column
-                                for kx in 0..<k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = base - kx
-                                    a00 = a00.addingProduct(w, load(src + 0))
-                                    a01 = a01.addingProduct(w, load(src + 8))
-                                    a10 = a10.addingProduct(w, load(src + 1 * stride2 + 0))
-                                    a11 = a11.addingProduct(w, load(src + 1 * stride2 + 8))
-                                    a20 = a20.addingProduct(w, load(src + 2 * stride2 + 0))
-                                    a21 = a21.addingProduct(w, load(src + 2 * stride2 + 8))
-                                    a30 = a30.addingProduct(w, load(src + 3 * stride2 + 0))
-                                    a31 = a31.addingProduct(w, load(src + 3 * stride2 + 8))
-                                }
-                            }
-                            store(a00, row + 0)
-                            store(a01, row + 8)
-                            store(a10, row + 32)
-                            store(a11, row + 40)
-                            store(a20, row + 64)
-                            store(a21, row + 72)
-                            store(a30, row + 96)
-                            store(a31, row + 104)
-                        default: preconditionFailure("unreachable")
-                        }
-                        for t in 0..<rowsHere {
-                            (dPhased + (r + t) * rowLength + column).update(from: row + 32 * t, count: min(32, high - column + 1))
-                        }
-                        column += 32
-                    }
-                    r += rowsHere
-                }
-                continue
+    }
+
+    /// Floats of the padded output-gradient tile used by the stride-1 input gradient (an upper bound).
+    var gradientTileCount: Int { (outHeight + 2 * (kernel - 1)) * (outWidth + 2 * (kernel - 1)) * 8 }
+
+    /// Writes the group's input gradient into `dx` (NHWC image, first `lanes` channels from `first`).
+    ///
+    /// Stride 1 is a correlation of `dy` (zero-padded by `k − 1 − padding`) with the flipped kernel, reusing
+    /// `correlate`; other strides scatter `w · dy` into the padded tile `scratch` and copy its interior out.
+    /// `flippedWeights` / `weights` are the group's `[tap][8]` vectors; `gradientTile`'s border must be zero.
+    func inputGradient(dy: UnsafePointer<Float>, weights: UnsafePointer<Float>, flippedWeights: UnsafePointer<Float>,
+                       gradientTile: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                       dx: UnsafeMutablePointer<Float>, first: Int, lanes: Int) {
+        let k = kernel
+        let margin = k - 1 - padding
+        if stride == 1, margin >= 0, margin <= k - 1, outHeight + 2 * margin - k + 1 == height, outWidth + 2 * margin - k + 1 == width {
+            let tileWidth = outWidth + 2 * margin
+            for oy in 0..<outHeight {
+                (gradientTile + ((oy + margin) * tileWidth + margin) * 8).update(from: dy + oy * outWidth * 8, count: outWidth * 8)
             }
-            for r in padding..<(padding + height) {
-                let out = dPhased + (q * rows + r) * rowLength
-                var column = low
-                while column <= high {
-                    switch min(4, (high - column + 8) / 8) {
-                    case 1:
-                        var a0 = V()
-                        var ky = r % s, oy = r / s
-                        while ky < k && oy >= 0 {
-                            if oy < outHeight {
-                                let dyRow = gradient + oy * stride2 + margin + column
-                                var kx = q, shift = 0
-                                while kx < k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = dyRow - shift
-                                    a0 = a0.addingProduct(w, load(src + 0))
-                                    kx += s
-                                    shift += 1
-                                }
-                            }
-                            ky += s
-                            oy -= 1
-                        }
-                        store(a0, row + 0)
-                    case 2:
-                        var a0 = V(), a1 = V()
-                        var ky = r % s, oy = r / s
-                        while ky < k && oy >= 0 {
-                            if oy < outHeight {
-                                let dyRow = gradient + oy * stride2 + margin + column
-                                var kx = q, shift = 0
-                                while kx < k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = dyRow - shift
-                                    a0 = a0.addingProduct(w, load(src + 0))
-                                    a1 = a1.addingProduct(w, load(src + 8))
-                                    kx += s
-                                    shift += 1
-                                }
-                            }
-                            ky += s
-                            oy -= 1
-                        }
-                        store(a0, row + 0)
-                        store(a1, row + 8)
-                    case 3:
-                        var a0 = V(), a1 = V(), a2 = V()
-                        var ky = r % s, oy = r / s
-                        while ky < k && oy >= 0 {
-                            if oy < outHeight {
-                                let dyRow = gradient + oy * stride2 + margin + column
-                                var kx = q, shift = 0
-                                while kx < k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = dyRow - shift
-                                    a0 = a0.addingProduct(w, load(src + 0))
-                                    a1 = a1.addingProduct(w, load(src + 8))
-                                    a2 = a2.addingProduct(w, load(src + 16))
-                                    kx += s
-                                    shift += 1
-                                }
-                            }
-                            ky += s
-                            oy -= 1
-                        }
-                        store(a0, row + 0)
-                        store(a1, row + 8)
-                        store(a2, row + 16)
-                    case 4:
-                        var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-                        var ky = r % s, oy = r / s
-                        while ky < k && oy >= 0 {
-                            if oy < outHeight {
-                                let dyRow = gradient + oy * stride2 + margin + column
-                                var kx = q, shift = 0
-                                while kx < k {
-                                    let w = V(repeating: weight[ky * k + kx])
-                                    let src = dyRow - shift
-                                    a0 = a0.addingProduct(w, load(src + 0))
-                                    a1 = a1.addingProduct(w, load(src + 8))
-                                    a2 = a2.addingProduct(w, load(src + 16))
-                                    a3 = a3.addingProduct(w, load(src + 24))
-                                    kx += s
-                                    shift += 1
-                                }
-                            }
-                            ky += s
-                            oy -= 1
-                        }
-                        store(a0, row + 0)
-                        store(a1, row + 8)
-                        store(a2, row + 16)
-                        store(a3, row + 24)
-                    default: preconditionFailure("unreachable")
+            Self.correlate(tile: gradientTile, tileWidth: tileWidth, weights: flippedWeights, kernel: k, stride: 1,
+                           outRows: height, outColumns: width, output: dx + first, pixelStride: channels, lanes: lanes)
+            // Clear what was written so the border stays zero for the next group.
+            for oy in 0..<outHeight {
+                (gradientTile + ((oy + margin) * tileWidth + margin) * 8).update(repeating: 0, count: outWidth * 8)
+            }
+            return
+        }
+        scratch.update(repeating: 0, count: tileCount)
+        let pixelStep = stride * 8
+        for oy in 0..<outHeight {
+            for ky in 0..<k {
+                let row = scratch + ((oy * stride + ky) * paddedWidth) * 8
+                for ox in 0..<outWidth {
+                    let g = Self.load(dy + (oy * outWidth + ox) * 8)
+                    let p = row + ox * pixelStep
+                    for kx in 0..<k {
+                        Self.store(Self.load(p + kx * 8).addingProduct(g, Self.load(weights + (ky * k + kx) * 8)), p + kx * 8)
                     }
-                    (out + column).update(from: row, count: min(32, high - column + 1))
-                    column += 32
                 }
+            }
+        }
+        for iy in 0..<height {
+            let source = scratch + ((iy + padding) * paddedWidth + padding) * 8
+            for ix in 0..<width {
+                Self.store(Self.load(source + ix * 8), dx + (iy * width + ix) * channels + first, lanes: lanes)
             }
         }
     }

@@ -98,7 +98,7 @@ public struct Linear: Layer {
 }
 
 /// MobileNetV3's squeeze-and-excitation: `y = x · h_sigmoid(W₂·relu(W₁·avgpool(x) + b₁) + b₂)`, the
-/// scale broadcast over each channel's plane. (OFA writes W₁, W₂ as 1×1 convolutions with bias.)
+/// scale broadcast over each image's pixels. (OFA writes W₁, W₂ as 1×1 convolutions with bias.)
 public struct SqueezeExcitation: Layer {
     /// Channels of the input and output.
     public let channels: Int
@@ -132,19 +132,30 @@ public struct SqueezeExcitation: Layer {
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == channels, "SqueezeExcitation expects [N, \(channels), H, W], got \(input.shape)")
+        precondition(input.rank == 4 && input.shape[3] == channels, "SqueezeExcitation expects [N, H, W, \(channels)], got \(input.shape)")
         var s = pool.forward(input, mode: mode)
         s = reduce.forward(s, mode: mode)
         s = relu.forward(s, mode: mode)
         s = expand.forward(s, mode: mode)
         s = gate.forward(s, mode: mode)
-        let plane = input.shape[2] * input.shape[3]
-        var output = input
-        output.storage.withUnsafeMutableBufferPointer { y in
-            s.storage.withUnsafeBufferPointer { scale in
-                for i in 0..<scale.count {
-                    let v = scale[i]
-                    for j in 0..<plane { y[i * plane + j] *= v }
+        let pixels = input.shape[1] * input.shape[2]
+        var output = Tensor(uninitializedShape: input.shape)
+        input.storage.withUnsafeBufferPointer { xb in
+            output.storage.withUnsafeMutableBufferPointer { yb in
+                s.storage.withUnsafeBufferPointer { sb in
+                    let x = xb.baseAddress!, y = yb.baseAddress!, scale = sb.baseAddress!
+                    let images = input.shape[0]
+                    Parallel.forEachChunk(count: images * pixels, threads: input.count >= 65536 ? Parallel.defaultThreads : 1) { _, range in
+                        for row in range {
+                            let gate = scale + (row / pixels) * channels, o = row * channels
+                            var ch = 0
+                            while ch + 8 <= channels {
+                                Vectorized.store(Vectorized.load(x + o + ch) * Vectorized.load(gate + ch), y + o + ch)
+                                ch += 8
+                            }
+                            while ch < channels { y[o + ch] = x[o + ch] * gate[ch]; ch += 1 }
+                        }
+                    }
                 }
             }
         }
@@ -157,20 +168,38 @@ public struct SqueezeExcitation: Layer {
         guard let input = cachedInput, let s = cachedScale else {
             preconditionFailure("SqueezeExcitation.backward without a training forward pass")
         }
-        let plane = input.shape[2] * input.shape[3]
-        var inputGradient = outputGradient
+        let (images, pixels) = (input.shape[0], input.shape[1] * input.shape[2])
+        var inputGradient = Tensor(uninitializedShape: input.shape)
         var scaleGradient = Tensor(shape: s.shape)
-        inputGradient.storage.withUnsafeMutableBufferPointer { dx in
-            input.storage.withUnsafeBufferPointer { x in
-                s.storage.withUnsafeBufferPointer { scale in
-                    for i in 0..<scale.count {
-                        var dot: Float = 0
-                        let v = scale[i]
-                        for j in 0..<plane {
-                            dot += dx[i * plane + j] * x[i * plane + j]
-                            dx[i * plane + j] *= v
+        outputGradient.storage.withUnsafeBufferPointer { gb in
+            input.storage.withUnsafeBufferPointer { xb in
+                s.storage.withUnsafeBufferPointer { sb in
+                    inputGradient.storage.withUnsafeMutableBufferPointer { db in
+                        scaleGradient.storage.withUnsafeMutableBufferPointer { dsb in
+                            let dy = gb.baseAddress!, x = xb.baseAddress!, scale = sb.baseAddress!
+                            let dx = db.baseAddress!, ds = dsb.baseAddress!
+                            // Images are independent: each chunk owns its images' rows and scale gradients.
+                            Parallel.forEachChunk(count: images, threads: input.count >= 65536 ? Parallel.defaultThreads : 1) { _, range in
+                                for i in range {
+                                    let gate = scale + i * channels, dGate = ds + i * channels
+                                    for p in 0..<pixels {
+                                        let o = (i * pixels + p) * channels
+                                        var ch = 0
+                                        while ch + 8 <= channels {
+                                            let g = Vectorized.load(dy + o + ch)
+                                            Vectorized.store(Vectorized.load(dGate + ch).addingProduct(g, Vectorized.load(x + o + ch)), dGate + ch)
+                                            Vectorized.store(g * Vectorized.load(gate + ch), dx + o + ch)
+                                            ch += 8
+                                        }
+                                        while ch < channels {
+                                            dGate[ch] += dy[o + ch] * x[o + ch]
+                                            dx[o + ch] = dy[o + ch] * gate[ch]
+                                            ch += 1
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        scaleGradient.storage[i] = dot
                     }
                 }
             }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Batch normalisation over the channels of an NCHW batch, with learnable scale (γ) and shift (β).
+/// Batch normalisation over the channels of an NHWC batch (the last dimension), with learnable scale (γ) and shift (β).
 ///
 /// `.training` normalises with the batch's mean and biased variance and moves the running statistics
 /// towards them by `momentum` (running variance uses the unbiased estimate, as PyTorch does).
@@ -27,7 +27,9 @@ public struct BatchNorm2D: Layer {
     /// Worker threads for this layer's loops.
     public var threads: Int = Parallel.defaultThreads
 
-    private var normalized: Tensor?
+    /// The last training input and its batch's per-channel μ and `1/σ`, from which `backward` recomputes x̂.
+    private var cachedInput: Tensor?
+    private var batchMean: [Float] = []
     private var inverseDeviation: [Float] = []
 
     /// A batch norm over `channels` with γ = 1, β = 0, running mean 0 and running variance 1.
@@ -45,77 +47,51 @@ public struct BatchNorm2D: Layer {
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(input.rank == 4 && input.shape[1] == channels, "BatchNorm2D expects [N, \(channels), H, W], got \(input.shape)")
-        let (n, c) = (input.shape[0], channels)
-        let plane = input.shape[2] * input.shape[3]
-        let count = n * plane
+        precondition(input.rank == 4 && input.shape[3] == channels, "BatchNorm2D expects [N, H, W, \(channels)], got \(input.shape)")
+        let c = channels
+        let rows = input.count / c
         var output = Tensor(uninitializedShape: input.shape)
         var mean = runningMean, variance = runningVariance
-        let useBatch = mode != .inference
-        if useBatch {
-            // Per-channel mean and biased variance, accumulated in Double.
+        let threadCount = input.count >= 32768 ? threads : 1
+        if mode != .inference {
+            // Per-channel mean, then the biased variance around it (two passes for accuracy).
             input.storage.withUnsafeBufferPointer { xb in
-                mean.withUnsafeMutableBufferPointer { mb in
-                    variance.withUnsafeMutableBufferPointer { vb in
-                        let x = xb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
-                        Parallel.forEachChunk(count: c, threads: input.count >= 32768 ? threads : 1) { _, channelRange in
-                            for ch in channelRange {
-                                var sum = 0.0
-                                for i in 0..<n { sum += Double(Vectorized.sum(x + (i * c + ch) * plane, plane)) }
-                                let muF = Float(sum / Double(count))
-                                var squares = 0.0
-                                for i in 0..<n {
-                                    squares += Double(Vectorized.sumSquaredDeviation(x + (i * c + ch) * plane, plane, mean: muF))
-                                }
-                                m[ch] = muF
-                                v[ch] = Float(squares / Double(count))
-                            }
-                        }
-                    }
+                let x = xb.baseAddress!
+                let (sums, _) = ChannelReduction.sums(rows: rows, channels: c, threads: threadCount,
+                                                      { o, _ in (Vectorized.load(x + o), .zero) }, scalar: { o, _ in (x[o], 0) })
+                for ch in 0..<c { mean[ch] = Float(sums[ch] / Double(rows)) }
+                mean.withUnsafeBufferPointer { mb in
+                    let m = mb.baseAddress!
+                    let (squares, _) = ChannelReduction.sums(rows: rows, channels: c, threads: threadCount, { o, ch in
+                        let d = Vectorized.load(x + o) - Vectorized.load(m + ch)
+                        return (d * d, .zero)
+                    }, scalar: { o, ch in let d = x[o] - m[ch]; return (d * d, 0) })
+                    for ch in 0..<c { variance[ch] = Float(squares[ch] / Double(rows)) }
                 }
             }
         }
         var inverse = [Float](repeating: 0, count: c)
         for ch in 0..<c { inverse[ch] = 1 / (variance[ch] + epsilon).squareRoot() }
-        let keep = mode == .training
-        var xhat = keep ? Tensor(uninitializedShape: input.shape) : Tensor(shape: [0])
-        var a = [Float](repeating: 0, count: c), b = [Float](repeating: 0, count: c)
+        // y = x·a + b, per channel; x̂ = x·inv + (−mean·inv) is recomputed in `backward`.
+        var a = [Float](repeating: 0, count: c), b = a
         for ch in 0..<c {
             a[ch] = scale.value.storage[ch] * inverse[ch]
             b[ch] = shift.value.storage[ch] - mean[ch] * a[ch]
         }
         input.storage.withUnsafeBufferPointer { xb in
             output.storage.withUnsafeMutableBufferPointer { yb in
-                xhat.storage.withUnsafeMutableBufferPointer { hb in
-                    a.withUnsafeBufferPointer { ab in
-                        b.withUnsafeBufferPointer { bb in
-                            mean.withUnsafeBufferPointer { mb in
-                                inverse.withUnsafeBufferPointer { ib in
-                                    let x = xb.baseAddress!, y = yb.baseAddress!, h = keep ? hb.baseAddress : nil
-                                    Parallel.forEachChunk(count: n * c, threads: input.count >= 32768 ? threads : 1) { _, planes in
-                                        for p in planes {
-                                            let ch = p % c, offset = p * plane
-                                            Vectorized.affine(x + offset, plane, scale: ab[ch], shift: bb[ch], into: y + offset)
-                                            if let h {
-                                                Vectorized.affine(x + offset, plane, scale: ib[ch], shift: -mb[ch] * ib[ch], into: h + offset)
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: a, shift: b, into: yb.baseAddress!, threads: threadCount)
             }
         }
         switch mode {
         case .training:
-            let unbiased = count > 1 ? Float(count) / Float(count - 1) : 1
+            let unbiased = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for ch in 0..<c {
                 runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mean[ch]
                 runningVariance[ch] = (1 - momentum) * runningVariance[ch] + momentum * variance[ch] * unbiased
             }
-            normalized = xhat
+            cachedInput = input
+            batchMean = mean
             inverseDeviation = inverse
         case .recalibration:
             let k = Float(recalibrationBatches)
@@ -124,67 +100,62 @@ public struct BatchNorm2D: Layer {
                 runningVariance[ch] = k == 0 ? variance[ch] : (runningVariance[ch] * k + variance[ch]) / (k + 1)
             }
             recalibrationBatches += 1
-            normalized = nil
+            cachedInput = nil
         case .inference:
-            normalized = nil
+            cachedInput = nil
         }
         return output
     }
 
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let xhat = normalized else { preconditionFailure("BatchNorm2D.backward without a training forward pass") }
-        precondition(outputGradient.shape == xhat.shape, "BatchNorm2D gradient shape mismatch")
-        let (n, c) = (xhat.shape[0], channels)
-        let plane = xhat.shape[2] * xhat.shape[3]
-        let count = Float(n * plane)
-        var inputGradient = Tensor(uninitializedShape: xhat.shape)
-        var sumDy = [Float](repeating: 0, count: c), sumDyXhat = [Float](repeating: 0, count: c)
-        let threadCount = xhat.count >= 32768 ? threads : 1
+        guard let input = cachedInput else { preconditionFailure("BatchNorm2D.backward without a training forward pass") }
+        precondition(outputGradient.shape == input.shape, "BatchNorm2D gradient shape mismatch")
+        let c = channels
+        let rows = input.count / c
+        let count = Double(rows)
+        let threadCount = input.count >= 32768 ? threads : 1
+        var inputGradient = Tensor(uninitializedShape: input.shape)
         outputGradient.storage.withUnsafeBufferPointer { gb in
-            xhat.storage.withUnsafeBufferPointer { hb in
-                let dy = gb.baseAddress!, h = hb.baseAddress!
-                sumDy.withUnsafeMutableBufferPointer { sb in
-                    sumDyXhat.withUnsafeMutableBufferPointer { shb in
-                        Parallel.forEachChunk(count: c, threads: threadCount) { _, channelRange in
-                            for ch in channelRange {
-                                var s = 0.0, sh = 0.0
-                                for i in 0..<n {
-                                    let offset = (i * c + ch) * plane
-                                    s += Double(Vectorized.sum(dy + offset, plane))
-                                    sh += Double(Vectorized.dot(dy + offset, h + offset, plane))
-                                }
-                                sb[ch] = Float(s)
-                                shb[ch] = Float(sh)
-                            }
-                        }
-                    }
+            input.storage.withUnsafeBufferPointer { xb in
+                let dy = gb.baseAddress!, x = xb.baseAddress!
+                // Σ dy and Σ dy·(x − μ) per channel; x̂ = (x − μ)/σ.
+                let (sumDy, sumDyCentred) = batchMean.withUnsafeBufferPointer { mb in
+                    let m = mb.baseAddress!
+                    return ChannelReduction.sums(rows: rows, channels: c, threads: threadCount, { o, ch in
+                        let g = Vectorized.load(dy + o)
+                        return (g, g * (Vectorized.load(x + o) - Vectorized.load(m + ch)))
+                    }, scalar: { o, ch in (dy[o], dy[o] * (x[o] - m[ch])) })
                 }
-                // dx = γ·inv · (dy − mean(dy) − x̂·mean(dy·x̂))
-                var a = [Float](repeating: 0, count: c), meanDy = a, meanDyXhat = a
+                // dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)) = p·dy + q·x + r per channel.
+                var p = [Float](repeating: 0, count: c), q = p, r = p
                 for ch in 0..<c {
-                    a[ch] = scale.value.storage[ch] * inverseDeviation[ch]
-                    meanDy[ch] = sumDy[ch] / count
-                    meanDyXhat[ch] = sumDyXhat[ch] / count
+                    let inv = Double(inverseDeviation[ch]), a = Double(scale.value.storage[ch]) * inv
+                    let sumDyXhat = sumDyCentred[ch] * inv
+                    let meanDy = sumDy[ch] / count, meanDyXhat = sumDyXhat / count
+                    p[ch] = Float(a)
+                    q[ch] = Float(-a * meanDyXhat * inv)
+                    r[ch] = Float(-a * (meanDy - meanDyXhat * inv * Double(batchMean[ch])))
+                    scale.gradient.storage[ch] += Float(sumDyXhat)
+                    shift.gradient.storage[ch] += Float(sumDy[ch])
                 }
                 inputGradient.storage.withUnsafeMutableBufferPointer { dxb in
-                    a.withUnsafeBufferPointer { ab in
-                        meanDy.withUnsafeBufferPointer { mdb in
-                            meanDyXhat.withUnsafeBufferPointer { mhb in
-                                let dx = dxb.baseAddress!
-                                Parallel.forEachChunk(count: n * c, threads: threadCount) { _, planes in
-                                    for p in planes {
-                                        let ch = p % c, offset = p * plane
-                                        let av = SIMD8<Float>(repeating: ab[ch]), md = SIMD8<Float>(repeating: mdb[ch])
-                                        let mh = SIMD8<Float>(repeating: mhb[ch])
-                                        var j = 0
-                                        while j + 8 <= plane {
-                                            let v = av * (Vectorized.load(dy + offset + j) - md - Vectorized.load(h + offset + j) * mh)
-                                            Vectorized.store(v, dx + offset + j)
-                                            j += 8
+                    p.withUnsafeBufferPointer { pb in
+                        q.withUnsafeBufferPointer { qb in
+                            r.withUnsafeBufferPointer { rb in
+                                let dx = dxb.baseAddress!, pv = pb.baseAddress!, qv = qb.baseAddress!, rv = rb.baseAddress!
+                                Parallel.forEachChunk(count: rows, threads: threadCount) { _, range in
+                                    for row in range {
+                                        let o = row * c
+                                        var ch = 0
+                                        while ch + 8 <= c {
+                                            let v = Vectorized.load(dy + o + ch) * Vectorized.load(pv + ch)
+                                                + (Vectorized.load(x + o + ch) * Vectorized.load(qv + ch) + Vectorized.load(rv + ch))
+                                            Vectorized.store(v, dx + o + ch)
+                                            ch += 8
                                         }
-                                        while j < plane {
-                                            dx[offset + j] = ab[ch] * (dy[offset + j] - mdb[ch] - h[offset + j] * mhb[ch])
-                                            j += 1
+                                        while ch < c {
+                                            dx[o + ch] = dy[o + ch] * pv[ch] + (x[o + ch] * qv[ch] + rv[ch])
+                                            ch += 1
                                         }
                                     }
                                 }
@@ -193,10 +164,6 @@ public struct BatchNorm2D: Layer {
                     }
                 }
             }
-        }
-        for ch in 0..<c {
-            scale.gradient.storage[ch] += sumDyXhat[ch]
-            shift.gradient.storage[ch] += sumDy[ch]
         }
         return inputGradient
     }

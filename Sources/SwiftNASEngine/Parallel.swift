@@ -9,6 +9,10 @@ public enum Parallel {
     /// The number of worker threads used when a caller does not say: the active processor count.
     public static let defaultThreads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// An upper bound on the threads any loop uses, for the current task (`Parallel.$threadLimit.withValue(1) { … }`
+    /// runs a network on one core, e.g. to time it at a given thread count).
+    @TaskLocal public static var threadLimit: Int = .max
+
     /// Calls `body(chunkIndex, range)` for `min(threads, count)` contiguous chunks covering `0..<count`,
     /// concurrently. Chunk boundaries are multiples of `granularity` (except the last).
     public static func forEachChunk(
@@ -17,7 +21,7 @@ public enum Parallel {
     ) {
         guard count > 0 else { return }
         let units = (count + granularity - 1) / granularity
-        let chunks = max(1, min(threads, units))
+        let chunks = max(1, min(threads, threadLimit, units))
         if chunks == 1 {
             body(0, 0..<count)
             return

@@ -2,7 +2,8 @@ import SwiftNASCore
 
 /// A dense float32 tensor: a shape and its elements stored contiguously in row-major order.
 ///
-/// Image batches use NCHW (`[batch, channels, height, width]`), matrices `[rows, columns]`, and
+/// Image batches use NHWC (`[batch, height, width, channels]`: channels innermost, so pointwise
+/// convolutions are single GEMMs and per-channel loops vectorise), matrices `[rows, columns]`, and
 /// convolution weights `[outChannels, inChannels, kernelHeight, kernelWidth]`. It is a value type backed
 /// by a copy-on-write array, so passing a tensor around is cheap and mutating one never affects another.
 public struct Tensor: Sendable, Equatable {

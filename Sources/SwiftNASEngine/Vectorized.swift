@@ -4,40 +4,96 @@ enum Vectorized {
 
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
     @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+}
 
-    /// `Σ p[i]`.
-    @inline(__always) static func sum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
-        var acc = V(), i = 0
-        while i + 8 <= count { acc += load(p + i); i += 8 }
-        var s = acc.sum()
-        while i < count { s += p[i]; i += 1 }
-        return s
+/// Per-channel reductions over the rows of a `[rows, channels]` (NHWC-flattened) array.
+enum ChannelReduction {
+    /// Rows per float accumulation block before the partial sums move to Double.
+    static let blockRows = 64
+    /// Fixed number of row chunks, so results do not depend on the thread count.
+    static let chunks = 8
+
+    /// For every channel, two sums over all rows of the terms `vector(offset, channel)` (eight channels
+    /// at once) or `scalar(offset, channel)` (channel tail), where `offset = row · channels + channel`.
+    /// Accumulates in Float over blocks of `blockRows` rows and in Double across blocks.
+    @inline(__always)
+    static func sums(rows: Int, channels: Int, threads: Int,
+                     _ vector: (_ offset: Int, _ channel: Int) -> (SIMD8<Float>, SIMD8<Float>),
+                     scalar: (_ offset: Int, _ channel: Int) -> (Float, Float)) -> ([Double], [Double]) {
+        let chunkCount = max(1, min(chunks, rows))
+        var partial = [Double](repeating: 0, count: chunkCount * 2 * channels)
+        partial.withUnsafeMutableBufferPointer { pb in
+            let partial = pb.baseAddress!
+            Parallel.forEachChunk(count: chunkCount, threads: threads) { _, chunkRange in
+                let first = UnsafeMutablePointer<Float>.allocate(capacity: channels)
+                let second = UnsafeMutablePointer<Float>.allocate(capacity: channels)
+                defer { first.deallocate(); second.deallocate() }
+                for chunk in chunkRange {
+                    let lower = rows * chunk / chunkCount, upper = rows * (chunk + 1) / chunkCount
+                    let outFirst = partial + chunk * 2 * channels, outSecond = outFirst + channels
+                    var start = lower
+                    while start < upper {
+                        let end = min(upper, start + blockRows)
+                        first.update(repeating: 0, count: channels)
+                        second.update(repeating: 0, count: channels)
+                        for row in start..<end {
+                            let base = row * channels
+                            var ch = 0
+                            while ch + 8 <= channels {
+                                let (a, b) = vector(base + ch, ch)
+                                Vectorized.store(Vectorized.load(first + ch) + a, first + ch)
+                                Vectorized.store(Vectorized.load(second + ch) + b, second + ch)
+                                ch += 8
+                            }
+                            while ch < channels {
+                                let (a, b) = scalar(base + ch, ch)
+                                first[ch] += a
+                                second[ch] += b
+                                ch += 1
+                            }
+                        }
+                        for ch in 0..<channels {
+                            outFirst[ch] += Double(first[ch])
+                            outSecond[ch] += Double(second[ch])
+                        }
+                        start = end
+                    }
+                }
+            }
+        }
+        var a = [Double](repeating: 0, count: channels), b = a
+        for chunk in 0..<chunkCount {
+            for ch in 0..<channels {
+                a[ch] += partial[chunk * 2 * channels + ch]
+                b[ch] += partial[chunk * 2 * channels + channels + ch]
+            }
+        }
+        return (a, b)
     }
+}
 
-    /// `Σ (p[i] − mean)²`.
-    @inline(__always) static func sumSquaredDeviation(_ p: UnsafePointer<Float>, _ count: Int, mean: Float) -> Float {
-        var acc = V(), i = 0
-        let m = V(repeating: mean)
-        while i + 8 <= count { let d = load(p + i) - m; acc = acc.addingProduct(d, d); i += 8 }
-        var s = acc.sum()
-        while i < count { let d = p[i] - mean; s += d * d; i += 1 }
-        return s
-    }
-
-    /// `Σ a[i]·b[i]`.
-    @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        var acc = V(), i = 0
-        while i + 8 <= count { acc = acc.addingProduct(load(a + i), load(b + i)); i += 8 }
-        var s = acc.sum()
-        while i < count { s += a[i] * b[i]; i += 1 }
-        return s
-    }
-
-    /// `out[i] = x[i]·scale + shift`.
-    @inline(__always) static func affine(_ x: UnsafePointer<Float>, _ count: Int, scale: Float, shift: Float, into out: UnsafeMutablePointer<Float>) {
-        var i = 0
-        let a = V(repeating: scale), b = V(repeating: shift)
-        while i + 8 <= count { store(load(x + i) * a + b, out + i); i += 8 }
-        while i < count { out[i] = x[i] * scale + shift; i += 1 }
+/// `out[r, c] = x[r, c] · scale[c] + shift[c]` over a `[rows, channels]` array.
+enum ChannelAffine {
+    static func apply(_ x: UnsafePointer<Float>, rows: Int, channels: Int, scale: [Float], shift: [Float],
+                      into out: UnsafeMutablePointer<Float>, threads: Int) {
+        scale.withUnsafeBufferPointer { sb in
+            shift.withUnsafeBufferPointer { tb in
+                let a = sb.baseAddress!, b = tb.baseAddress!
+                Parallel.forEachChunk(count: rows, threads: threads) { _, range in
+                    for r in range {
+                        let o = r * channels
+                        var ch = 0
+                        while ch + 8 <= channels {
+                            Vectorized.store(Vectorized.load(x + o + ch) * Vectorized.load(a + ch) + Vectorized.load(b + ch), out + o + ch)
+                            ch += 8
+                        }
+                        while ch < channels {
+                            out[o + ch] = x[o + ch] * a[ch] + b[ch]
+                            ch += 1
+                        }
+                    }
+                }
+            }
+        }
     }
 }

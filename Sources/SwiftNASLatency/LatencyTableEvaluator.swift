@@ -16,10 +16,10 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
         var lookup: BlockLatencyTable.Lookup
     }
 
+    /// The super-network whose blocks the tables time.
+    static let plan = SupernetPlan.fashionMBV3
     private let tables: [String: MetricTable]
     private let space: SearchSpace
-    /// Where `ks`, `e` and `d` start among the genes.
-    private let offsets: (ks: Int, e: Int, d: Int)
     public let identity: String
     public var supportedMetrics: Set<String>? { Set(tables.keys) }
 
@@ -29,11 +29,11 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
         guard !options.isEmpty else {
             throw InputError(source: "--evaluator", "builtin:lut needs at least one metric=table-file option, e.g. builtin:lut?latency_lut=lut.json")
         }
-        func parameter(_ name: String) throws -> (offset: Int, parameter: Parameter) {
+        func parameter(_ name: String) throws -> Parameter {
             guard let index = space.parameterIndex(name) else {
                 throw InputError(source: "--evaluator", "builtin:lut prices spaces with ks, e and d genes (fashion_mbv3); '\(space.name)' has no '\(name)'")
             }
-            return (space.geneOffsets[index], space.parameters[index])
+            return space.parameters[index]
         }
         let ks = try parameter("ks"), e = try parameter("e"), d = try parameter("d")
         var tables: [String: MetricTable] = [:]
@@ -42,11 +42,14 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
             guard table.space == space.name else {
                 throw InputError(source: path, field: "space", "the table is for space '\(table.space)', the search explores '\(space.name)'")
             }
-            let slots = table.stages * table.maxDepth
-            guard ks.parameter.count == slots, e.parameter.count == slots, d.parameter.count == table.stages else {
-                throw InputError(source: path, field: "blocks", "the table has \(slots) slots in \(table.stages) stages; the space's ks, e, d have \(ks.parameter.count), \(e.parameter.count), \(d.parameter.count) genes")
+            guard table.planSignature == Self.plan.signature else {
+                throw InputError(source: path, field: "planSignature", "the table was timed on another super-network (\(table.planSignature)); rebuild it")
             }
-            for (name, p, allowed) in [("ks", ks.parameter, table.kernelSizes), ("e", e.parameter, table.expandRatios), ("d", d.parameter, Array(1...table.maxDepth))] {
+            let slots = table.stages * table.maxDepth
+            guard ks.count == slots, e.count == slots, d.count == table.stages else {
+                throw InputError(source: path, field: "blocks", "the table has \(slots) slots in \(table.stages) stages; the space's ks, e, d have \(ks.count), \(e.count), \(d.count) genes")
+            }
+            for (name, p, allowed) in [("ks", ks, table.kernelSizes), ("e", e, table.expandRatios), ("d", d, Array(1...table.maxDepth))] {
                 for value in p.values where !allowed.contains(Int(value.number ?? .nan)) {
                     throw InputError(source: path, field: name == "d" ? "maxDepth" : (name == "ks" ? "kernelSizes" : "expandRatios"),
                                      "the space's \(name) value \(value) is not in the table's \(allowed)")
@@ -56,26 +59,17 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
         }
         self.tables = tables
         self.space = space
-        offsets = (ks.offset, e.offset, d.offset)
         identity = "builtin:lut?" + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-    }
-
-    /// The sub-network of `configuration` (the space's values of `ks`, `e` and `d`).
-    func subnet(_ configuration: Configuration, stages: Int, slots: Int) -> SubnetConfig {
-        func values(_ offset: Int, _ count: Int) -> [Int] {
-            (offset..<(offset + count)).map { gene in
-                let parameter = space.parameters[space.geneOffsets.lastIndex { $0 <= gene }!]
-                return Int(parameter.values[configuration.indices[gene]].number!)
-            }
-        }
-        return SubnetConfig(kernelSizes: values(offsets.ks, slots), expandRatios: values(offsets.e, slots), depths: values(offsets.d, stages))
     }
 
     public func evaluate(_ configuration: Configuration, metrics: [String]) async throws -> [String: Double] {
         var values: [String: Double] = [:]
         for metric in metrics {
             guard let entry = tables[metric] else { throw EvaluationFailure("no latency table for metric '\(metric)'") }
-            let config = subnet(configuration, stages: entry.table.stages, slots: entry.table.stages * entry.table.maxDepth)
+            let config: SubnetConfig
+            do { config = try SubnetConfig(configuration, in: space, plan: Self.plan, source: "configuration") } catch {
+                throw EvaluationFailure("\(error)")
+            }
             values[metric] = entry.table.predict(config, lookup: entry.lookup)
         }
         return values

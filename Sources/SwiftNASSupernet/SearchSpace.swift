@@ -16,3 +16,26 @@ extension SubnetConfig {
     /// The flat gene list in search-space order (`ks…`, `e…`, `d…`).
     public var genes: [Int] { kernelSizes + expandRatios + depths }
 }
+
+extension SubnetConfig {
+    /// The sub-network a configuration of the `fashion_mbv3` search space (or any space with numeric
+    /// `ks`, `e`, `d` genes in that order) selects, validated against `plan`.
+    public init(_ configuration: Configuration, in space: SearchSpace, plan: SupernetPlan, source: String) throws {
+        var genes: [Int] = []
+        var offset = 0
+        for parameter in space.parameters {
+            for gene in 0..<parameter.count {
+                guard offset < configuration.indices.count else {
+                    throw InputError(source: source, "configuration has fewer genes than space '\(space.name)'")
+                }
+                let index = configuration.indices[offset]
+                guard index >= 0, index < parameter.values.count, let number = parameter.values[index].number else {
+                    throw InputError(source: source, field: "\(parameter.name)[\(gene)]", "not a value of space '\(space.name)'")
+                }
+                genes.append(Int(number))
+                offset += 1
+            }
+        }
+        try self.init(genes: genes, plan: plan, source: source)
+    }
+}

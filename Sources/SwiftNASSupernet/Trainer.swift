@@ -2,7 +2,21 @@ import Foundation
 import SwiftNASCore
 import SwiftNASEngine
 
-/// Hyper-parameters of super-network training (sandwich rule with in-place distillation).
+/// Which sub-networks each training step trains (their gradients accumulate into one SGD step).
+public enum TrainingSchedule: Sendable, Codable, Equatable {
+    /// BigNAS's sandwich rule: the largest sub-network on the labels, then the smallest and
+    /// `randomSubnets` random ones (on the largest's soft predictions when distilling).
+    case sandwich
+    /// OFA's progressive shrinking: four equal parts of the run train the largest network alone, then
+    /// elastic kernel size, then kernel and depth, then everything (kernel, depth and expand ratio). After
+    /// the first part each step trains the largest on the labels plus `randomSubnets` samples of the
+    /// current part's space. (OFA's channel re-ordering before the expand-ratio part is not done.)
+    case progressiveShrinking
+    /// One fixed architecture trained alone on the labels: the from-scratch baseline.
+    case fixed(SubnetConfig)
+}
+
+/// Hyper-parameters of super-network training.
 public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     /// Passes over the training split.
     public var epochs = 40
@@ -18,9 +32,9 @@ public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     public var nesterov = true
     /// L2 weight decay on convolution and linear weights.
     public var weightDecay: Float = 3e-5
-    /// Label smoothing of the largest sub-network's loss.
+    /// Label smoothing of the loss on the labels.
     public var labelSmoothing: Float = 0.1
-    /// Random sub-networks per step besides the largest and the smallest.
+    /// Random sub-networks per step besides the largest (and the smallest, in the sandwich rule).
     public var randomSubnets = 2
     /// Whether the smaller sub-networks learn from the largest one's softmax (in-place distillation)
     /// instead of the labels.
@@ -31,14 +45,40 @@ public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     public var horizontalFlip = true
     /// Seed of the weights, the data order, the augmentation and the sub-network sampling.
     public var seed: UInt64 = 0
+    /// Which sub-networks each step trains.
+    public var schedule = TrainingSchedule.sandwich
 
     /// The defaults above.
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, batchSize, learningRate, warmupEpochs, momentum, nesterov, weightDecay, labelSmoothing, randomSubnets
+        case distillation, cropPadding, horizontalFlip, seed, schedule
+    }
+
+    /// Reads options; keys a checkpoint predates (`schedule`) take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = SupernetTrainingOptions()
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
+        warmupEpochs = try c.decodeIfPresent(Int.self, forKey: .warmupEpochs) ?? d.warmupEpochs
+        momentum = try c.decodeIfPresent(Float.self, forKey: .momentum) ?? d.momentum
+        nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov) ?? d.nesterov
+        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
+        labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing) ?? d.labelSmoothing
+        randomSubnets = try c.decodeIfPresent(Int.self, forKey: .randomSubnets) ?? d.randomSubnets
+        distillation = try c.decodeIfPresent(Bool.self, forKey: .distillation) ?? d.distillation
+        cropPadding = try c.decodeIfPresent(Int.self, forKey: .cropPadding) ?? d.cropPadding
+        horizontalFlip = try c.decodeIfPresent(Bool.self, forKey: .horizontalFlip) ?? d.horizontalFlip
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        schedule = try c.decodeIfPresent(TrainingSchedule.self, forKey: .schedule) ?? d.schedule
+    }
 }
 
-/// Trains an `ElasticMobileNetV3` with the sandwich rule (BigNAS): every step trains the largest
-/// sub-network on the labels, then the smallest and `randomSubnets` random ones (on the largest's soft
-/// predictions when distilling), accumulating all gradients into one SGD step.
+/// Trains an `ElasticMobileNetV3` under a `TrainingSchedule` (by default BigNAS's sandwich rule with
+/// in-place distillation), accumulating the step's sub-networks' gradients into one SGD step.
 ///
 /// Everything random is derived from `(seed, epoch)` (data order) or `(seed, step)` (augmentation and
 /// sampling), so a run resumed from a checkpoint continues exactly as an uninterrupted run would.
@@ -91,23 +131,45 @@ public struct SupernetTrainer: Sendable {
         return Array(order[start..<(start + options.batchSize)])
     }
 
-    /// The sub-networks trained at one step: largest, smallest, then the random ones.
-    func sandwich(_ random: inout SeededRandom) -> [SubnetConfig] {
+    /// The sub-networks trained at `step`; the first is trained on the labels, the others (when distilling)
+    /// on its soft predictions.
+    func subnets(at step: Int, _ random: inout SeededRandom) -> [SubnetConfig] {
         let plan = network.plan
-        return [.largest(plan), .smallest(plan)] + (0..<options.randomSubnets).map { _ in SubnetConfig.random(plan, using: &random) }
+        let largest = SubnetConfig.largest(plan)
+        switch options.schedule {
+        case .sandwich:
+            return [largest, .smallest(plan)] + (0..<options.randomSubnets).map { _ in SubnetConfig.random(plan, using: &random) }
+        case .fixed(let config):
+            return [config]
+        case .progressiveShrinking:
+            let part = min(3, step * 4 / max(1, totalSteps))
+            guard part > 0 else { return [largest] }
+            return [largest] + (0..<options.randomSubnets).map { _ in
+                var sample = SubnetConfig.random(plan, using: &random)
+                if part < 3 { sample.expandRatios = largest.expandRatios }
+                if part < 2 { sample.depths = largest.depths }
+                return sample
+            }
+        }
     }
 
     /// Takes one optimisation step and returns the largest sub-network's loss.
     @discardableResult
     public mutating func trainStep() -> Float {
+        trainStepMeasured().loss
+    }
+
+    /// Takes one optimisation step and returns the largest sub-network's loss and its training-batch
+    /// accuracy (on the augmented images, before the step).
+    public mutating func trainStepMeasured() -> (loss: Float, accuracy: Double) {
         var random = Self.stream(options.seed, 2, step)
         let augmentation = Augmentation(padding: options.cropPadding, horizontalFlip: options.horizontalFlip)
         let (images, labels) = data.batch(batchIndices(step: step), augmentation: augmentation, random: &random)
         let hard = SoftmaxCrossEntropy(labelSmoothing: options.labelSmoothing)
         network.zeroGradients()
         var teacher: Tensor?
-        var largestLoss: Float = 0
-        for (i, config) in sandwich(&random).enumerated() {
+        var largestLoss: Float = 0, largestAccuracy = 0.0
+        for (i, config) in subnets(at: step, &random).enumerated() {
             let logits = network.forward(images, config: config, mode: .training)
             let (loss, gradient): (Float, Tensor)
             if i > 0, options.distillation, let soft = teacher {
@@ -117,18 +179,20 @@ public struct SupernetTrainer: Sendable {
             }
             if i == 0 {
                 largestLoss = loss
+                largestAccuracy = SoftmaxCrossEntropy.accuracy(logits: logits, labels: labels)
                 teacher = SoftmaxCrossEntropy.softmax(logits)
             }
             _ = network.backward(gradient)
         }
         optimizer.step(&network, learningRate: schedule.learningRate(at: step))
         step += 1
-        return largestLoss
+        return (largestLoss, largestAccuracy)
     }
 
     // MARK: - Checkpoints
 
-    static let optimizerPrefix = "optimizer.velocity."
+    /// Name prefix of the optimiser's momentum buffers in training checkpoints.
+    public static let optimizerPrefix = "optimizer.velocity."
 
     /// The network, the optimiser's momentum buffers and the run position.
     public func checkpoint() -> Checkpoint {
@@ -140,7 +204,8 @@ public struct SupernetTrainer: Sendable {
                                   extraTensors: velocity)
     }
 
-    /// Continues the run saved in `checkpoint`, which must have the same options and data size.
+    /// Continues the run saved in `checkpoint`, which must have the same options (except possibly the
+    /// number of epochs) and data size.
     public mutating func resume(from checkpoint: Checkpoint, source: String) throws {
         guard let stepText = checkpoint.metadata["step"], let saved = Int(stepText), saved >= 0 else {
             throw InputError(source: source, field: "step", "missing or not a step count")
@@ -149,7 +214,10 @@ public struct SupernetTrainer: Sendable {
               let savedOptions = try? JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(json.utf8)) else {
             throw InputError(source: source, field: "options", "missing or unreadable training options")
         }
-        guard savedOptions == options else { throw InputError(source: source, field: "options", "the checkpoint was trained with different options") }
+        // The run length may change (extending or shortening the cosine schedule); nothing else may.
+        var comparable = savedOptions
+        comparable.epochs = options.epochs
+        guard comparable == options else { throw InputError(source: source, field: "options", "the checkpoint was trained with different options") }
         guard checkpoint.metadata["trainingImages"] == String(data.count) else {
             throw InputError(source: source, field: "trainingImages", "the checkpoint was trained on \(checkpoint.metadata["trainingImages"] ?? "?") images, not \(data.count)")
         }
@@ -170,28 +238,13 @@ public struct SupernetTrainer: Sendable {
     // MARK: - Evaluation
 
     /// Test accuracy of sub-network `config`: it is extracted, its batch-norm statistics re-calibrated on
-    /// `calibrationImages` training images (OFA uses 2 000), then evaluated on `test` in batches.
+    /// `calibrationImages` training images (OFA uses 2 000, seeded choice), then evaluated on `test`.
     public func accuracy(of config: SubnetConfig, on test: ImageDataset, calibrationImages: Int = 2000, batchSize: Int = 250) -> Double {
         var net = network.extract(config)
-        net.resetRunningStatistics()
         var random = Self.stream(options.seed, 3, 0)
         var order = Array(0..<data.count)
         order.shuffle(using: &random)
-        let calibration = Array(order.prefix(min(calibrationImages, data.count)))
-        var start = 0
-        while start < calibration.count {
-            let (x, _) = data.batch(Array(calibration[start..<min(start + batchSize, calibration.count)]), random: &random)
-            _ = net.forward(x, mode: .recalibration)
-            start += batchSize
-        }
-        var correct = 0.0
-        start = 0
-        while start < test.count {
-            let indices = Array(start..<min(start + batchSize, test.count))
-            let (x, labels) = test.batch(indices, random: &random)
-            correct += SoftmaxCrossEntropy.accuracy(logits: net.forward(x, mode: .inference), labels: labels) * Double(indices.count)
-            start += batchSize
-        }
-        return test.count == 0 ? 0 : correct / Double(test.count)
+        let calibration = data.subset(Array(order.prefix(min(calibrationImages, data.count))))
+        return SubnetMeasurement.accuracy(of: &net, calibration: calibration, test: test, batchSize: batchSize)
     }
 }

@@ -121,7 +121,7 @@ struct InvertedResidualBench: Benchmark {
     let block: Sequential
     init() {
         var random = SeededRandom(seed: 3)
-        input = Tensor.randomNormal(shape: [64, 40, 14, 14], using: &random)
+        input = Tensor.randomNormal(shape: [64, 14, 14, 40], using: &random)
         block = Sequential([
             Conv2D(ConvGeometry(inChannels: 40, outChannels: 240, kernel: 1), random: &random),
             BatchNorm2D(channels: 240), Activation(.hardSwish),
@@ -163,7 +163,7 @@ struct SupernetStepBench: Benchmark {
     let net: ElasticMobileNetV3
     init() {
         var random = SeededRandom(seed: 4)
-        input = Tensor.randomNormal(shape: [64, 1, 28, 28], using: &random)
+        input = Tensor.randomNormal(shape: [64, 28, 28, 1], using: &random)
         net = ElasticMobileNetV3(plan: .fashionMBV3, seed: 1)
     }
     func run() -> String {
@@ -221,7 +221,7 @@ struct DepthwiseBench: Benchmark {
     let layer: DepthwiseConv2D
     init() {
         var random = SeededRandom(seed: 6)
-        input = Tensor.randomNormal(shape: [64, 192, 14, 14], using: &random)
+        input = Tensor.randomNormal(shape: [64, 14, 14, 192], using: &random)
         layer = DepthwiseConv2D(channels: 192, kernel: 7, random: &random)
     }
     func run() -> String {

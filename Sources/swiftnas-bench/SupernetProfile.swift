@@ -10,7 +10,7 @@ struct SupernetProfileBench: Benchmark {
     init() {}
     func run() -> String {
         var random = SeededRandom(seed: 4)
-        let input = Tensor.randomNormal(shape: [64, 1, 28, 28], using: &random)
+        let input = Tensor.randomNormal(shape: [64, 28, 28, 1], using: &random)
         let net = ElasticMobileNetV3(plan: .fashionMBV3, seed: 1)
         var sub = net.extract(.largest(.fashionMBV3))
         var x = sub.stem.forward(input, mode: .training)

@@ -1,5 +1,8 @@
 import Foundation
 
+import SwiftNASEngine
+
+EngineMemory.retainFreedBuffers()
 let arguments = CommandLine.arguments.dropFirst()
 let repeats = arguments.first(where: { $0.hasPrefix("--repeats=") }).flatMap { Int($0.dropFirst(10)) } ?? 5
 let wanted = arguments.filter { !$0.hasPrefix("--") }

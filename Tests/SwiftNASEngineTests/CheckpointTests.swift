@@ -24,6 +24,50 @@ import SwiftNASCore
         #expect(c["b"]?.storage[1] == -2 && c["missing"] == nil)
     }
 
+    @Test func halfPrecisionHalvesTheDataAndRoundsToNearest() throws {
+        let c = sample()
+        let half = c.serialized(precision: .float16)
+        #expect(half.count < c.serialized().count)
+        let read = try Checkpoint(parsing: half, source: "h")
+        #expect(read.metadata == c.metadata && read.tensors.map(\.name) == c.tensors.map(\.name))
+        for (a, b) in zip(read.tensors, c.tensors) {
+            #expect(a.tensor.shape == b.tensor.shape)
+            for (x, y) in zip(a.tensor.storage, b.tensor.storage) { #expect(x == Float(Float16(y))) }
+        }
+    }
+
+    /// Version 1 files (no element-type byte, float32 only) still load.
+    @Test func readsFormatVersionOne() throws {
+        let c = sample()
+        var out = Array("SWNASCK1".utf8)
+        func u16(_ v: Int) { out += [UInt8(v & 0xff), UInt8(v >> 8 & 0xff)] }
+        func u32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { out.append(UInt8(v >> UInt32(s) & 0xff)) } }
+        func u64(_ v: Int) { u32(UInt32(v & 0xffff_ffff)); u32(UInt32(v >> 32)) }
+        u32(1)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = [UInt8](try encoder.encode(c.metadata))
+        u32(UInt32(header.count))
+        out += header
+        u32(UInt32(c.tensors.count))
+        let tableSize = c.tensors.reduce(0) { $0 + 2 + $1.name.utf8.count + 1 + 4 * $1.tensor.rank + 16 }
+        var offset = out.count + tableSize
+        for t in c.tensors {
+            u16(t.name.utf8.count)
+            out += Array(t.name.utf8)
+            out.append(UInt8(t.tensor.rank))
+            for d in t.tensor.shape { u32(UInt32(d)) }
+            u64(offset)
+            u64(t.tensor.count)
+            offset += 4 * t.tensor.count
+        }
+        for t in c.tensors { for v in t.tensor.storage { u32(v.bitPattern) } }
+        let length = UInt32(out.count)
+        u32(CRC32.checksum(out))
+        u32(length)
+        #expect(try Checkpoint(parsing: out, source: "v1") == c)
+    }
+
     @Test func truncatedCorruptedAndForeignFilesAreInputErrors() {
         let bytes = sample().serialized()
         func message(_ b: [UInt8]) -> String {
@@ -38,8 +82,8 @@ import SwiftNASCore
         foreign[0] = UInt8(ascii: "X")
         #expect(message(foreign).contains("not a SwiftNAS checkpoint"))
         var future = bytes
-        future[8] = 2
-        #expect(message(future).contains("version 2 is not supported"))
+        future[8] = 3
+        #expect(message(future).contains("version 3 is not supported"))
         #expect(message([UInt8](repeating: 0, count: 100)).contains("not a SwiftNAS checkpoint"))
         #expect(throws: InputError.self) { try Checkpoint(contentsOf: "/nonexistent/swiftnas.snck") }
     }

@@ -100,8 +100,8 @@ func idx(dimensions: [Int], body: [UInt8]) -> [UInt8] {
 
         var random = SeededRandom(seed: 1)
         let (batch, batchLabels) = train.batch([2, 0], random: &random)
-        #expect(batch.shape == [2, 1, 4, 5] && batchLabels == [9, 7])
-        #expect(abs(batch[1, 0, 1, 1] - (Float(24) / 255 - train.mean) / train.standardDeviation) < 1e-6)
+        #expect(batch.shape == [2, 4, 5, 1] && batchLabels == [9, 7])
+        #expect(abs(batch[1, 1, 1, 0] - (Float(24) / 255 - train.mean) / train.standardDeviation) < 1e-6)
     }
 
     @Test func badIDXFilesAreInputErrors() {

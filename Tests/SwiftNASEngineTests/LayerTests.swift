@@ -43,7 +43,7 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
     @Test(arguments: ActivationKind.allCases)
     func activationGradients(_ kind: ActivationKind) {
         var random = SeededRandom(seed: 2)
-        let x = awayFromKinks(shape: [2, 3, 4, 4], margin: 0.01, random: &random)
+        let x = awayFromKinks(shape: [2, 4, 4, 3], margin: 0.01, random: &random)
         let bad = GradientCheck.mismatches(Activation(kind), input: x, epsilon: 1e-3, samples: 96)
         #expect(bad.isEmpty, "\(bad.prefix(5))")
     }
@@ -58,10 +58,11 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
 
     @Test func batchNormGradients() {
         var random = SeededRandom(seed: 3)
-        var layer = BatchNorm2D(channels: 3)
-        layer.scale.value = Tensor.randomUniform(shape: [3], in: 0.5...1.5, using: &random)
-        layer.shift.value = Tensor.randomNormal(shape: [3], using: &random)
-        let x = Tensor.randomNormal(shape: [3, 3, 3, 3], standardDeviation: 2, using: &random)
+        // 11 channels: one full eight-lane group and a partial one.
+        var layer = BatchNorm2D(channels: 11)
+        layer.scale.value = Tensor.randomUniform(shape: [11], in: 0.5...1.5, using: &random)
+        layer.shift.value = Tensor.randomNormal(shape: [11], using: &random)
+        let x = Tensor.randomNormal(shape: [3, 3, 3, 11], standardDeviation: 2, using: &random)
         let bad = GradientCheck.mismatches(layer, input: x, epsilon: 1e-2, samples: 40)
         #expect(bad.isEmpty, "\(bad.prefix(5))")
     }
@@ -69,13 +70,13 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
     @Test func batchNormStatistics() {
         var random = SeededRandom(seed: 4)
         var layer = BatchNorm2D(channels: 2)
-        var x = Tensor.randomNormal(shape: [4, 2, 3, 3], using: &random)
+        var x = Tensor.randomNormal(shape: [4, 3, 3, 2], using: &random)
         for i in x.storage.indices { x.storage[i] = x.storage[i] * 3 + 5 }
         let y = layer.forward(x, mode: .training)
         // Training output: zero mean, unit (biased) variance per channel.
         for c in 0..<2 {
             var values: [Float] = []
-            for n in 0..<4 { for h in 0..<3 { for w in 0..<3 { values.append(y[n, c, h, w]) } } }
+            for n in 0..<4 { for h in 0..<3 { for w in 0..<3 { values.append(y[n, h, w, c]) } } }
             let mean = values.reduce(0, +) / Float(values.count)
             let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)
             #expect(abs(mean) < 1e-4)
@@ -83,7 +84,7 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
         }
         // Running statistics moved 10 % of the way from (0, 1).
         var mean0: Float = 0
-        for n in 0..<4 { for h in 0..<3 { for w in 0..<3 { mean0 += x[n, 0, h, w] } } }
+        for n in 0..<4 { for h in 0..<3 { for w in 0..<3 { mean0 += x[n, h, w, 0] } } }
         mean0 /= 36
         #expect(abs(layer.runningMean[0] - 0.1 * mean0) < 1e-4)
 
@@ -91,12 +92,12 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
         layer.runningMean = [1, 2]
         layer.runningVariance = [4, 9]
         let z = layer.forward(x, mode: .inference)
-        #expect(abs(z[0, 1, 0, 0] - (x[0, 1, 0, 0] - 2) / (9 + layer.epsilon).squareRoot()) < 1e-5)
+        #expect(abs(z[0, 0, 0, 1] - (x[0, 0, 0, 1] - 2) / (9 + layer.epsilon).squareRoot()) < 1e-5)
 
         // Re-calibration: the running statistics become the plain average over the batches seen.
         layer.resetRunningStatistics()
-        let a = Tensor(shape: [1, 2, 1, 2], storage: [1, 3, 10, 10])
-        let b = Tensor(shape: [1, 2, 1, 2], storage: [5, 7, 0, 4])
+        let a = Tensor(shape: [1, 1, 2, 2], storage: [1, 10, 3, 10])
+        let b = Tensor(shape: [1, 1, 2, 2], storage: [5, 0, 7, 4])
         _ = layer.forward(a, mode: .recalibration)
         _ = layer.forward(b, mode: .recalibration)
         #expect(layer.recalibrationBatches == 2)
@@ -106,11 +107,11 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
 
     @Test func globalAveragePoolAndFlatten() {
         var random = SeededRandom(seed: 5)
-        let x = Tensor.randomNormal(shape: [2, 3, 2, 5], using: &random)
+        let x = Tensor.randomNormal(shape: [2, 2, 5, 11], using: &random)
         var pool = GlobalAveragePool()
         let y = pool.forward(x, mode: .training)
-        #expect(y.shape == [2, 3])
-        #expect(abs(y[1, 2] - (0..<2).flatMap { h in (0..<5).map { w in x[1, 2, h, w] } }.reduce(0, +) / 10) < 1e-5)
+        #expect(y.shape == [2, 11])
+        #expect(abs(y[1, 9] - (0..<2).flatMap { h in (0..<5).map { w in x[1, h, w, 9] } }.reduce(0, +) / 10) < 1e-5)
         let bad = GradientCheck.mismatches(GlobalAveragePool(), input: x)
         #expect(bad.isEmpty, "\(bad.prefix(5))")
         let flatBad = GradientCheck.mismatches(Flatten(), input: x)
@@ -134,7 +135,7 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
         var random = SeededRandom(seed: 7)
         var layer = SqueezeExcitation(channels: 4, reducedChannels: 2, random: &random)
         layer.reduce.bias.value = Tensor(shape: [2], storage: [0.3, -0.2])
-        let x = Tensor.randomNormal(shape: [2, 4, 3, 3], using: &random)
+        let x = Tensor.randomNormal(shape: [2, 3, 3, 4], using: &random)
         let bad = GradientCheck.mismatches(layer, input: x, epsilon: 1e-3, samples: 40)
         #expect(bad.isEmpty, "\(bad.prefix(5))")
     }
@@ -148,7 +149,7 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
             GlobalAveragePool(),
             Linear(inFeatures: 3, outFeatures: 4, random: &random),
         ])
-        let x = Tensor.randomNormal(shape: [3, 2, 5, 5], using: &random)
+        let x = Tensor.randomNormal(shape: [3, 5, 5, 2], using: &random)
         let bad = GradientCheck.mismatches(net, input: x, samples: 12)
         #expect(bad.isEmpty, "\(bad.prefix(5))")
     }

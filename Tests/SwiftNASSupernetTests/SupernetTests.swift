@@ -109,7 +109,7 @@ struct SupernetProbe: Layer {
     @Test func extractedSubnetMatchesSupernet() {
         var net = ElasticMobileNetV3(plan: tinyPlan, seed: 5)
         var random = SeededRandom(seed: 6)
-        let x = Tensor.randomNormal(shape: [3, 1, 8, 8], using: &random)
+        let x = Tensor.randomNormal(shape: [3, 8, 8, 1], using: &random)
         // Move the weights and statistics away from their initial values with a couple of SGD steps.
         var sgd = SGD()
         for _ in 0..<2 {
@@ -134,7 +134,7 @@ struct SupernetProbe: Layer {
     @Test func trainingStatisticsReachOnlyActiveChannels() {
         var net = ElasticMobileNetV3(plan: tinyPlan, seed: 7)
         var random = SeededRandom(seed: 8)
-        let x = Tensor.randomNormal(shape: [2, 1, 8, 8], using: &random)
+        let x = Tensor.randomNormal(shape: [2, 8, 8, 1], using: &random)
         let config = SubnetConfig.smallest(tinyPlan)
         _ = net.forward(x, config: config, mode: .training)
         let norm = net.blocks[0].expandNorm   // active, middle 16 of 24
@@ -156,7 +156,7 @@ struct SupernetProbe: Layer {
         }
         let config = SubnetConfig(kernelSizes: [3, 5, 7, 7, 5, 3, 7, 7], expandRatios: [3, 4, 6, 6, 4, 3, 6, 6], depths: [2, 2])
         let probe = SupernetProbe(net: net, config: config, slots: [0, 4])
-        let x = Tensor.randomNormal(shape: [3, 1, 8, 8], using: &random)
+        let x = Tensor.randomNormal(shape: [3, 8, 8, 1], using: &random)
         let bad = GradientCheck.mismatches(probe, input: x, epsilon: 2e-3, samples: 4,
                                            absoluteTolerance: 5e-3, relativeTolerance: 5e-2)
         #expect(bad.isEmpty, "\(bad.prefix(8))")
@@ -167,7 +167,7 @@ struct SupernetProbe: Layer {
     @Test func saveAndRestoreReproducesOutputs() throws {
         var trained = ElasticMobileNetV3(plan: tinyPlan, seed: 11)
         var random = SeededRandom(seed: 12)
-        let x = Tensor.randomNormal(shape: [2, 1, 8, 8], using: &random)
+        let x = Tensor.randomNormal(shape: [2, 8, 8, 1], using: &random)
         let config = SubnetConfig.random(tinyPlan, using: &random)
         _ = trained.forward(x, config: config, mode: .training)   // moves the running statistics
         let bytes = trained.checkpoint(metadata: ["epoch": "1"]).serialized()

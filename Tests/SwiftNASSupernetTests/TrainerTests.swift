@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SwiftNASCore
 import SwiftNASEngine
@@ -74,5 +75,51 @@ func toyData(count: Int, seed: UInt64) -> ImageDataset {
         let smallest = trainer.accuracy(of: .smallest(tinyPlan), on: test, calibrationImages: 48, batchSize: 16)
         #expect(largest > 0.5, "largest \(largest), chance 1/3")
         #expect(smallest > 0.5, "smallest \(smallest), chance 1/3")
+    }
+
+    @Test func schedulesPickTheirSubnetworks() {
+        let data = toyData(count: 24, seed: 1)
+        var options = Self.options()
+        options.schedule = .progressiveShrinking
+        options.epochs = 4
+        let trainer = SupernetTrainer(plan: tinyPlan, data: data, options: options)
+        let largest = SubnetConfig.largest(tinyPlan)
+        var random = SeededRandom(seed: 9)
+        let total = trainer.totalSteps
+        // Part 1: the largest alone; part 2: elastic kernels only; part 3: + depth; part 4: everything.
+        #expect(trainer.subnets(at: 0, &random) == [largest])
+        for _ in 0..<5 {
+            let kernelOnly = trainer.subnets(at: total / 4, &random)
+            #expect(kernelOnly.count == 2 && kernelOnly[0] == largest)
+            #expect(kernelOnly[1].depths == largest.depths && kernelOnly[1].expandRatios == largest.expandRatios)
+            let depth = trainer.subnets(at: total / 2, &random)[1]
+            #expect(depth.expandRatios == largest.expandRatios)
+        }
+        let late = (0..<20).map { _ in trainer.subnets(at: total - 1, &random)[1] }
+        #expect(late.contains { $0.expandRatios != largest.expandRatios } && late.contains { $0.depths != largest.depths })
+
+        let fixedConfig = SubnetConfig.smallest(tinyPlan)
+        options.schedule = .fixed(fixedConfig)
+        options.weightDecay = 0  // decay would move every weight, trained or not
+        var fixed = SupernetTrainer(plan: tinyPlan, data: data, options: options)
+        #expect(fixed.subnets(at: 5, &random) == [fixedConfig])
+        // Training one architecture leaves the weights only the largest uses untouched.
+        let before = fixed.network.namedState()
+        fixed.trainStep()
+        let after = fixed.network.namedState()
+        let lastBlock = tinyPlan.blockSlots - 1  // inactive in the smallest (depth 2 of 4)
+        let untouched = zip(before, after).filter { $0.0.name.hasPrefix("blocks.\(lastBlock).") }
+        #expect(!untouched.isEmpty && untouched.allSatisfy { $0.0 == $0.1 })
+        #expect(zip(before, after).contains { $0.0 != $0.1 })
+    }
+
+    @Test func optionsFromOlderCheckpointsTakeDefaults() throws {
+        let old = #"{"batchSize":64,"cropPadding":2,"distillation":true,"epochs":12,"horizontalFlip":true,"labelSmoothing":0.1,"learningRate":0.05,"momentum":0.9,"nesterov":true,"randomSubnets":2,"seed":0,"warmupEpochs":1,"weightDecay":3e-05}"#
+        let decoded = try JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(old.utf8))
+        #expect(decoded.schedule == .sandwich && decoded.epochs == 12)
+        var options = SupernetTrainingOptions()
+        options.schedule = .fixed(.largest(tinyPlan))
+        let roundTrip = try JSONDecoder().decode(SupernetTrainingOptions.self, from: JSONEncoder().encode(options))
+        #expect(roundTrip == options)
     }
 }

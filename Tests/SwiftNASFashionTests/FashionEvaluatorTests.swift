@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import SwiftNASCore
+import SwiftNASEngine
+import SwiftNASEvaluation
+import SwiftNASSpace
+import SwiftNASSupernet
+@testable import SwiftNASFashion
+
+@Suite struct FashionEvaluatorTests {
+    @Test func embeddedFilesArePresentAndSplitLikeTraining() throws {
+        let validation = try EmbeddedSupernet.validation(), calibration = try EmbeddedSupernet.calibration()
+        #expect(validation.count == EmbeddedSupernet.validationImages)
+        #expect(calibration.count == EmbeddedSupernet.calibrationImages)
+        #expect(validation.height == 28 && validation.width == 28)
+        // Every class is represented in the validation split.
+        #expect(Set(validation.labels).count == 10)
+    }
+}
+
+@Suite struct FashionEvaluatorMetricTests {
+    /// A freshly initialised super-network's checkpoint (the evaluator's behaviour does not depend on training).
+    static let checkpoint: String = {
+        let path = NSTemporaryDirectory() + "swiftnas-fashion-\(UUID().uuidString).snck"
+        try? ElasticMobileNetV3(plan: .fashionMBV3, seed: 3).checkpoint().write(to: path, precision: .float16)
+        return path
+    }()
+    static let space = BuiltinSpaces.named("fashion_mbv3")!
+
+    func evaluator(_ extra: EvaluatorOptions = [:]) throws -> FashionMBV3Evaluator {
+        var options: EvaluatorOptions = ["checkpoint": Self.checkpoint, "images": "30", "calibration": "20", "repeats": "2", "warmup": "0"]
+        options.merge(extra) { _, new in new }
+        return try FashionMBV3Evaluator(space: Self.space, options: options)
+    }
+
+    @Test func measuresEveryMetric() async throws {
+        let e = try evaluator(["batch": "2", "threads": "1"])
+        let largest = Configuration(indices: Self.space.parameters.flatMap { p in Array(repeating: p.values.count - 1, count: p.count) })
+        let values = try await e.evaluate(largest, metrics: ["accuracy_top1", "macs", "params", "model_size", "latency"])
+        #expect(values["macs"] == 58_601_024)
+        #expect(values["params"] == 2_616_586)
+        #expect(values["model_size"] == Double(4 * 2_616_586))
+        let accuracy: Double = try #require(values["accuracy_top1"])
+        let correct: Double = accuracy * 30 / 100
+        #expect(accuracy >= 0 && accuracy <= 100)
+        #expect(abs(correct - correct.rounded()) < 1e-9)
+        #expect(try #require(values["latency"]) > 0)
+        // Counts only: no network pass needed, same figures.
+        let counts = try await e.evaluate(largest, metrics: ["macs"])
+        #expect(counts == ["macs": 58_601_024])
+        // The same configuration measures the same accuracy (re-calibration starts afresh each time).
+        let again = try await e.evaluate(largest, metrics: ["accuracy_top1"])
+        #expect(again["accuracy_top1"] == accuracy)
+    }
+
+    @Test func badOptionsAndSpacesAreInputErrors() throws {
+        #expect(throws: InputError.self) { try evaluator(["threads": "0"]) }
+        #expect(throws: InputError.self) { try evaluator(["colour": "blue"]) }
+        #expect(throws: InputError.self) { try evaluator(["checkpoint": "/nonexistent/x.snck"]) }
+        let other = BuiltinSpaces.named("ofa_mbv3_d234_e346_k357_w1.0")!
+        #expect(throws: InputError.self) { try FashionMBV3Evaluator(space: other, options: ["checkpoint": Self.checkpoint]) }
+    }
+}
