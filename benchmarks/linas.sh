@@ -19,7 +19,8 @@ fi
 "$python" benchmarks/linas_iteration.py prepare "$data" "$work/rows.csv"
 swift build -c release --product swiftnas-bench >/dev/null
 ours=$(SWIFTNAS_BENCH_ROWS="$work/rows.csv" .build/release/swiftnas-bench --repeats="$repeats" linas-iteration)
-theirs=$("$python" benchmarks/linas_iteration.py run "$work/rows.csv" --repeats "$repeats")
+# One BLAS thread: on a loaded 2-core machine numpy's threaded BLAS made the recipe's fit 4-6x slower, not faster.
+theirs=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 "$python" benchmarks/linas_iteration.py run "$work/rows.csv" --repeats "$repeats")
 "$python" - "$ours" "$theirs" <<'PY'
 import json, sys
 ours = json.loads(sys.argv[1])["seconds"]

@@ -346,7 +346,7 @@ def run_dynast_linas(surrogate, seed, evals=EVALS, population=POPULATION, inner_
 # ------------------------------------------------------------------------------------------------ SwiftNAS
 
 def run_swiftnas(binary, model, tactic, algorithm, seed, work, evals=EVALS, population=POPULATION,
-                 inner_evals=INNER_EVALS, log=None):
+                 inner_evals=INNER_EVALS, measured_per_iteration=None, log=None):
     name = "swiftnas-%s-%s-seed%d" % (tactic, algorithm, seed)
     results = os.path.join(work, name + ".results.csv")
     store = os.path.join(work, name + ".db")
@@ -356,6 +356,8 @@ def run_swiftnas(binary, model, tactic, algorithm, seed, work, evals=EVALS, popu
                "--num-evals", str(evals), "--population", str(population), "--seed", str(seed),
                "--inner-evals", str(inner_evals), "--evaluator", evaluator,
                "--results-path", results, "--store", store, "--overwrite"]
+    if measured_per_iteration:
+        command += ["--measured-per-iteration", str(measured_per_iteration)]
     if log:
         log("  $ " + " ".join(command))
     with open(os.path.join(work, name + ".log"), "w") as out:
@@ -390,7 +392,8 @@ def run(args):
             if method in SWIFTNAS_TACTICS:
                 tactic, algorithm = SWIFTNAS_TACTICS[method]
                 rows = run_swiftnas(args.swiftnas, args.model, tactic, algorithm, seed, args.work,
-                                    population=args.population, inner_evals=args.inner_evals, log=log)
+                                    population=args.population, inner_evals=args.inner_evals,
+                                    measured_per_iteration=args.measured_per_iteration, log=log)
             elif method == "pymoo-nsga2":
                 rows = run_pymoo_nsga2(surrogate, seed)
             elif method == "dynast-linas":
@@ -487,6 +490,7 @@ def main(argv=None):
     p.add_argument("--methods", nargs="+", choices=[m for m, _ in METHODS])
     p.add_argument("--inner-evals", type=int, default=INNER_EVALS)
     p.add_argument("--population", type=int, default=POPULATION, help="SwiftNAS runs and the recipe (pymoo NSGA-II keeps 50)")
+    p.add_argument("--measured-per-iteration", type=int, help="SwiftNAS LINAS batch size (default: SwiftNAS's own)")
     p = sub.add_parser("table")
     p.add_argument("--work", required=True)
     p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])

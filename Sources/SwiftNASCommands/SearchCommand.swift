@@ -40,6 +40,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(help: "Replace an existing store instead of refusing to touch it.") var overwrite = false
     @Option(name: [.customLong("inner-evals"), .customLong("num_evals_inner")], help: "Predicted evaluations per LINAS iteration.")
     var innerEvals: Int?
+    @Option(name: [.customLong("measured-per-iteration"), .customLong("measured_per_iteration")],
+            help: "Sub-networks LINAS measures per iteration after the first population (default: a fifth of the population).")
+    var measuredPerIteration: Int?
     @Option(help: "Seconds to wait for one evaluation before it fails.") var timeout: Double?
     @Option(help: "Hypervolume reference point in objective units, comma-separated (default: nadir of the first population).")
     var reference: String?
@@ -60,6 +63,7 @@ struct SearchSettings {
     var population: Int
     var seed: UInt64
     var innerEvaluations: Int
+    var measuredPerIteration: Int?
     var resultsPath: String
     var format: ResultsCSV.Format
     var evaluator: String
@@ -98,6 +102,7 @@ struct SearchSettings {
         population = try command.population ?? file.int("population") ?? 50
         seed = UInt64(try command.seed.map(Int.init) ?? file.int("seed") ?? 1)
         innerEvaluations = try command.innerEvals ?? file.int("num_evals_inner") ?? file.int("inner_evals") ?? 20_000
+        measuredPerIteration = try command.measuredPerIteration ?? file.int("measured_per_iteration")
         resultsPath = command.resultsPath ?? file.string("results_path") ?? "swiftnas-results.csv"
         let formatName = command.format ?? file.string("format") ?? "swiftnas"
         guard let format = ResultsCSV.Format(rawValue: formatName) else {
@@ -117,7 +122,8 @@ struct SearchSettings {
             }
             reference = values.map { $0! }
         }
-        for (value, name) in [(evaluations, "--num-evals"), (population, "--population"), (workers, "--workers"), (innerEvaluations, "--inner-evals")] where value < 1 {
+        for (value, name) in [(evaluations, "--num-evals"), (population, "--population"), (workers, "--workers"), (innerEvaluations, "--inner-evals"),
+                              (measuredPerIteration ?? 1, "--measured-per-iteration")] where value < 1 {
             throw InputError(source: name, "must be at least 1, got \(value)")
         }
     }
@@ -137,12 +143,12 @@ struct SearchSettings {
             ("measurements", .array(goal.metrics.map { .string($0) })),
             ("tactic", .string(tactic)), ("algorithm", .string(algorithm)),
             ("population", .int(population)), ("seed", .int(Int(seed))), ("inner_evaluations", .int(innerEvaluations)),
-        ]).json
+        ] + (measuredPerIteration.map { [("measured_per_iteration", .int($0))] } ?? [])).json
     }
 
     func execute() async throws {
         let context = TacticContext(space: space, goal: goal, algorithm: algorithm, populationSize: population,
-                                    seed: seed, innerEvaluations: innerEvaluations)
+                                    seed: seed, innerEvaluations: innerEvaluations, measuredPerIteration: measuredPerIteration)
         var tactic = try SearchTactics.make(tactic, context: context)
         // Everything that can be wrong with the input is checked before the store is created or touched.
         let evaluator = try await EvaluatorSelection.resolve(

@@ -38,7 +38,15 @@ public struct SupportVectorRegression: SelfTuningPredictor {
     public private(set) var gamma = 0.0
     public private(set) var crossValidationMAPE: Double?
     private var keptFeatures: [Int] = []
-    private var supportVectors = Matrix(rows: 0, columns: 0)
+    /// The support vectors feature by feature (kept features × `paddedCount`, zero-padded), so a prediction visits
+    /// only the nonzero features of its row: one-hot rows have one nonzero per active gene.
+    private var supportVectorColumns: [Double] = []
+    /// ‖s‖² of each support vector (zero-padded to `paddedCount`).
+    private var supportVectorNorms: [Double] = []
+    /// The number of support vectors rounded up to a multiple of 4.
+    private var paddedCount = 0
+    /// `exp(−γk)` for k = 0, 1, 2, …: the kernel at integral squared distances (all of them for 0/1 features).
+    private var kernelAtIntegers: [Double] = []
     private var dualCoefficients: [Double] = []
     private var offset = 0.0
     private var targetScale = 1.0
@@ -102,19 +110,81 @@ public struct SupportVectorRegression: SelfTuningPredictor {
                                       epsilon: epsilon, tolerance: tolerance, maximumIterations: maximumIterations)
         solver.solve(cost: chosen)
         let support = all.filter { solver.coefficients[$0] != 0 }
-        supportVectors = kept.selectingRows(support)
+        paddedCount = (support.count + 3) / 4 * 4
+        supportVectorColumns = [Double](repeating: 0, count: kept.columns * paddedCount)
+        supportVectorNorms = [Double](repeating: 0, count: paddedCount)
+        for (j, row) in support.enumerated() {
+            for c in 0..<kept.columns {
+                let value = kept[row, c]
+                supportVectorColumns[c * paddedCount + j] = value
+                supportVectorNorms[j] += value * value
+            }
+        }
+        // Rows like the training rows lie within squared distance 2·max‖s‖² of a support vector; leave room for others.
+        let largestNorm = supportVectorNorms.max() ?? 0
+        let tableSize = largestNorm.isFinite ? Int(min(4 * largestNorm + 8, 65_536)) : 0
+        kernelAtIntegers = (0..<tableSize).map { exp(-gamma * Double($0)) }
         dualCoefficients = support.map { solver.coefficients[$0] }
         offset = solver.offset
         cost = chosen
     }
 
+    /// `Σⱼ θⱼ exp(−γ‖x − sⱼ‖²) − ρ` per row, with `‖x − s‖² = ‖s‖² + Σₖ xₖ(xₖ − 2sₖ)` summed over the row's nonzero
+    /// features only (exact for 0/1 features, whose partial sums are integers), four support vectors at a time.
     public func predict(_ features: Matrix) -> [Double] {
         precondition(cost != nil, "predict before fit")
-        let kept = features.selectingColumns(keptFeatures)
-        guard supportVectors.rows > 0 else { return Array(repeating: -offset * targetScale, count: features.rows) }
-        var kernel = kept.squaredDistances(to: supportVectors)
-        for i in kernel.storage.indices { kernel.storage[i] = exp(-gamma * kernel.storage[i]) }
-        return kernel.times(dualCoefficients).map { ($0 - offset) * targetScale }
+        let count = dualCoefficients.count, padded = paddedCount
+        guard count > 0 else { return Array(repeating: -offset * targetScale, count: features.rows) }
+        typealias Lanes = SIMD4<Double>
+        let gamma = self.gamma, offset = self.offset, targetScale = self.targetScale
+        var result = [Double](repeating: 0, count: features.rows)
+        var distances = [Double](repeating: 0, count: padded)
+        features.storage.withUnsafeBufferPointer { x in
+            supportVectorColumns.withUnsafeBufferPointer { s in
+                supportVectorNorms.withUnsafeBufferPointer { norms in
+                    dualCoefficients.withUnsafeBufferPointer { theta in
+                        kernelAtIntegers.withUnsafeBufferPointer { table in
+                            distances.withUnsafeMutableBufferPointer { d in
+                                let s = UnsafeRawPointer(s.baseAddress!), d = UnsafeMutableRawPointer(d.baseAddress!)
+                                let stride = MemoryLayout<Lanes>.stride
+                                for r in 0..<features.rows {
+                                    let base = r * features.columns
+                                    var rowNorm = 0.0
+                                    d.copyMemory(from: norms.baseAddress!, byteCount: padded * MemoryLayout<Double>.stride)
+                                    for (k, c) in keptFeatures.enumerated() {
+                                        let value = x[base + c]
+                                        if value == 0 { continue }
+                                        rowNorm += value * value
+                                        let weight = Lanes(repeating: -2 * value)
+                                        let column = s + k * padded * MemoryLayout<Double>.stride
+                                        for block in 0..<(padded / 4) {
+                                            let offset = block * stride
+                                            let updated = d.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                                                + weight * column.loadUnaligned(fromByteOffset: offset, as: Lanes.self)
+                                            d.storeBytes(of: updated, toByteOffset: offset, as: Lanes.self)
+                                        }
+                                    }
+                                    let squared = d.assumingMemoryBound(to: Double.self)
+                                    var sum = 0.0
+                                    for j in 0..<count {
+                                        let distance = max(squared[j] + rowNorm, 0)
+                                        let kernel: Double
+                                        if distance < Double(table.count), distance == distance.rounded(.down) {
+                                            kernel = table[Int(distance)]
+                                        } else {
+                                            kernel = exp(-gamma * distance)
+                                        }
+                                        sum += theta[j] * kernel
+                                    }
+                                    result[r] = (sum - offset) * targetScale
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// γ for training features `x`.
@@ -151,6 +221,13 @@ public struct SupportVectorRegression: SelfTuningPredictor {
 struct Leader {
     var value = -Double.infinity
     var index = -1
+
+    init() {}
+
+    init(value: Double, index: Int) {
+        self.value = value
+        self.index = index
+    }
 
     @inline(__always) mutating func offer(_ candidate: Double, _ at: Int) {
         if candidate >= value { value = candidate; index = at }
@@ -213,87 +290,201 @@ struct EpsilonSVRSolver {
     }
 
     /// SMO steps until the maximal violation is below `tolerance`. Each step makes two passes over the samples:
-    /// one choosing j for the current i, one updating Kθ fused with choosing the next i.
+    /// one choosing j for the current i, one updating Kθ fused with choosing the next i. Both passes run four
+    /// samples at a time (`SelectionLanes`); each lane keeps its own leader and the lanes' leaders are merged in
+    /// scan order, so the choices are those of the one-sample-at-a-time scan (libsvm's).
     private func iterate(k: UnsafeBufferPointer<Double>, beta: UnsafeMutableBufferPointer<Double>,
                          kTheta: UnsafeMutableBufferPointer<Double>, z: UnsafeBufferPointer<Double>, cost: Double) {
         let n = targets.count
         let tau = 1e-12
         let epsilon = self.epsilon
-        // Gradients: G = (Kθ)ₜ + ε − zₜ for αₜ (sign +1) and −(Kθ)ₜ + ε + zₜ for α*ₜ (sign −1). i is the variable
-        // with the largest −yG among those free to move up (α below C, α* above 0); selects are branch-free.
-        var up = Leader(), down = Leader()
-        for t in 0..<n {
-            let residual = z[t] - kTheta[t]
-            up.offer(beta[t] < cost ? residual - epsilon : -.infinity, t)
-            down.offer(beta[n + t] > 0 ? residual + epsilon : -.infinity, n + t)
-        }
-        var first = up.value >= down.value ? up : down
-        for _ in 0..<maximumIterations {
-            guard first.index >= 0, first.value > -Double.infinity else { return }
-            let gMax = first.value, i = first.index
-            let pi = i < n ? i : i - n
-            let rowI = pi * n
-            let kii = k[rowI + pi]
-            // j: the partner with the largest second-order decrease violation²/curvature (libsvm's WSS 3), compared
-            // by cross-multiplication to avoid a division per sample.
-            var lowMax = -Double.infinity
-            var bestNumerator = -1.0, bestCurvature = 1.0, j = -1
-            for t in 0..<n {
-                let g = kTheta[t] - z[t]
-                let lowA = beta[t] > 0 ? g + epsilon : -Double.infinity
-                let lowB = beta[n + t] < cost ? g - epsilon : -Double.infinity
-                lowMax = max(lowMax, max(lowA, lowB))
-                let raw = kii + diagonal[t] - 2 * k[rowI + t]
-                let curvature = raw > 0 ? raw : tau
-                let violationA = gMax + lowA, violationB = gMax + lowB
-                let numeratorA = violationA > 0 ? violationA * violationA : -1
-                let numeratorB = violationB > 0 ? violationB * violationB : -1
-                if numeratorA >= 0 && numeratorA * bestCurvature >= bestNumerator * curvature {
-                    bestNumerator = numeratorA; bestCurvature = curvature; j = t
-                }
-                if numeratorB >= 0 && numeratorB * bestCurvature >= bestNumerator * curvature {
-                    bestNumerator = numeratorB; bestCurvature = curvature; j = n + t
-                }
-            }
-            if gMax + lowMax < tolerance || j < 0 { return }
+        guard let k = k.baseAddress, let beta = beta.baseAddress, let kTheta = kTheta.baseAddress, let z = z.baseAddress else { return }
+        diagonal.withUnsafeBufferPointer { diagonal in
+            guard let diagonal = diagonal.baseAddress else { return }
+            var first = Self.chooseFirst(kTheta: kTheta, beta: beta, z: z, n: n, cost: cost, epsilon: epsilon)
+            for _ in 0..<maximumIterations {
+                guard first.index >= 0, first.value > -Double.infinity else { return }
+                let gMax = first.value, i = first.index
+                let pi = i < n ? i : i - n
+                let rowI = k + pi * n
+                let kii = rowI[pi]
+                let (j, lowMax) = Self.choosePartner(gMax: gMax, rowI: rowI, kii: kii, diagonal: diagonal, kTheta: kTheta,
+                                                     beta: beta, z: z, n: n, cost: cost, epsilon: epsilon, tau: tau)
+                if gMax + lowMax < tolerance || j < 0 { return }
 
-            let pj = j < n ? j : j - n
-            let yi: Double = i < n ? 1 : -1, yj: Double = j < n ? 1 : -1
-            let gi = yi * (kTheta[pi] - z[pi]) + epsilon, gj = yj * (kTheta[pj] - z[pj]) + epsilon
-            let oldI = beta[i], oldJ = beta[j]
-            var curvature = kii + k[pj * n + pj] - 2 * k[rowI + pj]
-            if curvature <= 0 { curvature = tau }
-            var bi = oldI, bj = oldJ
-            if yi != yj {
-                let delta = (-gi - gj) / curvature
-                let difference = bi - bj
-                bi += delta; bj += delta
-                if difference > 0 { if bj < 0 { bj = 0; bi = difference } } else if bi < 0 { bi = 0; bj = -difference }
-                if difference > 0 { if bi > cost { bi = cost; bj = cost - difference } } else if bj > cost { bj = cost; bi = cost + difference }
-            } else {
-                let delta = (gi - gj) / curvature
-                let sum = bi + bj
-                bi -= delta; bj += delta
-                if sum > cost { if bi > cost { bi = cost; bj = sum - cost } } else if bj < 0 { bj = 0; bi = sum }
-                if sum > cost { if bj > cost { bj = cost; bi = sum - cost } } else if bi < 0 { bi = 0; bj = sum }
+                let pj = j < n ? j : j - n
+                let yi: Double = i < n ? 1 : -1, yj: Double = j < n ? 1 : -1
+                let gi = yi * (kTheta[pi] - z[pi]) + epsilon, gj = yj * (kTheta[pj] - z[pj]) + epsilon
+                let oldI = beta[i], oldJ = beta[j]
+                var curvature = kii + k[pj * n + pj] - 2 * rowI[pj]
+                if curvature <= 0 { curvature = tau }
+                var bi = oldI, bj = oldJ
+                if yi != yj {
+                    let delta = (-gi - gj) / curvature
+                    let difference = bi - bj
+                    bi += delta; bj += delta
+                    if difference > 0 { if bj < 0 { bj = 0; bi = difference } } else if bi < 0 { bi = 0; bj = -difference }
+                    if difference > 0 { if bi > cost { bi = cost; bj = cost - difference } } else if bj > cost { bj = cost; bi = cost + difference }
+                } else {
+                    let delta = (gi - gj) / curvature
+                    let sum = bi + bj
+                    bi -= delta; bj += delta
+                    if sum > cost { if bi > cost { bi = cost; bj = sum - cost } } else if bj < 0 { bj = 0; bi = sum }
+                    if sum > cost { if bj > cost { bj = cost; bi = sum - cost } } else if bi < 0 { bi = 0; bj = sum }
+                }
+                beta[i] = bi; beta[j] = bj
+                // θ changes by y·Δβ at each variable's sample: update Kθ with the two kernel rows, choosing the next i
+                // in the same pass.
+                var di = yi * (bi - oldI), dj = yj * (bj - oldJ)
+                var rowJ = k + pj * n
+                if pi == pj { di += dj; dj = 0; rowJ = rowI }
+                first = Self.updateAndChooseFirst(di: di, rowI: rowI, dj: dj, rowJ: rowJ, kTheta: kTheta, beta: beta, z: z,
+                                                  n: n, cost: cost, epsilon: epsilon)
             }
-            beta[i] = bi; beta[j] = bj
-            // θ changes by y·Δβ at each variable's sample: update Kθ with the two kernel rows, choosing the next i
-            // in the same pass.
-            var di = yi * (bi - oldI), dj = yj * (bj - oldJ)
-            var rowJ = pj * n
-            if pi == pj { di += dj; dj = 0; rowJ = rowI }
-            up = Leader()
-            down = Leader()
-            for m in 0..<n {
-                let updated = kTheta[m] + di * k[rowI + m] + dj * k[rowJ + m]
-                kTheta[m] = updated
-                let residual = z[m] - updated
-                up.offer(beta[m] < cost ? residual - epsilon : -.infinity, m)
-                down.offer(beta[n + m] > 0 ? residual + epsilon : -.infinity, n + m)
-            }
-            first = up.value >= down.value ? up : down
         }
+    }
+
+    typealias Lanes = SIMD4<Double>
+
+    @inline(__always) private static func load(_ p: UnsafePointer<Double>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+    @inline(__always) private static func load(_ p: UnsafeMutablePointer<Double>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+    /// i: the variable with the largest −yG among those free to move up (α below C, α* above 0), later equal values
+    /// winning; gradients are G = (Kθ)ₜ + ε − zₜ for αₜ (sign +1) and −(Kθ)ₜ + ε + zₜ for α*ₜ (sign −1).
+    private static func chooseFirst(kTheta: UnsafeMutablePointer<Double>, beta: UnsafeMutablePointer<Double>,
+                                    z: UnsafePointer<Double>, n: Int, cost: Double, epsilon: Double) -> Leader {
+        updateAndChooseFirst(di: 0, rowI: nil, dj: 0, rowJ: nil, kTheta: kTheta, beta: beta, z: z, n: n, cost: cost, epsilon: epsilon)
+    }
+
+    /// Kθ += di·K[i] + dj·K[j] (skipped when the rows are nil), then `chooseFirst`'s choice on the updated Kθ.
+    @inline(__always)
+    private static func updateAndChooseFirst(di: Double, rowI: UnsafePointer<Double>?, dj: Double, rowJ: UnsafePointer<Double>?,
+                                             kTheta: UnsafeMutablePointer<Double>, beta: UnsafeMutablePointer<Double>,
+                                             z: UnsafePointer<Double>, n: Int, cost: Double, epsilon: Double) -> Leader {
+        let minusInfinity = Lanes(repeating: -.infinity)
+        let costs = Lanes(repeating: cost), epsilons = Lanes(repeating: epsilon)
+        let dis = Lanes(repeating: di), djs = Lanes(repeating: dj)
+        var upValue = minusInfinity, upIndex = Lanes(repeating: -1)
+        var downValue = minusInfinity, downIndex = Lanes(repeating: -1)
+        var index = Lanes(0, 1, 2, 3)
+        let step = Lanes(repeating: 4), shift = Lanes(repeating: Double(n))
+        var m = 0
+        while m + 4 <= n {
+            var updated = load(kTheta + m)
+            if let rowI, let rowJ {
+                updated = updated + dis * load(rowI + m) + djs * load(rowJ + m)
+                UnsafeMutableRawPointer(kTheta + m).storeBytes(of: updated, as: Lanes.self)
+            }
+            let residual = load(z + m) - updated
+            let up = (residual - epsilons).replacing(with: minusInfinity, where: load(beta + m) .>= costs)
+            let down = (residual + epsilons).replacing(with: minusInfinity, where: load(beta + n + m) .<= 0)
+            let takeUp = up .>= upValue, takeDown = down .>= downValue
+            upValue.replace(with: up, where: takeUp)
+            upIndex.replace(with: index, where: takeUp)
+            downValue.replace(with: down, where: takeDown)
+            downIndex.replace(with: index + shift, where: takeDown)
+            index += step
+            m += 4
+        }
+        // Merge the lanes: the largest value, ties to the later index, as one scan would.
+        var up = Leader(), down = Leader()
+        for lane in 0..<4 {
+            if upValue[lane] > up.value || (upValue[lane] == up.value && Int(upIndex[lane]) > up.index) {
+                up = Leader(value: upValue[lane], index: Int(upIndex[lane]))
+            }
+            if downValue[lane] > down.value || (downValue[lane] == down.value && Int(downIndex[lane]) > down.index) {
+                down = Leader(value: downValue[lane], index: Int(downIndex[lane]))
+            }
+        }
+        while m < n {
+            var updated = kTheta[m]
+            if let rowI, let rowJ {
+                updated = updated + di * rowI[m] + dj * rowJ[m]
+                kTheta[m] = updated
+            }
+            let residual = z[m] - updated
+            up.offer(beta[m] < cost ? residual - epsilon : -.infinity, m)
+            down.offer(beta[n + m] > 0 ? residual + epsilon : -.infinity, n + m)
+            m += 1
+        }
+        return up.value >= down.value ? up : down
+    }
+
+    /// j: the partner of i with the largest second-order decrease violation²/curvature (libsvm's WSS 3), compared by
+    /// cross-multiplication to avoid a division per sample, later candidates winning ties (αₜ before α*ₜ, then t + 1);
+    /// also the largest yG among the variables free to move down. Returns j = −1 when no variable violates.
+    @inline(__always)
+    private static func choosePartner(gMax: Double, rowI: UnsafePointer<Double>, kii: Double, diagonal: UnsafePointer<Double>,
+                                      kTheta: UnsafeMutablePointer<Double>, beta: UnsafeMutablePointer<Double>,
+                                      z: UnsafePointer<Double>, n: Int, cost: Double, epsilon: Double,
+                                      tau: Double) -> (j: Int, lowMax: Double) {
+        let minusInfinity = Lanes(repeating: -.infinity)
+        let costs = Lanes(repeating: cost), epsilons = Lanes(repeating: epsilon), gMaxes = Lanes(repeating: gMax)
+        let kiis = Lanes(repeating: kii), taus = Lanes(repeating: tau), minusOne = Lanes(repeating: -1)
+        var lowMaxes = minusInfinity
+        // Per lane: the best numerator and curvature, and the scan position (2t for αₜ, 2t + 1 for α*ₜ).
+        var bestNumerator = minusOne, bestCurvature = Lanes(repeating: 1), bestKey = minusOne
+        var key = Lanes(0, 2, 4, 6)
+        let step = Lanes(repeating: 8), one = Lanes(repeating: 1)
+        var t = 0
+        while t + 4 <= n {
+            let g = load(kTheta + t) - load(z + t)
+            let lowA = (g + epsilons).replacing(with: minusInfinity, where: load(beta + t) .<= 0)
+            let lowB = (g - epsilons).replacing(with: minusInfinity, where: load(beta + n + t) .>= costs)
+            let low = lowA.replacing(with: lowB, where: lowB .> lowA)
+            lowMaxes.replace(with: low, where: low .> lowMaxes)
+            let raw = kiis + load(diagonal + t) - 2 * load(rowI + t)
+            let curvature = raw.replacing(with: taus, where: raw .<= 0)
+            let violationA = gMaxes + lowA, violationB = gMaxes + lowB
+            let numeratorA = (violationA * violationA).replacing(with: minusOne, where: violationA .<= 0)
+            let numeratorB = (violationB * violationB).replacing(with: minusOne, where: violationB .<= 0)
+            let takeA = (numeratorA .>= 0) .& (numeratorA * bestCurvature .>= bestNumerator * curvature)
+            bestNumerator.replace(with: numeratorA, where: takeA)
+            bestCurvature.replace(with: curvature, where: takeA)
+            bestKey.replace(with: key, where: takeA)
+            let takeB = (numeratorB .>= 0) .& (numeratorB * bestCurvature .>= bestNumerator * curvature)
+            bestNumerator.replace(with: numeratorB, where: takeB)
+            bestCurvature.replace(with: curvature, where: takeB)
+            bestKey.replace(with: key + one, where: takeB)
+            key += step
+            t += 4
+        }
+        var lowMax = max(max(lowMaxes[0], lowMaxes[1]), max(lowMaxes[2], lowMaxes[3]))
+        // Merge the lanes' leaders in scan order (ascending key; lanes without a candidate have key −1) with the
+        // scan's own rule.
+        var numerator = -1.0, curvatureOfBest = 1.0, position = -1
+        var lastKey = -1.0
+        while true {
+            var lane = -1
+            for candidate in 0..<4 where bestKey[candidate] > lastKey && (lane < 0 || bestKey[candidate] < bestKey[lane]) {
+                lane = candidate
+            }
+            if lane < 0 { break }
+            lastKey = bestKey[lane]
+            if bestNumerator[lane] * curvatureOfBest >= numerator * bestCurvature[lane] {
+                numerator = bestNumerator[lane]; curvatureOfBest = bestCurvature[lane]; position = Int(lastKey)
+            }
+        }
+        var j = position < 0 ? -1 : (position % 2 == 0 ? position / 2 : n + position / 2)
+        while t < n {
+            let g = kTheta[t] - z[t]
+            let lowA = beta[t] > 0 ? g + epsilon : -Double.infinity
+            let lowB = beta[n + t] < cost ? g - epsilon : -Double.infinity
+            lowMax = max(lowMax, max(lowA, lowB))
+            let raw = kii + diagonal[t] - 2 * rowI[t]
+            let curvature = raw > 0 ? raw : tau
+            let violationA = gMax + lowA, violationB = gMax + lowB
+            let numeratorA = violationA > 0 ? violationA * violationA : -1
+            let numeratorB = violationB > 0 ? violationB * violationB : -1
+            if numeratorA >= 0 && numeratorA * curvatureOfBest >= numerator * curvature {
+                numerator = numeratorA; curvatureOfBest = curvature; j = t
+            }
+            if numeratorB >= 0 && numeratorB * curvatureOfBest >= numerator * curvature {
+                numerator = numeratorB; curvatureOfBest = curvature; j = n + t
+            }
+            t += 1
+        }
+        return (j, lowMax)
     }
 
     /// ρ: the mean of yG over free variables, or the middle of the feasible interval when none is free.

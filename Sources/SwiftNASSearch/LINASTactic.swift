@@ -1,5 +1,6 @@
 import SwiftNASAlgorithms
 import SwiftNASCore
+import SwiftNASPareto
 import SwiftNASPredictors
 import SwiftNASSpace
 
@@ -9,11 +10,12 @@ import SwiftNASSpace
 /// 2. Fit one predictor per objective (and per constrained metric) on everything measured so far, on one-hot
 ///    features of the sub-networks (DyNAS-T: ridge vs SVR chosen by cross-validated MAPE).
 /// 3. Run the algorithm on the predictors for `innerEvaluations` predicted evaluations.
-/// 4. Measure the first `measuredPerIteration` new sub-networks of the inner run's final population, in its
-///    survival order (never one measured before; topped up from the inner run's best and then at random),
-///    and repeat from 2. DyNAS-T measures a whole population per iteration; half a population (the default)
-///    refits the predictors twice as often for the same budget, which finds better fronts sooner
-///    (docs/benchmarks/search-quality.md).
+/// 4. Measure `measuredPerIteration` new sub-networks of the inner run's final population (never one measured
+///    before; topped up at random), chosen greedily by predicted hypervolume contribution to the measured front,
+///    most promising first, and repeat from 2. DyNAS-T measures a whole population per iteration in survival
+///    order; a fifth of a population (the default, 10 of 50) refits the predictors five times as often for the
+///    same budget, which finds better fronts sooner (docs/benchmarks/search-quality.md) at an overhead of about
+///    half a second per refit on 250 measurements (docs/benchmarks/linas-overhead.md).
 public struct LINASTactic: RegisteredTactic {
     public static let name = "linas"
     public static let summary = "iterate: fit predictors on all measurements, search them, measure the result"
@@ -44,7 +46,7 @@ public struct LINASTactic: RegisteredTactic {
 
     /// How many sub-networks the current iteration measures.
     var batchSize: Int {
-        iteration == 0 ? context.populationSize : max(1, context.measuredPerIteration ?? context.populationSize / 2)
+        iteration == 0 ? context.populationSize : max(1, context.measuredPerIteration ?? context.populationSize / 5)
     }
 
     public mutating func ask() -> [Configuration] {
@@ -52,7 +54,14 @@ public struct LINASTactic: RegisteredTactic {
         let size = batchSize
         var batch: [Configuration] = []
         if iteration > 0, let proposals = innerSearch() {
-            for configuration in proposals where batch.count < size {
+            var fresh: [(configuration: Configuration, predicted: Evaluation)] = []
+            var keys = Set<[Int]>()
+            for proposal in proposals {
+                let key = canonicalKey(proposal.configuration)
+                if !seen.contains(key) && keys.insert(key).inserted { fresh.append(proposal) }
+            }
+            for index in Self.orderByPredictedContribution(fresh.map(\.predicted), measured: measuredEvaluations, count: size) {
+                let configuration = fresh[index].configuration
                 if markSeen(configuration) { batch.append(configuration) }
             }
         }
@@ -73,11 +82,61 @@ public struct LINASTactic: RegisteredTactic {
         }
     }
 
-    /// Records a sub-network as asked; false when it was asked before.
-    private mutating func markSeen(_ configuration: Configuration) -> Bool {
+    /// The measured sub-networks as the algorithm sees them (minimised objectives, constraint values).
+    var measuredEvaluations: [Evaluation] {
+        measuredMetrics.map { context.goal.evaluation(from: $0) }
+    }
+
+    /// A sub-network's genes with inactive ones canonicalised: equal keys, same sub-network.
+    private func canonicalKey(_ configuration: Configuration) -> [Int] {
         var key = configuration.indices
         activity.canonicalize(&key)
-        return seen.insert(key).inserted
+        return key
+    }
+
+    /// The order in which to measure `count` of the inner run's proposals: greedily, the proposal whose predicted
+    /// objectives add the most hypervolume to the measured feasible front plus the proposals already chosen (so a
+    /// batch starts with its most promising sub-networks and spreads along the front instead of crowding one
+    /// region); proposals predicted infeasible or adding nothing follow in the inner run's survival order.
+    /// Hypervolume is taken on objectives normalised by the range of the measured and proposed points, with the
+    /// reference 10 % beyond their nadir.
+    static func orderByPredictedContribution(_ proposals: [Evaluation], measured: [Evaluation], count: Int) -> [Int] {
+        let feasibleMeasured = measured.map(\.objectives).filter { $0.allSatisfy(\.isFinite) }
+            .enumerated().filter { measured[$0.offset].violation == 0 }.map(\.element)
+        let candidates = proposals.indices.filter { proposals[$0].violation == 0 && proposals[$0].objectives.allSatisfy(\.isFinite) }
+        guard let dimension = proposals.first?.objectives.count, dimension > 0, !candidates.isEmpty else {
+            return Array(proposals.indices.prefix(count))
+        }
+        var low = [Double](repeating: .infinity, count: dimension), high = [Double](repeating: -.infinity, count: dimension)
+        for point in feasibleMeasured + candidates.map({ proposals[$0].objectives }) {
+            for k in 0..<dimension { low[k] = min(low[k], point[k]); high[k] = max(high[k], point[k]) }
+        }
+        let scale = (0..<dimension).map { high[$0] > low[$0] ? high[$0] - low[$0] : 1 }
+        let normalise = { (point: [Double]) in (0..<dimension).map { (point[$0] - low[$0]) / scale[$0] } }
+        let reference = [Double](repeating: 1.1, count: dimension)
+        var front = feasibleMeasured.map(normalise)
+        var volume = Hypervolume.compute(front, reference: reference)
+        var remaining = candidates
+        var order: [Int] = []
+        while order.count < count, !remaining.isEmpty {
+            var best = -1, bestGain = 0.0
+            for (position, index) in remaining.enumerated() {
+                let gain = Hypervolume.compute(front + [normalise(proposals[index].objectives)], reference: reference) - volume
+                if gain > bestGain { best = position; bestGain = gain }
+            }
+            if best < 0 { break }
+            let chosen = remaining.remove(at: best)
+            order.append(chosen)
+            front.append(normalise(proposals[chosen].objectives))
+            volume += bestGain
+        }
+        for index in proposals.indices where order.count < count && !order.contains(index) { order.append(index) }
+        return order
+    }
+
+    /// Records a sub-network as asked; false when it was asked before.
+    private mutating func markSeen(_ configuration: Configuration) -> Bool {
+        seen.insert(canonicalKey(configuration)).inserted
     }
 
     /// The metrics the predictors model: objectives, then constrained metrics.
@@ -87,8 +146,9 @@ public struct LINASTactic: RegisteredTactic {
         return names
     }
 
-    /// Fits the predictors and runs the inner search; nil when there is too little data to fit.
-    mutating func innerSearch() -> [Configuration]? {
+    /// Fits the predictors and runs the inner search: its final population with the predicted evaluations, in
+    /// survival order; nil when there is too little data to fit.
+    mutating func innerSearch() -> [(configuration: Configuration, predicted: Evaluation)]? {
         let matrix = Matrix(rowArrays: features, columns: context.space.choicesPerGene.reduce(0, +))
         var predictors: [String: any Predictor] = [:]
         for metric in predictedMetrics {
@@ -114,6 +174,6 @@ public struct LINASTactic: RegisteredTactic {
             spent += batch.count
         }
         let final = algorithm.population + algorithm.best
-        return final.map { context.space.configuration(genes: $0.genes) }
+        return final.map { (context.space.configuration(genes: $0.genes), $0.evaluation) }
     }
 }

@@ -36,8 +36,8 @@ public struct TacticContext: Sendable {
     public var seed: UInt64
     /// Predicted evaluations per LINAS inner search (DyNAS-T: 20 000 for OFA-MobileNetV3).
     public var innerEvaluations: Int
-    /// Sub-networks LINAS measures per iteration after the first population (nil: half a population, so the
-    /// predictors are refitted twice as often as DyNAS-T does).
+    /// Sub-networks LINAS measures per iteration after the first population (nil: a fifth of a population, so
+    /// the predictors are refitted five times as often as DyNAS-T does).
     public var measuredPerIteration: Int?
 
     public init(space: SearchSpace, goal: SearchGoal, algorithm: String = "nsga2", populationSize: Int = 50,
