@@ -110,12 +110,21 @@ public struct SupportVectorRegression: SelfTuningPredictor {
                                       epsilon: epsilon, tolerance: tolerance, maximumIterations: maximumIterations)
         solver.solve(cost: chosen)
         let support = all.filter { solver.coefficients[$0] != 0 }
-        paddedCount = (support.count + 3) / 4 * 4
-        supportVectorColumns = [Double](repeating: 0, count: kept.columns * paddedCount)
+        installSupportVectors(kept.selectingRows(support))
+        dualCoefficients = support.map { solver.coefficients[$0] }
+        offset = solver.offset
+        cost = chosen
+    }
+
+    /// Lays the support vectors (rows over the kept features) out column by column for `predict`, four
+    /// vectors to a block, and fills the table of kernel values at integral squared distances.
+    private mutating func installSupportVectors(_ vectors: Matrix) {
+        paddedCount = (vectors.rows + 3) / 4 * 4
+        supportVectorColumns = [Double](repeating: 0, count: vectors.columns * paddedCount)
         supportVectorNorms = [Double](repeating: 0, count: paddedCount)
-        for (j, row) in support.enumerated() {
-            for c in 0..<kept.columns {
-                let value = kept[row, c]
+        for j in 0..<vectors.rows {
+            for c in 0..<vectors.columns {
+                let value = vectors[j, c]
                 supportVectorColumns[c * paddedCount + j] = value
                 supportVectorNorms[j] += value * value
             }
@@ -124,9 +133,16 @@ public struct SupportVectorRegression: SelfTuningPredictor {
         let largestNorm = supportVectorNorms.max() ?? 0
         let tableSize = largestNorm.isFinite ? Int(min(4 * largestNorm + 8, 65_536)) : 0
         kernelAtIntegers = (0..<tableSize).map { exp(-gamma * Double($0)) }
-        dualCoefficients = support.map { solver.coefficients[$0] }
-        offset = solver.offset
-        cost = chosen
+    }
+
+    /// The support vectors as rows over the kept features (what `installSupportVectors` laid out).
+    private var supportVectorRows: Matrix {
+        let count = dualCoefficients.count, columns = keptFeatures.count
+        var vectors = Matrix(rows: count, columns: columns)
+        for j in 0..<count {
+            for c in 0..<columns { vectors.storage[j * columns + c] = supportVectorColumns[c * paddedCount + j] }
+        }
+        return vectors
     }
 
     /// `Σⱼ θⱼ exp(−γ‖x − sⱼ‖²) − ρ` per row, with `‖x − s‖² = ‖s‖² + Σₖ xₖ(xₖ − 2sₖ)` summed over the row's nonzero
@@ -531,8 +547,13 @@ extension SupportVectorRegression: PersistentPredictor {
         self.cost = cost
         self.gamma = gamma
         keptFeatures = try container.decode([Int].self, forKey: .keptFeatures)
-        supportVectors = try container.decode(Matrix.self, forKey: .supportVectors)
+        let supportVectors = try container.decode(Matrix.self, forKey: .supportVectors)
         dualCoefficients = try container.decode([Double].self, forKey: .dualCoefficients)
+        guard supportVectors.rows == dualCoefficients.count, supportVectors.rows == 0 || supportVectors.columns == keptFeatures.count else {
+            throw DecodingError.dataCorruptedError(forKey: .supportVectors, in: container,
+                                                   debugDescription: "\(supportVectors.rows)×\(supportVectors.columns) support vectors for \(dualCoefficients.count) coefficients over \(keptFeatures.count) features")
+        }
+        installSupportVectors(supportVectors)
         offset = try container.decode(Double.self, forKey: .offset)
         targetScale = try container.decode(Double.self, forKey: .targetScale)
     }
@@ -546,7 +567,7 @@ extension SupportVectorRegression: PersistentPredictor {
         try container.encode(tolerance, forKey: .tolerance)
         try container.encode(maximumIterations, forKey: .maximumIterations)
         try container.encode(keptFeatures, forKey: .keptFeatures)
-        try container.encode(supportVectors, forKey: .supportVectors)
+        try container.encode(supportVectorRows, forKey: .supportVectors)
         try container.encode(dualCoefficients, forKey: .dualCoefficients)
         try container.encode(offset, forKey: .offset)
         try container.encode(targetScale, forKey: .targetScale)
@@ -556,11 +577,9 @@ extension SupportVectorRegression: PersistentPredictor {
         if let bad = keptFeatures.firstIndex(where: { $0 < 0 || $0 >= featureCount }) {
             throw FittedStateError(field: "keptFeatures[\(bad)]", "is \(keptFeatures[bad]), outside the \(featureCount) features")
         }
-        if supportVectors.rows > 0 {
-            try FittedStateError.requireCount(supportVectors.columns, keptFeatures.count, field: "supportVectors.columns")
-        }
-        try FittedStateError.requireCount(dualCoefficients.count, supportVectors.rows, field: "dualCoefficients")
-        try FittedStateError.requireFinite(supportVectors.storage, field: "supportVectors.storage")
+        try FittedStateError.requireCount(supportVectorColumns.count, keptFeatures.count * paddedCount, field: "supportVectors.columns")
+        try FittedStateError.requireCount(paddedCount, (dualCoefficients.count + 3) / 4 * 4, field: "dualCoefficients")
+        try FittedStateError.requireFinite(supportVectorColumns, field: "supportVectors.storage")
         try FittedStateError.requireFinite(dualCoefficients, field: "dualCoefficients")
         try FittedStateError.requireFinite([gamma], field: "gamma")
         try FittedStateError.requireFinite([offset], field: "offset")
