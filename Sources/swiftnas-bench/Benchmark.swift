@@ -10,6 +10,13 @@ protocol Benchmark: Sendable {
     /// Runs the workload once and returns a result summary (e.g. a hypervolume) so work cannot be elided
     /// and so the script can check both sides computed the same thing.
     func run() -> String
+    /// Whether `run()` does its own warm-up and repeated timing (then `measure` runs it once and reports
+    /// its result; the `seconds` field is the whole run).
+    static var timesItself: Bool { get }
+}
+
+extension Benchmark {
+    static var timesItself: Bool { false }
 }
 
 /// Every benchmark the harness knows, by name.
@@ -19,16 +26,17 @@ let benchmarks: [any Benchmark.Type] = [
     NDS2D10000.self, NDS3D10000.self, NDS5D10000.self, NDS3D10000Naive.self, NDS5D10000Naive.self,
     NSGA2ZDT1Benchmark.self,
     GemmBench.self, GemmSingleBench.self, GemmConvShapeBench.self, FashionMNISTLoadBench.self, InvertedResidualBench.self,
-    SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self, DepthwiseBench.self,
+    SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self, DepthwiseBench.self, InferenceBench.self,
     PredictorLINASBenchmark.self,
 ]
 
-/// Times `benchmark` as the median of `repeats` runs after one warm-up, printing one JSON line.
+/// Times `benchmark` as the median of `repeats` runs after one warm-up (or runs it once when it times
+/// itself), printing one JSON line.
 func measure(_ type: any Benchmark.Type, repeats: Int) {
     let benchmark = type.init()
-    var result = benchmark.run()
+    var result = type.timesItself ? "" : benchmark.run()
     var times: [Double] = []
-    for _ in 0..<repeats {
+    for _ in 0..<(type.timesItself ? 1 : repeats) {
         let start = DispatchTime.now().uptimeNanoseconds
         result = benchmark.run()
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -1,0 +1,76 @@
+import Foundation
+import SwiftNASCore
+import SwiftNASEngine
+import SwiftNASSupernet
+
+/// Inference (forward only, `.inference` mode) of three sub-networks extracted from the `fashion_mbv3`
+/// super-network — smallest, a fixed median (k = 5, e = 4, d = 3 everywhere) and largest — at batch 1 and
+/// batch 256, on `min(--threads, cores)` threads. Each case is the median of several timed passes after
+/// warm-up passes. Weights are random (seeded): the time does not depend on their values.
+///
+/// `benchmarks/engine_infer.py` builds the same static networks in PyTorch; `benchmarks/engine_infer.sh`
+/// runs both and prints the ratio.
+struct InferenceBench: Benchmark {
+    static let name = "engine-infer"
+    static let timesItself = true
+
+    /// The three configurations, by name.
+    static let configurations: [(name: String, config: SubnetConfig)] = {
+        let plan = SupernetPlan.fashionMBV3
+        let median = SubnetConfig(kernelSizes: Array(repeating: 5, count: plan.blockSlots),
+                                  expandRatios: Array(repeating: 4, count: plan.blockSlots),
+                                  depths: Array(repeating: 3, count: plan.stages))
+        return [("smallest", .smallest(plan)), ("median", median), ("largest", .largest(plan))]
+    }()
+
+    /// Batch sizes with their warm-up and timed pass counts.
+    static let batches: [(size: Int, warmup: Int, repeats: Int)] = [(1, 20, 101), (256, 3, 7)]
+
+    let networks: [(name: String, network: MobileNetV3)]
+    let inputs: [Tensor]
+
+    init() {
+        let supernet = ElasticMobileNetV3(plan: .fashionMBV3, seed: 1)
+        networks = Self.configurations.map { ($0.name, supernet.extract($0.config)) }
+        var random = SeededRandom(seed: 7)
+        inputs = Self.batches.map { Tensor.randomNormal(shape: [$0.size, 28, 28, 1], using: &random) }
+    }
+
+    func run() -> String {
+        let threads = min(Parallel.threadLimit, Parallel.defaultThreads)
+        var parts: [String] = []
+        for (name, network) in networks {
+            var counted = network, params = 0
+            counted.visitParameters { params += $0.value.count }
+            parts.append("\(name)/params=\(params)")
+            for (b, batch) in Self.batches.enumerated() {
+                var net = network
+                let (wall, cpu) = Self.time(&net, input: inputs[b], warmup: batch.warmup, repeats: batch.repeats, threads: threads)
+                parts.append(String(format: "%@/%d/%d=%.4f,%.4f", name, batch.size, threads, wall, cpu))
+            }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// Median wall-clock and median process-CPU milliseconds of `repeats` inference passes after `warmup`
+    /// untimed ones, on at most `threads` threads. (The CPU figure is what the passes cost when other
+    /// processes share the cores; `SubnetMeasurement.latency` times the wall clock the same way.)
+    static func time(_ network: inout MobileNetV3, input: Tensor, warmup: Int, repeats: Int, threads: Int) -> (wall: Double, cpu: Double) {
+        Parallel.$threadLimit.withValue(threads) {
+            for _ in 0..<warmup { _ = network.forward(input, mode: .inference) }
+            var wall: [Double] = [], cpu: [Double] = []
+            for _ in 0..<repeats {
+                let c0 = processCPUSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
+                _ = network.forward(input, mode: .inference)
+                wall.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                cpu.append((processCPUSeconds() - c0) * 1e3)
+            }
+            return (median(wall), median(cpu))
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let v = values.sorted()
+        return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+    }
+}
