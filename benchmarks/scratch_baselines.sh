@@ -3,7 +3,8 @@
 # alone, with the super-network's recipe and budget (same epochs, batch, learning rate, augmentation), then prints
 # each one's test accuracy next to the same architecture extracted from the super-network checkpoint.
 # Resumable: each run checkpoints to $WORK/scratch-N.snck; re-run the script to continue (MAX_MINUTES per call).
-# Usage: SUPERNET=fmbv3.snck WORK=dir [EPOCHS=12] [MAX_MINUTES=60] benchmarks/scratch_baselines.sh
+# Usage: SUPERNET=fmbv3.snck WORK=dir [EPOCHS=12] [MAX_MINUTES=60] [SWIFTNAS_BIN=path] benchmarks/scratch_baselines.sh
+# (SWIFTNAS_BIN: an already built swiftnas, skipping the release build.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 supernet=${SUPERNET:?set SUPERNET to the trained super-network checkpoint}
@@ -11,8 +12,12 @@ work=${WORK:?set WORK to a folder for the baseline checkpoints}
 epochs=${EPOCHS:-12}
 minutes=${MAX_MINUTES:-60}
 mkdir -p "$work"
-swift build -c release --product swiftnas >/dev/null
-bin=.build/release/swiftnas
+if [ -n "${SWIFTNAS_BIN:-}" ]; then
+    bin=$SWIFTNAS_BIN
+else
+    swift build -c release --product swiftnas >/dev/null
+    bin=.build/release/swiftnas
+fi
 n=0
 deadline=$(( $(date +%s) + minutes * 60 ))
 while IFS= read -r config; do
