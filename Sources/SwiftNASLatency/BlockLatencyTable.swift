@@ -53,12 +53,17 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
         case median
         /// The fastest pass: the time without interference, steadier than the median on a loaded machine.
         case minimum
+        /// The mean pass: additive — the means of a pass's parts add up to the mean of the whole pass — so it keeps
+        /// the occasional slow pass (a preemption that cools the caches) that a whole pass, many times longer than a
+        /// part, nearly always contains and a part's median leaves out.
+        case mean
 
         /// The statistic of `values` (not empty).
         func of(_ values: [Double]) -> Double {
             let sorted = values.sorted(), m = sorted.count / 2
             switch self {
             case .minimum: return sorted[0]
+            case .mean: return values.reduce(0, +) / Double(values.count)
             case .median: return sorted.count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2
             }
         }
