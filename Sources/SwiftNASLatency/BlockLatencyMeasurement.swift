@@ -146,8 +146,9 @@ public struct BlockLatencyMeasurement: Sendable {
 
     /// Times every part inside whole inference passes of `contextSubnetworks()`: `settings.rounds` round-robin
     /// rounds each extract every sub-network, run `settings.warmup` untimed passes and time `repeats / rounds` passes
-    /// with `MobileNetV3.forwardTimingParts`, reading the clock as each part ends. A variant's time is
-    /// `settings.statistic` of all its timed passes, in whichever sub-networks it ran; so is each fixed part's.
+    /// with `MobileNetV3.forwardTimingParts`, reading the clock as each part ends. Each sub-network contributes the
+    /// part times of its `settings.statistic` whole pass (the median pass; the fastest; the mean of all); a variant's
+    /// time is the median of those over the sub-networks it ran in (the mean for `.mean`), and so is each fixed part's.
     func buildContextTable(space: String, progress: (Int, Int) -> Void) -> BlockLatencyTable {
         let plan = network.plan
         let configs = contextSubnetworks()
@@ -155,14 +156,13 @@ public struct BlockLatencyMeasurement: Sendable {
         func variantIndex(slot: Int, kernel: Int, expandRatio: Int) -> Int {
             (slot * ratios.count + ratios.firstIndex(of: expandRatio)!) * kernels.count + kernels.firstIndex(of: kernel)!
         }
-        var fixedSamples = [[Double]](repeating: [], count: 5) // stem, first block, final expand, pool, head
-        var blockSamples = [[Double]](repeating: [], count: plan.blockSlots * kernels.count * ratios.count)
-        var blockSubnetworks = [Set<Int>](repeating: [], count: blockSamples.count)
-        /// Each sub-network's timed parts after the stem and the first block: which variant (index into blockSamples).
+        /// Each sub-network's blocks after the first: their variants (indices into `blockSamples`).
         let activeVariants: [[Int]] = configs.map { config in
             (0..<plan.blockSlots).filter { config.isActive(slot: $0, plan: plan) }
                 .map { variantIndex(slot: $0, kernel: config.kernelSizes[$0], expandRatio: config.expandRatios[$0]) }
         }
+        /// Each sub-network's timed passes, each pass the milliseconds of its parts (`forwardTimingParts` order).
+        var passTimes = [[[Double]]](repeating: [], count: configs.count)
         var sink: Float = 0
         let clock = settings.clock.id
         let rounds = min(settings.rounds, settings.repeats)
@@ -173,35 +173,51 @@ public struct BlockLatencyMeasurement: Sendable {
                 var subnet = network.extract(config)
                 subnet.setThreads(settings.threads)
                 for _ in 0..<settings.warmup { sink += subnet.forward(input, mode: .inference).storage[0] }
-                let parts = subnet.timingPartCount, blocks = activeVariants[c]
+                let parts = subnet.timingPartCount
                 for _ in 0..<passes {
                     let start = Self.now(clock)
                     sink += subnet.forwardTimingParts(input) { ends[$0] = Self.now(clock) }.storage[0]
-                    func elapsed(_ part: Int) -> Double { Double(ends[part] - (part == 0 ? start : ends[part - 1])) / 1e6 }
-                    fixedSamples[0].append(elapsed(0))
-                    fixedSamples[1].append(elapsed(1))
-                    for (i, variant) in blocks.enumerated() {
-                        blockSamples[variant].append(elapsed(i + 2))
-                        blockSubnetworks[variant].insert(c)
-                    }
-                    for (k, part) in ((parts - 3)..<parts).enumerated() { fixedSamples[2 + k].append(elapsed(part)) }
+                    passTimes[c].append((0..<parts).map { Double(ends[$0] - ($0 == 0 ? start : ends[$0 - 1])) / 1e6 })
                 }
             }
             progress(round + 1, rounds)
         }
         blackHole(sink)
+        // Each sub-network's representative pass: the parts of its median (fastest, mean) whole pass, so its parts
+        // add up to the statistic of its whole passes — a median of each part alone would leave out the slow
+        // stretches (preemptions, cache refills) that most whole passes contain but most short parts do not.
         let statistic = settings.statistic
-        let fixed = BlockLatencyTable.FixedParts(stem: statistic.of(fixedSamples[0]), firstBlock: statistic.of(fixedSamples[1]),
-                                                 finalExpand: statistic.of(fixedSamples[2]), pool: statistic.of(fixedSamples[3]),
-                                                 head: statistic.of(fixedSamples[4]))
+        var fixedSamples = [[Double]](repeating: [], count: 5) // stem, first block, final expand, pool, head
+        var blockSamples = [[Double]](repeating: [], count: plan.blockSlots * kernels.count * ratios.count)
+        for (c, passes) in passTimes.enumerated() {
+            let parts = passes[0].count
+            let chosen: [[Double]]
+            switch statistic {
+            case .mean: chosen = passes
+            case .minimum: chosen = [passes.min { $0.reduce(0, +) < $1.reduce(0, +) }!]
+            case .median:
+                let sorted = passes.sorted { $0.reduce(0, +) < $1.reduce(0, +) }, m = sorted.count / 2
+                chosen = sorted.count % 2 == 1 ? [sorted[m]] : [sorted[m - 1], sorted[m]]
+            }
+            let representative = (0..<parts).map { part in chosen.map { $0[part] }.reduce(0, +) / Double(chosen.count) }
+            fixedSamples[0].append(representative[0])
+            fixedSamples[1].append(representative[1])
+            for (i, variant) in activeVariants[c].enumerated() { blockSamples[variant].append(representative[i + 2]) }
+            for k in 0..<3 { fixedSamples[2 + k].append(representative[parts - 3 + k]) }
+        }
+        // Across the sub-networks a part ran in: the median (the mean for `.mean`, which stays additive).
+        let across: LatencyTableSettings.Statistic = statistic == .mean ? .mean : .median
+        let fixed = BlockLatencyTable.FixedParts(stem: across.of(fixedSamples[0]), firstBlock: across.of(fixedSamples[1]),
+                                                 finalExpand: across.of(fixedSamples[2]), pool: across.of(fixedSamples[3]),
+                                                 head: across.of(fixedSamples[4]))
         var blocks: [BlockLatencyTable.BlockTime] = []
         for (index, slot) in plan.slots.enumerated() {
             for expandRatio in ratios {
                 for kernel in kernels {
                     let v = variantIndex(slot: index, kernel: kernel, expandRatio: expandRatio)
                     blocks.append(.init(slot: index, stage: slot.stage, position: slot.position, kernel: kernel, expandRatio: expandRatio,
-                                        milliseconds: statistic.of(blockSamples[v]), measuredAt: index,
-                                        samples: blockSamples[v].count, subnetworks: blockSubnetworks[v].count))
+                                        milliseconds: across.of(blockSamples[v]), measuredAt: index,
+                                        samples: blockSamples[v].count * settings.repeats, subnetworks: blockSamples[v].count))
                 }
             }
         }
