@@ -23,26 +23,35 @@ struct LatencyTableBuildCommand: AsyncParsableCommand {
         commandName: "build",
         abstract: "Time every block variant of fashion_mbv3 (inference, median of repeats) and write the lookup table.",
         discussion: """
-            Each of the 20 block slots × 3 kernel sizes × 3 expand ratios, the stem, the first block, the final \
-            expansion, the pooling and the classifier head is run in isolation on the activation the largest \
-            sub-network feeds it: --repeats timed passes split over --rounds round-robin visits of all parts, each visit \
-            after --warmup untimed passes, summarised by --statistic. Slots of equal shape (positions 2-4 of a stage) \
-            are timed once. Times depend on the machine, the engine build and the load on the machine: rebuild the \
-            table after any of them changes (use a release build).
+            --method context (the default) times each part inside whole inference passes of sampled sub-networks: \
+            --subnets random sub-networks, then more chosen so that each of the 20 block slots × 3 kernel sizes × 3 \
+            expand ratios ran in at least --min-samples of them; --rounds round-robin rounds each run every \
+            sub-network --warmup untimed passes and a share of its --repeats timed passes, reading the clock as the \
+            stem, each block, the final expansion, the pooling and the head end. A variant's time is the --statistic \
+            of all its passes. --method isolated times each part alone, again and again, on the activation the \
+            largest sub-network feeds it (--repeats passes per part; slots of equal shape timed once). Times depend \
+            on the machine, the engine build and the load on the machine: rebuild the table after any of them \
+            changes (use a release build).
             """)
 
     @Option(help: "The table file to write (JSON).") var out: String
+    @Option(help: "context (time parts inside whole sub-networks) or isolated (time each part alone).")
+    var method = LatencyTableSettings().method.rawValue
     @Option(name: .customLong("batch-size"), help: "Images per forward pass.") var batchSize = LatencyTableSettings().batchSize
     @Option(help: "Worker threads of every layer.") var threads = LatencyTableSettings().threads
-    @Option(help: "Timed passes per part.") var repeats = LatencyTableSettings().repeats
-    @Option(help: "Untimed passes before timing.") var warmup = LatencyTableSettings().warmup
-    @Option(help: "Seed of the (untrained) weights and input images.") var seed: UInt64 = LatencyTableSettings().seed
+    @Option(help: "Timed passes per sub-network (context; default 10) or per part (isolated; default 50).") var repeats: Int?
+    @Option(help: "Untimed passes before timing, each round (default 2 context, 5 isolated).") var warmup: Int?
+    @Option(help: "Seed of the (untrained) weights, the input images and the sub-networks timed.") var seed: UInt64 = LatencyTableSettings().seed
+    @Option(help: "context: random sub-networks to time (more are added until every variant has --min-samples).")
+    var subnets = LatencyTableSettings().subnets
+    @Option(name: .customLong("min-samples"), help: "context: sub-networks each block variant must run in.")
+    var minSamples = LatencyTableSettings().minSamples
     @Option(help: "cpu (the timing thread's CPU time, 1 thread only: less disturbed by other processes) or wall (elapsed time); default cpu with 1 thread, wall with more.")
     var clock: String?
-    @Option(name: .customLong("cache-eviction-kib"), help: "KiB of other memory read before each timed pass of a part, so it starts with the caches a whole forward pass leaves it (0: hot caches).")
+    @Option(name: .customLong("cache-eviction-kib"), help: "isolated: KiB of other memory read before each timed pass of a part, so it starts with colder caches (0: hot caches).")
     var cacheEvictionKiB = LatencyTableSettings().cacheEvictionKiB
-    @Option(help: "Round-robin rounds over all parts that --repeats is split over (spreads other processes' load evenly).")
-    var rounds = LatencyTableSettings().rounds
+    @Option(help: "Round-robin rounds that --repeats is split over (spreads other processes' load evenly; default 5 context, 25 isolated).")
+    var rounds: Int?
     @Option(help: "median or minimum of each part's timed passes.") var statistic = LatencyTableSettings().statistic.rawValue
 
     func run() async throws {
@@ -52,8 +61,12 @@ struct LatencyTableBuildCommand: AsyncParsableCommand {
         guard let statistic = LatencyTableSettings.Statistic(rawValue: statistic) else {
             throw InputError(source: "--statistic", "must be one of \(LatencyTableSettings.Statistic.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.statistic)'")
         }
-        let settings = LatencyTableSettings(batchSize: batchSize, threads: threads, repeats: repeats, warmup: warmup, seed: seed, clock: clock,
-                                            cacheEvictionKiB: cacheEvictionKiB, rounds: rounds, statistic: statistic)
+        guard let method = LatencyTableSettings.Method(rawValue: method) else {
+            throw InputError(source: "--method", "must be one of \(LatencyTableSettings.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.method)'")
+        }
+        let settings = LatencyTableSettings(method: method, batchSize: batchSize, threads: threads, repeats: repeats, warmup: warmup, seed: seed,
+                                            clock: clock, cacheEvictionKiB: cacheEvictionKiB, rounds: rounds, statistic: statistic,
+                                            subnets: subnets, minSamples: minSamples)
         try settings.validate()
         let measurement = BlockLatencyMeasurement(plan: LatencyTableCommand.plan, settings: settings)
         let start = ContinuousClock.now
@@ -61,7 +74,10 @@ struct LatencyTableBuildCommand: AsyncParsableCommand {
         try table.write(to: out)
         let largest = try table.lookup(source: out)
         print("fixed parts \(String(format: "%.4f", table.fixed.total)) ms; largest sub-network \(String(format: "%.4f", table.predict(.largest(LatencyTableCommand.plan), lookup: largest))) ms, smallest \(String(format: "%.4f", table.predict(.smallest(LatencyTableCommand.plan), lookup: largest))) ms predicted")
-        print("wrote \(out): \(table.blocks.count) block variants, batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s"), \(clock) clock, \(statistic) of \(repeats), in \(start.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        let how = method == .context
+            ? "in context of \(measurement.contextSubnetworks().count) sub-networks (each variant in ≥ \(table.blocks.map(\.subnetworks).min() ?? 0)), \(statistic) of \(settings.repeats) passes each"
+            : "isolated, \(statistic) of \(settings.repeats)"
+        print("wrote \(out): \(table.blocks.count) block variants, batch \(batchSize), \(threads) thread\(threads == 1 ? "" : "s"), \(clock) clock, \(how), in \(start.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
     }
 }
 
@@ -79,9 +95,9 @@ struct LatencyTableCheckCommand: AsyncParsableCommand {
     @Option(help: "A table written by `swiftnas latency lut build`.") var lut: String
     @Option(help: "Random sub-networks to measure.") var subnets = 50
     @Option(help: "Seed of the sub-networks drawn.") var seed: UInt64 = 0
-    @Option(help: "Timed passes per sub-network (default: the table's).") var repeats: Int?
-    @Option(help: "Untimed passes before timing (default: the table's).") var warmup: Int?
-    @Option(help: "Round-robin rounds over the sub-networks (default: the table's).") var rounds: Int?
+    @Option(help: "Timed passes per sub-network.") var repeats = 50
+    @Option(help: "Untimed passes before timing, each round.") var warmup = 5
+    @Option(help: "Round-robin rounds over the sub-networks.") var rounds = 25
     @Option(help: "A CSV file to write each sub-network's configuration, prediction and measurement to.") var csv: String?
 
     func run() async throws {
@@ -92,9 +108,9 @@ struct LatencyTableCheckCommand: AsyncParsableCommand {
             throw InputError(source: lut, field: "planSignature", "the table is for another super-network ('\(table.space)', \(table.planSignature)); rebuild it")
         }
         var settings = table.settings
-        settings.repeats = repeats ?? settings.repeats
-        settings.warmup = warmup ?? settings.warmup
-        settings.rounds = rounds ?? settings.rounds
+        settings.repeats = repeats
+        settings.warmup = warmup
+        settings.rounds = rounds
         try settings.validate()
         let measurement = BlockLatencyMeasurement(plan: plan, settings: settings)
         let check = measurement.check(table, lookup: lookup, count: subnets, seed: seed) { round, rounds in log("swiftnas: round \(round) of \(rounds)") }

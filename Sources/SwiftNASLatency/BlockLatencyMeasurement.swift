@@ -4,8 +4,8 @@ import SwiftNASEngine
 import SwiftNASPredictors
 import SwiftNASSupernet
 
-/// Times the parts of an elastic MobileNetV3 in isolation (building a `BlockLatencyTable`) and whole extracted
-/// sub-networks (checking one), with inference forward passes on this machine.
+/// Times the parts of an elastic MobileNetV3 inside whole sub-networks or in isolation (building a
+/// `BlockLatencyTable`) and whole extracted sub-networks (checking one), with inference forward passes on this machine.
 ///
 /// Everything is built through the super-network's public API: the static blocks come from
 /// `ElasticMBConv.materialize`, the fixed parts are the super-network's own layers, and each block's input is the
@@ -96,8 +96,138 @@ public struct BlockLatencyMeasurement: Sendable {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
-    /// Times every block variant and the fixed parts; `progress` is told each finished round and the number of rounds.
+    /// Times every block variant and the fixed parts with `settings.method`; `progress` is told each finished round
+    /// and the number of rounds.
     public func buildTable(space: String, progress: (Int, Int) -> Void = { _, _ in }) -> BlockLatencyTable {
+        switch settings.method {
+        case .context: return buildContextTable(space: space, progress: progress)
+        case .isolated: return buildIsolatedTable(space: space, progress: progress)
+        }
+    }
+
+    /// The sub-networks `.context` times: `settings.subnets` random ones, then, while some variant ran in fewer than
+    /// `settings.minSamples` of them, random ones whose active slots take the least-sampled variants (and whose
+    /// stages are deep enough to reach them). Drawn from `settings.seed` (offset, so they are not the sub-networks
+    /// `check --seed` draws).
+    public func contextSubnetworks() -> [SubnetConfig] {
+        let plan = network.plan
+        let kernels = plan.kernelSizes, ratios = plan.expandRatios
+        var random = SeededRandom(seed: settings.seed &+ 0x6c75_7463_7478) // "lutctx"
+        var counts = [[Int]](repeating: Array(repeating: 0, count: kernels.count * ratios.count), count: plan.blockSlots)
+        var configs: [SubnetConfig] = []
+        func add(_ config: SubnetConfig) {
+            configs.append(config)
+            for slot in 0..<plan.blockSlots where config.isActive(slot: slot, plan: plan) {
+                counts[slot][ratios.firstIndex(of: config.expandRatios[slot])! * kernels.count + kernels.firstIndex(of: config.kernelSizes[slot])!] += 1
+            }
+        }
+        for _ in 0..<settings.subnets { add(SubnetConfig.random(plan, using: &random)) }
+        let depths = plan.depths.sorted()
+        while counts.contains(where: { $0.min()! < settings.minSamples }) {
+            var config = SubnetConfig.random(plan, using: &random)
+            for stage in 0..<plan.stages {
+                let slots = (stage * plan.maxDepth)..<((stage + 1) * plan.maxDepth)
+                if let deepest = slots.last(where: { counts[$0].min()! < settings.minSamples }) {
+                    let needed = deepest - slots.lowerBound + 1
+                    config.depths[stage] = max(config.depths[stage], depths.first { $0 >= needed }!)
+                }
+                for slot in slots where config.isActive(slot: slot, plan: plan) && counts[slot].min()! < settings.minSamples {
+                    let fewest = counts[slot].min()!
+                    let candidates = counts[slot].indices.filter { counts[slot][$0] == fewest }
+                    let variant = candidates[random.nextIndex(candidates.count)]
+                    config.expandRatios[slot] = ratios[variant / kernels.count]
+                    config.kernelSizes[slot] = kernels[variant % kernels.count]
+                }
+            }
+            add(config)
+        }
+        return configs
+    }
+
+    /// Times every part inside whole inference passes of `contextSubnetworks()`: `settings.rounds` round-robin
+    /// rounds each extract every sub-network, run `settings.warmup` untimed passes and time `repeats / rounds` passes
+    /// with `MobileNetV3.forwardTimingParts`, reading the clock as each part ends. Each sub-network contributes the
+    /// part times of its `settings.statistic` whole pass (the median pass; the fastest; the mean of all); a variant's
+    /// time is the median of those over the sub-networks it ran in (the mean for `.mean`), and so is each fixed part's.
+    func buildContextTable(space: String, progress: (Int, Int) -> Void) -> BlockLatencyTable {
+        let plan = network.plan
+        let configs = contextSubnetworks()
+        let kernels = plan.kernelSizes, ratios = plan.expandRatios
+        func variantIndex(slot: Int, kernel: Int, expandRatio: Int) -> Int {
+            (slot * ratios.count + ratios.firstIndex(of: expandRatio)!) * kernels.count + kernels.firstIndex(of: kernel)!
+        }
+        /// Each sub-network's blocks after the first: their variants (indices into `blockSamples`).
+        let activeVariants: [[Int]] = configs.map { config in
+            (0..<plan.blockSlots).filter { config.isActive(slot: $0, plan: plan) }
+                .map { variantIndex(slot: $0, kernel: config.kernelSizes[$0], expandRatio: config.expandRatios[$0]) }
+        }
+        /// Each sub-network's timed passes, each pass the milliseconds of its parts (`forwardTimingParts` order).
+        var passTimes = [[[Double]]](repeating: [], count: configs.count)
+        var sink: Float = 0
+        let clock = settings.clock.id
+        let rounds = min(settings.rounds, settings.repeats)
+        var ends = [UInt64](repeating: 0, count: plan.blockSlots + 5)
+        for round in 0..<rounds {
+            let passes = settings.repeats / rounds + (round < settings.repeats % rounds ? 1 : 0)
+            for (c, config) in configs.enumerated() {
+                var subnet = network.extract(config)
+                subnet.setThreads(settings.threads)
+                for _ in 0..<settings.warmup { sink += subnet.forward(input, mode: .inference).storage[0] }
+                let parts = subnet.timingPartCount
+                for _ in 0..<passes {
+                    let start = Self.now(clock)
+                    sink += subnet.forwardTimingParts(input) { ends[$0] = Self.now(clock) }.storage[0]
+                    passTimes[c].append((0..<parts).map { Double(ends[$0] - ($0 == 0 ? start : ends[$0 - 1])) / 1e6 })
+                }
+            }
+            progress(round + 1, rounds)
+        }
+        blackHole(sink)
+        // Each sub-network's representative pass: the parts of its median (fastest, mean) whole pass, so its parts
+        // add up to the statistic of its whole passes — a median of each part alone would leave out the slow
+        // stretches (preemptions, cache refills) that most whole passes contain but most short parts do not.
+        let statistic = settings.statistic
+        var fixedSamples = [[Double]](repeating: [], count: 5) // stem, first block, final expand, pool, head
+        var blockSamples = [[Double]](repeating: [], count: plan.blockSlots * kernels.count * ratios.count)
+        for (c, passes) in passTimes.enumerated() {
+            let parts = passes[0].count
+            let chosen: [[Double]]
+            switch statistic {
+            case .mean: chosen = passes
+            case .minimum: chosen = [passes.min { $0.reduce(0, +) < $1.reduce(0, +) }!]
+            case .median:
+                let sorted = passes.sorted { $0.reduce(0, +) < $1.reduce(0, +) }, m = sorted.count / 2
+                chosen = sorted.count % 2 == 1 ? [sorted[m]] : [sorted[m - 1], sorted[m]]
+            }
+            let representative = (0..<parts).map { part in chosen.map { $0[part] }.reduce(0, +) / Double(chosen.count) }
+            fixedSamples[0].append(representative[0])
+            fixedSamples[1].append(representative[1])
+            for (i, variant) in activeVariants[c].enumerated() { blockSamples[variant].append(representative[i + 2]) }
+            for k in 0..<3 { fixedSamples[2 + k].append(representative[parts - 3 + k]) }
+        }
+        // Across the sub-networks a part ran in: the median (the mean for `.mean`, which stays additive).
+        let across: LatencyTableSettings.Statistic = statistic == .mean ? .mean : .median
+        let fixed = BlockLatencyTable.FixedParts(stem: across.of(fixedSamples[0]), firstBlock: across.of(fixedSamples[1]),
+                                                 finalExpand: across.of(fixedSamples[2]), pool: across.of(fixedSamples[3]),
+                                                 head: across.of(fixedSamples[4]))
+        var blocks: [BlockLatencyTable.BlockTime] = []
+        for (index, slot) in plan.slots.enumerated() {
+            for expandRatio in ratios {
+                for kernel in kernels {
+                    let v = variantIndex(slot: index, kernel: kernel, expandRatio: expandRatio)
+                    blocks.append(.init(slot: index, stage: slot.stage, position: slot.position, kernel: kernel, expandRatio: expandRatio,
+                                        milliseconds: across.of(blockSamples[v]), measuredAt: index,
+                                        samples: blockSamples[v].count * settings.repeats, subnetworks: blockSamples[v].count))
+                }
+            }
+        }
+        return BlockLatencyTable(format: BlockLatencyTable.formatName, formatVersion: BlockLatencyTable.currentFormatVersion, space: space,
+                                 planSignature: plan.signature, stages: plan.stages, maxDepth: plan.maxDepth, kernelSizes: kernels,
+                                 expandRatios: ratios, settings: settings, machine: .current, fixed: fixed, blocks: blocks)
+    }
+
+    /// Times every block variant and the fixed parts alone, each on the activation the largest sub-network feeds it.
+    func buildIsolatedTable(space: String, progress: (Int, Int) -> Void) -> BlockLatencyTable {
         let plan = network.plan
         let threads = settings.threads
         let mode = ForwardMode.inference
@@ -182,7 +312,8 @@ public struct BlockLatencyMeasurement: Sendable {
             for expandRatio in plan.expandRatios {
                 for kernel in plan.kernelSizes {
                     blocks.append(.init(slot: index, stage: slot.stage, position: slot.position, kernel: kernel, expandRatio: expandRatio,
-                                        milliseconds: timeOf[[measuredAt[index], kernel, expandRatio]]!, measuredAt: measuredAt[index]))
+                                        milliseconds: timeOf[[measuredAt[index], kernel, expandRatio]]!, measuredAt: measuredAt[index],
+                                        samples: settings.repeats, subnetworks: 0))
                 }
             }
         }

@@ -4,14 +4,20 @@ import SwiftNASEngine
 import SwiftNASPredictors
 import SwiftNASSupernet
 
-/// How a latency lookup table is measured: the batch and thread count it is valid for, and how each time is taken
-/// (`warmup` untimed forward passes, then the median of `repeats` timed ones).
+/// How a latency lookup table is measured: the batch and thread count it is valid for, the method (each part timed
+/// inside whole forward passes of sampled sub-networks, or alone), and how each time is taken.
 public struct LatencyTableSettings: Codable, Sendable, Hashable {
+    /// How block times are taken.
+    public var method: Method
+    /// `.context`: random sub-networks timed (more are added until every variant ran in `minSamples` of them).
+    public var subnets: Int
+    /// `.context`: the fewest sub-networks each block variant must have been timed in.
+    public var minSamples: Int
     /// Images per forward pass.
     public var batchSize: Int
     /// Worker threads of every layer.
     public var threads: Int
-    /// Timed forward passes per block variant (the median is kept).
+    /// Timed forward passes per part (`.isolated`) or per sub-network (`.context`).
     public var repeats: Int
     /// Untimed forward passes before timing.
     public var warmup: Int
@@ -30,18 +36,34 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
     /// Round-robin passes over all parts that the timed passes are split over (1: each part timed in one go).
     public var rounds: Int
 
+    /// How block times are taken.
+    public enum Method: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Each part timed inside whole inference passes of sampled sub-networks (`MobileNetV3.forwardTimingParts`):
+        /// a part's time is the statistic of every timed pass of every sub-network it ran in, so it carries the
+        /// cold weights and caches the rest of the network leaves it — what the sum must add up to.
+        case context
+        /// Each part run alone, again and again, on the largest sub-network's activation (OFA's method): with the
+        /// NHWC engine its weights stay hot in the caches and the sum comes out about a fifth low.
+        case isolated
+    }
+
     /// How timed passes are summarised.
     public enum Statistic: String, Codable, Sendable, Hashable, CaseIterable {
         /// The median pass.
         case median
         /// The fastest pass: the time without interference, steadier than the median on a loaded machine.
         case minimum
+        /// The mean pass: additive — the means of a pass's parts add up to the mean of the whole pass — so it keeps
+        /// the occasional slow pass (a preemption that cools the caches) that a whole pass, many times longer than a
+        /// part, nearly always contains and a part's median leaves out.
+        case mean
 
         /// The statistic of `values` (not empty).
         func of(_ values: [Double]) -> Double {
             let sorted = values.sorted(), m = sorted.count / 2
             switch self {
             case .minimum: return sorted[0]
+            case .mean: return values.reduce(0, +) / Double(values.count)
             case .median: return sorted.count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2
             }
         }
@@ -57,9 +79,18 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
         var id: clockid_t { self == .wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID }
     }
 
-    /// Defaults: one image, one thread, CPU clock, median of 50 passes in 25 rounds, each after 5 warm-up passes.
-    public init(batchSize: Int = 1, threads: Int = 1, repeats: Int = 50, warmup: Int = 5, imageSize: Int = 28, seed: UInt64 = 0,
-                clock: Clock = .cpu, cacheEvictionKiB: Int = 0, rounds: Int = 25, statistic: Statistic = .median) {
+    /// Defaults: one image, one thread, CPU clock; `.context`: 60 random sub-networks and more until every variant
+    /// ran in 8, 10 timed passes of each in 5 rounds, each round after 2 warm-up passes; `.isolated`: median of 50
+    /// passes per part in 25 rounds, each after 5 warm-up passes.
+    public init(method: Method = .context, batchSize: Int = 1, threads: Int = 1, repeats: Int? = nil, warmup: Int? = nil, imageSize: Int = 28,
+                seed: UInt64 = 0, clock: Clock = .cpu, cacheEvictionKiB: Int = 0, rounds: Int? = nil, statistic: Statistic = .median,
+                subnets: Int = 60, minSamples: Int = 8) {
+        self.method = method
+        self.subnets = subnets
+        self.minSamples = minSamples
+        let repeats = repeats ?? (method == .context ? 10 : 50)
+        let warmup = warmup ?? (method == .context ? 2 : 5)
+        let rounds = rounds ?? (method == .context ? 5 : 25)
         self.batchSize = batchSize
         self.threads = threads
         self.repeats = repeats
@@ -81,6 +112,11 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
         if clock == .cpu && threads != 1 { throw InputError(source: source("clock"), "cpu times the calling thread only; use it with 1 thread") }
         if rounds < 1 { throw InputError(source: source("rounds"), "must be at least 1, got \(rounds)") }
         if cacheEvictionKiB < 0 { throw InputError(source: source("cache-eviction-kib"), "must be at least 0, got \(cacheEvictionKiB)") }
+        if method == .context && cacheEvictionKiB != 0 {
+            throw InputError(source: source("cache-eviction-kib"), "applies to --method isolated only (in context, the network itself sets the caches)")
+        }
+        if method == .context && subnets < 0 { throw InputError(source: source("subnets"), "must be at least 0, got \(subnets)") }
+        if method == .context && minSamples < 1 { throw InputError(source: source("min-samples"), "must be at least 1, got \(minSamples)") }
         if imageSize < 8 { throw InputError(source: source("image-size"), "must be at least 8, got \(imageSize)") }
     }
 }
@@ -90,13 +126,16 @@ public struct LatencyTableSettings: Codable, Sendable, Hashable {
 /// first block, final expansion, pooling, classifier head), at one batch size and thread count. A sub-network's
 /// latency is predicted as the sum of its active blocks and the fixed parts.
 ///
-/// Slots of equal shape (positions 1… of a stage: same channels, stride 1) run the same computation, so one of them
-/// is timed and the time is recorded for each (`measuredAt` names the slot timed).
+/// By default (`LatencyTableSettings.Method.context`) every part is timed inside whole forward passes of sampled
+/// sub-networks, each slot on its own. With `.isolated`, slots of equal shape (positions 1… of a stage: same
+/// channels, stride 1) run the same computation, so one of them is timed and the time is recorded for each
+/// (`measuredAt` names the slot timed).
 public struct BlockLatencyTable: Codable, Sendable {
     /// The value of `format` in every table file.
     public static let formatName = "swiftnas-latency-lut"
-    /// The version of this layout.
-    public static let currentFormatVersion = 1
+    /// The version of this layout (2: `settings.method`, `subnets`, `minSamples` and each variant's `samples`;
+    /// version 1 tables timed blocks in isolation only).
+    public static let currentFormatVersion = 2
 
     /// Always `formatName`.
     public var format: String
@@ -150,6 +189,10 @@ public struct BlockLatencyTable: Codable, Sendable {
         public var milliseconds: Double
         /// The slot actually timed (an equal-shaped slot of the same stage, or `slot` itself).
         public var measuredAt: Int
+        /// Timed passes summarised into `milliseconds`.
+        public var samples: Int
+        /// Sub-networks those passes ran (`.context`; 0 for `.isolated`).
+        public var subnetworks: Int
     }
 
     /// The machine a table was measured on.
@@ -291,7 +334,9 @@ public struct BlockLatencyTable: Codable, Sendable {
         }
         guard header.format == formatName else { throw InputError(source: source, field: "format", "is '\(header.format)', expected '\(formatName)'") }
         guard header.formatVersion == currentFormatVersion else {
-            throw InputError(source: source, field: "formatVersion", "is \(header.formatVersion); this SwiftNAS reads version \(currentFormatVersion) — rebuild the table")
+            let old = header.formatVersion == 1 ? " (version 1 tables timed blocks in isolation, about a fifth low with the NHWC engine)" : ""
+            throw InputError(source: source, field: "formatVersion",
+                             "is \(header.formatVersion); this SwiftNAS reads version \(currentFormatVersion)\(old) — rebuild the table with `swiftnas latency lut build`")
         }
         let table: BlockLatencyTable
         do { table = try decoder.decode(BlockLatencyTable.self, from: data) } catch {

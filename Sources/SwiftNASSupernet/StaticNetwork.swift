@@ -142,6 +142,38 @@ public struct MobileNetV3: Layer {
         return classifier.forward(x, mode: mode)
     }
 
+    /// The parts `forwardTimingParts(_:partEnded:)` reports, in order: the stem, each of `blocks`, the final
+    /// expansion, the pooling and the head.
+    public var timingPartCount: Int { blocks.count + 4 }
+
+    /// An inference forward pass, as `forward(_:mode: .inference)`, that calls `partEnded(part)` as each part
+    /// finishes: 0 the stem (convolution, batch norm, h-swish), 1…`blocks.count` the blocks (1 the fixed first
+    /// block), then the final expansion (with its batch norm and h-swish), the global pooling and the head
+    /// (feature mix, h-swish, classifier). A caller reads its clock in `partEnded` to time each part inside a whole
+    /// pass — with the caches the rest of the network leaves it — rather than alone.
+    public mutating func forwardTimingParts(_ input: Tensor, partEnded: (Int) -> Void) -> Tensor {
+        let mode = ForwardMode.inference
+        var x = stem.forward(input, mode: mode)
+        x = stemNorm.forward(x, mode: mode)
+        x = stemActivation.forward(x, mode: mode)
+        partEnded(0)
+        for i in blocks.indices {
+            x = blocks[i].forward(x, mode: mode)
+            partEnded(i + 1)
+        }
+        x = finalExpand.forward(x, mode: mode)
+        x = finalNorm.forward(x, mode: mode)
+        x = finalActivation.forward(x, mode: mode)
+        partEnded(blocks.count + 1)
+        x = pool.forward(x, mode: mode)
+        partEnded(blocks.count + 2)
+        x = featureMix.forward(x, mode: mode)
+        x = mixActivation.forward(x, mode: mode)
+        x = classifier.forward(x, mode: mode)
+        partEnded(blocks.count + 3)
+        return x
+    }
+
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
         var g = classifier.backward(outputGradient)
         g = mixActivation.backward(g)

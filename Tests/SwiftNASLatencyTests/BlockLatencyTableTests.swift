@@ -24,6 +24,7 @@ struct BlockLatencyTableTests {
     @Test func timesEveryVariantOncePerShape() throws {
         var rounds: [Int] = []
         var settings = Self.quick
+        settings.method = .isolated
         settings.repeats = 3
         settings.rounds = 2
         let table = BlockLatencyMeasurement(plan: Self.tinyPlan, settings: settings).buildTable(space: "tiny") { round, _ in rounds.append(round) }
@@ -42,6 +43,56 @@ struct BlockLatencyTableTests {
         for block in table.blocks where block.measuredAt != block.slot {
             #expect(block.milliseconds == table.blocks.first { $0.slot == block.measuredAt && $0.kernel == block.kernel && $0.expandRatio == block.expandRatio }!.milliseconds)
         }
+    }
+
+    @Test func timedPartsForwardIsTheForward() throws {
+        let plan = Self.tinyPlan
+        let measurement = BlockLatencyMeasurement(plan: plan, settings: Self.quick)
+        var random = SeededRandom(seed: 4)
+        for _ in 0..<3 {
+            var subnet = measurement.network.extract(SubnetConfig.random(plan, using: &random))
+            var parts: [Int] = []
+            let timed = subnet.forwardTimingParts(measurement.input) { parts.append($0) }
+            #expect(parts == Array(0..<subnet.timingPartCount) && subnet.timingPartCount == subnet.blocks.count + 4)
+            #expect(timed.shape == [2, plan.classes])
+            #expect(timed.storage == subnet.forward(measurement.input, mode: .inference).storage)
+        }
+    }
+
+    @Test func contextTimesEveryVariantInEnoughSubnetworks() throws {
+        let plan = Self.tinyPlan
+        var settings = Self.quick
+        settings.subnets = 3
+        settings.minSamples = 4
+        settings.repeats = 2
+        settings.rounds = 2
+        let measurement = BlockLatencyMeasurement(plan: plan, settings: settings)
+        let configs = measurement.contextSubnetworks()
+        #expect(configs == measurement.contextSubnetworks())
+        var random = SeededRandom(seed: settings.seed &+ 0x6c75_7463_7478)
+        #expect(Array(configs.prefix(3)) == (0..<3).map { _ in SubnetConfig.random(plan, using: &random) })
+        var rounds: [Int] = []
+        let table = measurement.buildTable(space: "tiny") { round, _ in rounds.append(round) }
+        #expect(rounds == [1, 2])
+        #expect(table.settings.method == .context && table.blocks.count == plan.blockSlots * 9)
+        for block in table.blocks {
+            let appearances = configs.filter { $0.isActive(slot: block.slot, plan: plan)
+                && $0.kernelSizes[block.slot] == block.kernel && $0.expandRatios[block.slot] == block.expandRatio }.count
+            #expect(block.subnetworks == appearances && appearances >= 4, "\(block)")
+            #expect(block.samples == appearances * 2 && block.measuredAt == block.slot)
+            #expect(block.milliseconds > 0 && block.milliseconds.isFinite)
+        }
+        #expect(table.fixed.total > 0)
+        _ = try table.lookup(source: "t.json")
+    }
+
+    @Test func contextRefusesCacheEviction() {
+        var settings = LatencyTableSettings()
+        settings.cacheEvictionKiB = 64
+        #expect(throws: InputError.self) { try settings.validate() }
+        settings.method = .isolated
+        #expect(throws: Never.self) { try settings.validate() }
+        #expect(LatencyTableSettings(method: .isolated).repeats == 50 && LatencyTableSettings().repeats == 10)
     }
 
     @Test func predictsTheSumOfActiveBlocksAndFixedParts() throws {
@@ -104,6 +155,7 @@ struct BlockLatencyTableTests {
             object["fixed"] = fixed
         }.hasPrefix("lut.json: fixed.pool: not a valid latency table (missing 'pool')"))
         #expect(try error { $0["formatVersion"] = 7 }.hasPrefix("lut.json: formatVersion: is 7;"))
+        #expect(try error { $0["formatVersion"] = 1 }.hasPrefix("lut.json: formatVersion: is 1; this SwiftNAS reads version 2 (version 1 tables timed blocks in isolation"))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(throws: InputError.self) { try BlockLatencyTable.decode(bytes.prefix(100), source: "lut.json") }
     }
@@ -112,7 +164,7 @@ struct BlockLatencyTableTests {
 struct LatencyTableEvaluatorTests {
     static let space = BuiltinSpaces.named("fashion_mbv3")!
     /// A real fashion_mbv3 table, timed once per variant at batch 1 (fast; the values are not asserted).
-    static let table = BlockLatencyMeasurement(plan: .fashionMBV3, settings: LatencyTableSettings(repeats: 1, warmup: 0))
+    static let table = BlockLatencyMeasurement(plan: .fashionMBV3, settings: LatencyTableSettings(method: .isolated, repeats: 1, warmup: 0))
         .buildTable(space: "fashion_mbv3")
 
     @Test func pricesConfigurationsAsTheTable() async throws {
