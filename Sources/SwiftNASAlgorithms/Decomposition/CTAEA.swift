@@ -28,17 +28,10 @@ public struct CTAEA: RegisteredAlgorithm {
     /// C-TAEA with one archive slot per `ReferenceDirections.standard` direction (pymoo: the population
     /// size is the number of directions).
     public init(domain: SearchDomain, settings: AlgorithmSettings) throws {
-        let directions = try ReferenceDirections.standard(
-            objectives: domain.objectiveCount, populationSize: settings.populationSize,
-            requested: settings.referenceDirections, seed: settings.seed)
-        var sized = settings
-        sized.populationSize = directions.count
-        let variation = domain.isDiscrete ? Variation.defaults(for: domain) : Variation(
-            crossover: SimulatedBinaryCrossover(probability: 1, eta: 30),
-            mutation: PolynomialMutation(probability: 0.9, eta: 20))
-        core = try GenerationalCore(domain: domain, settings: sized, variation: variation)
-        mating = OneChildMating(variation: variation)
-        self.directions = directions
+        let slots = try DirectionSlots(domain: domain, settings: settings, crossoverEta: 30)
+        core = slots.core
+        mating = slots.mating
+        directions = slots.directions
         ideal = [Double](repeating: .infinity, count: domain.objectiveCount)
     }
 

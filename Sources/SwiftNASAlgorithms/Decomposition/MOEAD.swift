@@ -34,17 +34,10 @@ public struct MOEAD: RegisteredAlgorithm {
     /// the search-space defaults for discrete ones; one subproblem per reference direction
     /// (`ReferenceDirections.standard`).
     public init(domain: SearchDomain, settings: AlgorithmSettings) throws {
-        let directions = try ReferenceDirections.standard(
-            objectives: domain.objectiveCount, populationSize: settings.populationSize,
-            requested: settings.referenceDirections, seed: settings.seed)
-        var sized = settings
-        sized.populationSize = directions.count
-        let variation = domain.isDiscrete ? Variation.defaults(for: domain) : Variation(
-            crossover: SimulatedBinaryCrossover(probability: 1, eta: 20),
-            mutation: PolynomialMutation(probability: 0.9, eta: 20))
-        core = try GenerationalCore(domain: domain, settings: sized, variation: variation)
-        mating = OneChildMating(variation: variation)
-        self.directions = directions
+        let slots = try DirectionSlots(domain: domain, settings: settings, crossoverEta: 20)
+        core = slots.core
+        mating = slots.mating
+        directions = slots.directions
         neighbours = MOEAD.nearest(Swift.min(MOEAD.neighbourCount, directions.count), of: directions)
         scalarization = Scalarization.moeadDefault(objectiveCount: domain.objectiveCount)
     }

@@ -40,3 +40,26 @@ struct OneChildMating: Sendable {
         return slots.compactMap { slot in children[slot].map { (slot, $0) } }
     }
 }
+
+/// What MOEA/D and C-TAEA build alike: `ReferenceDirections.standard` directions, which fix the population
+/// size (one slot per direction), and a generational core with one-child mating over pymoo's operators for
+/// real domains (SBX probability 1 with `crossoverEta`, polynomial mutation probability 0.9, η 20) or the
+/// search-space defaults for discrete ones.
+struct DirectionSlots {
+    let directions: [[Double]]
+    let core: GenerationalCore
+    let mating: OneChildMating
+
+    init(domain: SearchDomain, settings: AlgorithmSettings, crossoverEta: Double) throws {
+        directions = try ReferenceDirections.standard(
+            objectives: domain.objectiveCount, populationSize: settings.populationSize,
+            requested: settings.referenceDirections, seed: settings.seed)
+        var sized = settings
+        sized.populationSize = directions.count
+        let variation = domain.isDiscrete ? Variation.defaults(for: domain) : Variation(
+            crossover: SimulatedBinaryCrossover(probability: 1, eta: crossoverEta),
+            mutation: PolynomialMutation(probability: 0.9, eta: 20))
+        core = try GenerationalCore(domain: domain, settings: sized, variation: variation)
+        mating = OneChildMating(variation: variation)
+    }
+}
