@@ -46,19 +46,25 @@ struct EvaluateCommand: AsyncParsableCommand {
         case (let text?, nil):
             return [try space.configuration(fromText: text, source: "--config")]
         case (nil, let path?):
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw InputError(source: path, "cannot read the file")
-            }
-            var result: [Configuration] = []
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { continue }
-                result.append(try space.configuration(fromText: trimmed, source: "\(path):\(number + 1)"))
-            }
-            if result.isEmpty { throw InputError(source: path, "holds no configurations") }
-            return result
+            return try readConfigurationLines(path, space: space)
         default:
             throw InputError(source: "--config", "give exactly one of --config JSON or --configs FILE.jsonl")
         }
     }
+}
+
+/// The configurations of a JSON Lines file (one configuration per non-blank line), each error naming
+/// `path:line`; a file with none is an error too.
+func readConfigurationLines(_ path: String, space: SearchSpace, strict: Bool = false) throws -> [Configuration] {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        throw InputError(source: path, "cannot read the file")
+    }
+    var result: [Configuration] = []
+    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { continue }
+        result.append(try space.configuration(fromText: trimmed, source: "\(path):\(number + 1)", strict: strict))
+    }
+    if result.isEmpty { throw InputError(source: path, "holds no configurations") }
+    return result
 }

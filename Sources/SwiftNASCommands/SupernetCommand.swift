@@ -41,7 +41,8 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         if let epochs, epochs < 1 { throw InputError(source: "--epochs", "must be at least 1") }
         EngineMemory.retainFreedBuffers()
         let (train, test) = try ImageDataset.fashionMNIST(directory: data)
-        let trainingImages = EmbeddedSupernet.split(training: train).train
+        let split = EmbeddedSupernet.split(training: train)
+        let trainingImages = split.train
         var options = SupernetTrainingOptions()
         options.epochs = epochs ?? options.epochs
         options.batchSize = batchSize
@@ -98,10 +99,9 @@ struct SupernetTrainCommand: AsyncParsableCommand {
             let plan = SupernetPlan.fashionMBV3
             var measured = [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))]
             if case .fixed(let config) = options.schedule { measured = [("subnet", config)] }
-            let calibration = EmbeddedSupernet.split(training: train).calibration
             for (name, config) in measured {
                 var subnet = trainer.network.extract(config)
-                let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
+                let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: split.calibration, test: test)
                 checkpoint.metadata["test_accuracy_\(name)"] = String(format: "%.4f", accuracy)
                 log("swiftnas: \(name) sub-network test accuracy \(String(format: "%.2f", accuracy * 100)) %")
             }
@@ -159,10 +159,8 @@ struct SupernetTestCommand: AsyncParsableCommand {
         guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "fashion_mbv3", "space missing") }
         var subnets: [SubnetConfig] = [.largest(.fashionMBV3), .smallest(.fashionMBV3)]
         if let configs {
-            guard let text = try? String(contentsOfFile: configs, encoding: .utf8) else { throw InputError(source: configs, "cannot read the file") }
-            subnets = try text.split(whereSeparator: \.isNewline).enumerated().filter { !$0.element.allSatisfy(\.isWhitespace) }.map { line, json in
-                let source = "\(configs):\(line + 1)"
-                return try SubnetConfig(space.configuration(fromText: String(json), source: source, strict: true), in: space, plan: .fashionMBV3, source: source)
+            subnets = try readConfigurationLines(configs, space: space, strict: true).map {
+                try SubnetConfig($0, in: space, plan: .fashionMBV3, source: configs)
             }
         }
         let (train, test) = try ImageDataset.fashionMNIST(directory: data)
@@ -170,8 +168,8 @@ struct SupernetTestCommand: AsyncParsableCommand {
         for config in subnets {
             var subnet = network.extract(config)
             let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
-            let configuration = try space.configuration(fromText: "{\"ks\":\(config.kernelSizes),\"e\":\(config.expandRatios),\"d\":\(config.depths)}", source: "config")
-            print("{\"config\":\(space.json(of: configuration)),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
+            let json = "{\"ks\":\(config.kernelSizes),\"e\":\(config.expandRatios),\"d\":\(config.depths)}"
+            print("{\"config\":\(json),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
         }
     }
 }
