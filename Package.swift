@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
         .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet"], resources: [.copy("Reference")]),
-        .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands"]),
+        .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASPredictors"]),
         .testTarget(name: "SwiftNASFashionTests", dependencies: ["SwiftNASFashion", "SwiftNASSupernet", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -74,11 +74,16 @@ struct SearchSettings {
     var overwrite: Bool
     var reference: [Double]?
 
-    /// The defaults of the main job (`swift run swiftnas search` with no flags): the OFA-MobileNetV3 space with
-    /// exact cost counts, searching for the most parameters (capacity) per MAC.
-    static let defaultSupernet = "ofa_mbv3_d234_e346_k357_w1.0"
-    static let defaultEvaluator = "builtin:counts"
-    static let defaultObjectives = ["macs", "params:max"]
+    /// The main job (`swift run swiftnas search` with no flags): SwiftNAS's own super-network, trained on
+    /// Fashion-MNIST and embedded, searched for accuracy against MACs with no Python and no downloads.
+    static let defaultSupernet = "fashion_mbv3"
+    static let defaultObjectives = ["accuracy_top1", "macs"]
+
+    /// The evaluator used when none is named: the embedded super-network for its own space, exact cost
+    /// counts for the other built-in spaces (which have no accuracy without their own evaluator).
+    static func defaultEvaluator(for space: SearchSpace) -> String {
+        space.name == defaultSupernet ? "builtin:fashion_mbv3" : "builtin:counts"
+    }
 
     init(command: SearchCommand) throws {
         let file = try command.configFile.map(ConfigFile.load) ?? ConfigFile(values: [:], path: "")
@@ -87,7 +92,7 @@ struct SearchSettings {
         space = try SpaceSelection.resolve(supernet: supernet ?? (spaceFile == nil ? Self.defaultSupernet : nil), spaceFile: spaceFile)
         let evaluatorSpec = command.evaluator ?? file.string("evaluator")
         let objectiveTexts = command.optimizationMetrics.isEmpty
-            ? (file.strings("optimization_metrics") ?? (evaluatorSpec == nil ? Self.defaultObjectives : ["accuracy_top1", "macs"]))
+            ? (file.strings("optimization_metrics") ?? Self.defaultObjectives)
             : command.optimizationMetrics
         let objectives = try objectiveTexts.map { try SearchObjective(parsing: $0) }
         if objectives.isEmpty { throw InputError(source: "--optimization-metrics", "name at least one objective") }
@@ -109,7 +114,7 @@ struct SearchSettings {
             throw InputError(source: "--format", "'\(formatName)' is not one of swiftnas, dynast")
         }
         self.format = format
-        evaluator = evaluatorSpec ?? Self.defaultEvaluator
+        evaluator = evaluatorSpec ?? Self.defaultEvaluator(for: space)
         workers = try command.workers ?? file.int("workers") ?? 1
         timeout = try command.timeout ?? file.double("timeout") ?? 3600
         storePath = command.store ?? file.string("store") ?? Self.storePath(forResults: resultsPath)

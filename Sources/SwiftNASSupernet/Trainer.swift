@@ -239,12 +239,12 @@ public struct SupernetTrainer: Sendable {
 
     /// Test accuracy of sub-network `config`: it is extracted, its batch-norm statistics re-calibrated on
     /// `calibrationImages` training images (OFA uses 2 000, seeded choice), then evaluated on `test`.
-    public func accuracy(of config: SubnetConfig, on test: ImageDataset, calibrationImages: Int = 2000, batchSize: Int = 250) -> Double {
+    public func accuracy(of config: SubnetConfig, on test: ImageDataset, calibrationImages: Int = 2000) -> Double {
         var net = network.extract(config)
         var random = Self.stream(options.seed, 3, 0)
         var order = Array(0..<data.count)
         order.shuffle(using: &random)
         let calibration = data.subset(Array(order.prefix(min(calibrationImages, data.count))))
-        return SubnetMeasurement.accuracy(of: &net, calibration: calibration, test: test, batchSize: batchSize)
+        return SubnetMeasurement.accuracy(of: &net, calibration: calibration, test: test)
     }
 }

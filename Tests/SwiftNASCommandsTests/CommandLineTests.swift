@@ -1,8 +1,49 @@
+import Foundation
 import Testing
 @testable import SwiftNASCommands
+import SwiftNASPredictors
 
 @Suite struct CommandLineTests {
     @Test func parsesSpaces() throws {
         _ = try SwiftNASCommand.parseAsRoot(["spaces"])
+    }
+
+    @Test func mainJobDefaultsToTheEmbeddedSupernet() throws {
+        let settings = try SearchSettings(command: SearchCommand.parse([]))
+        #expect(settings.space.name == "fashion_mbv3")
+        #expect(settings.evaluator == "builtin:fashion_mbv3")
+        #expect(settings.goal.objectives.map(\.metric) == ["accuracy_top1", "macs"])
+        #expect(settings.tactic == "linas" && settings.evaluations == 250 && settings.population == 50)
+        // Another built-in space without a named evaluator gets exact counts.
+        let other = try SearchSettings(command: SearchCommand.parse(["--supernet", "ofa_resnet50"]))
+        #expect(other.evaluator == "builtin:counts")
+    }
+
+    /// The main job end to end on a small budget: the embedded checkpoint, validation and re-calibration
+    /// images load from the built resource bundle, and every sub-network gets a real accuracy.
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func mainJobRunsOnTheEmbeddedSupernet() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftnas-main-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
+        process.arguments = ["search", "--evaluator", "builtin:fashion_mbv3?images=200&calibration=100",
+                             "--num-evals", "6", "--population", "4", "--results-path", "r.csv"]
+        process.currentDirectoryURL = directory
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let csv = try CSVTable(parsing: String(contentsOf: directory.appendingPathComponent("r.csv"), encoding: .utf8), source: "r.csv")
+        let accuracy = try #require(csv.header.firstIndex(of: "accuracy_top1"))
+        #expect(csv.records.count == 6)
+        for row in csv.records {
+            let value = try #require(Double(row[accuracy]))
+            #expect(value > 50 && value <= 100, "accuracy \(value) of a trained sub-network on 200 validation images")
+        }
     }
 }

@@ -71,8 +71,8 @@ func toyData(count: Int, seed: UInt64) -> ImageDataset {
         while !trainer.isFinished { losses.append(trainer.trainStep()) }
         #expect(losses.count == 36)
         #expect(losses.suffix(3).reduce(0, +) < losses.prefix(3).reduce(0, +))
-        let largest = trainer.accuracy(of: .largest(tinyPlan), on: test, calibrationImages: 48, batchSize: 16)
-        let smallest = trainer.accuracy(of: .smallest(tinyPlan), on: test, calibrationImages: 48, batchSize: 16)
+        let largest = trainer.accuracy(of: .largest(tinyPlan), on: test, calibrationImages: 48)
+        let smallest = trainer.accuracy(of: .smallest(tinyPlan), on: test, calibrationImages: 48)
         #expect(largest > 0.5, "largest \(largest), chance 1/3")
         #expect(smallest > 0.5, "smallest \(smallest), chance 1/3")
     }
