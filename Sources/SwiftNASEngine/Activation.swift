@@ -111,6 +111,11 @@ public struct Activation: Layer {
         return kind.apply(input)
     }
 
+    /// Drops the cached training input, for a pass that applies this activation elsewhere (fused into batch norm).
+    mutating func forgetInput() {
+        cachedInput = nil
+    }
+
     public mutating func backward(_ outputGradient: Tensor) -> Tensor {
         guard let input = cachedInput else { preconditionFailure("Activation.backward without a training forward pass") }
         return kind.backward(input: input, outputGradient: outputGradient)

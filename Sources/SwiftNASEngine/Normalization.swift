@@ -47,6 +47,18 @@ public struct BatchNorm2D: Layer {
     }
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        forward(input, mode: mode, fusing: nil)
+    }
+
+    /// Batch norm followed by `activation`. When no backward pass follows (inference, re-calibration) both run
+    /// in one pass over the data; in training each layer keeps what its own backward pass needs.
+    public mutating func forward(_ input: Tensor, mode: ForwardMode, then activation: inout Activation) -> Tensor {
+        if mode == .training { return activation.forward(forward(input, mode: mode, fusing: nil), mode: mode) }
+        activation.forgetInput()
+        return forward(input, mode: mode, fusing: activation.kind)
+    }
+
+    private mutating func forward(_ input: Tensor, mode: ForwardMode, fusing activation: ActivationKind?) -> Tensor {
         precondition(input.rank == 4 && input.shape[3] == channels, "BatchNorm2D expects [N, H, W, \(channels)], got \(input.shape)")
         let c = channels
         let rows = input.count / c
@@ -80,7 +92,8 @@ public struct BatchNorm2D: Layer {
         }
         input.storage.withUnsafeBufferPointer { xb in
             output.storage.withUnsafeMutableBufferPointer { yb in
-                ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: a, shift: b, into: yb.baseAddress!, threads: threadCount)
+                ChannelAffine.apply(xb.baseAddress!, rows: rows, channels: c, scale: a, shift: b, activation: activation,
+                                    into: yb.baseAddress!, threads: threadCount)
             }
         }
         switch mode {

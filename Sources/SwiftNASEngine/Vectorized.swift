@@ -72,10 +72,27 @@ enum ChannelReduction {
     }
 }
 
-/// `out[r, c] = x[r, c] · scale[c] + shift[c]` over a `[rows, channels]` array.
+/// `out[r, c] = f(x[r, c] · scale[c] + shift[c])` over a `[rows, channels]` array, where `f` is `activation`
+/// or the identity.
 enum ChannelAffine {
     static func apply(_ x: UnsafePointer<Float>, rows: Int, channels: Int, scale: [Float], shift: [Float],
-                      into out: UnsafeMutablePointer<Float>, threads: Int) {
+                      activation: ActivationKind? = nil, into out: UnsafeMutablePointer<Float>, threads: Int) {
+        switch activation {
+        case nil: apply(x, rows: rows, channels: channels, scale: scale, shift: shift, into: out, threads: threads, { $0 }, { $0 })
+        case .relu?: apply(x, rows: rows, channels: channels, scale: scale, shift: shift, into: out, threads: threads,
+                           { ActivationKind.relu.apply($0) }, { ActivationKind.relu.apply($0) })
+        case .hardSwish?: apply(x, rows: rows, channels: channels, scale: scale, shift: shift, into: out, threads: threads,
+                                { ActivationKind.hardSwish.apply($0) }, { ActivationKind.hardSwish.apply($0) })
+        case .hardSigmoid?: apply(x, rows: rows, channels: channels, scale: scale, shift: shift, into: out, threads: threads,
+                                  { ActivationKind.hardSigmoid.apply($0) }, { ActivationKind.hardSigmoid.apply($0) })
+        }
+    }
+
+    /// The loop, specialised for each activation by the constant closures passed in.
+    @inline(__always)
+    private static func apply(_ x: UnsafePointer<Float>, rows: Int, channels: Int, scale: [Float], shift: [Float],
+                              into out: UnsafeMutablePointer<Float>, threads: Int,
+                              _ vector: (SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float) -> Float) {
         scale.withUnsafeBufferPointer { sb in
             shift.withUnsafeBufferPointer { tb in
                 let a = sb.baseAddress!, b = tb.baseAddress!
@@ -84,11 +101,11 @@ enum ChannelAffine {
                         let o = r * channels
                         var ch = 0
                         while ch + 8 <= channels {
-                            Vectorized.store(Vectorized.load(x + o + ch) * Vectorized.load(a + ch) + Vectorized.load(b + ch), out + o + ch)
+                            Vectorized.store(vector(Vectorized.load(x + o + ch) * Vectorized.load(a + ch) + Vectorized.load(b + ch)), out + o + ch)
                             ch += 8
                         }
                         while ch < channels {
-                            out[o + ch] = x[o + ch] * a[ch] + b[ch]
+                            out[o + ch] = scalar(x[o + ch] * a[ch] + b[ch])
                             ch += 1
                         }
                     }

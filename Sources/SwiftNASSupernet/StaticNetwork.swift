@@ -48,12 +48,10 @@ public struct MBConvBlock: Layer {
         var x = input
         if expand != nil {
             x = expand!.forward(x, mode: mode)
-            x = expandNorm!.forward(x, mode: mode)
-            x = expandActivation.forward(x, mode: mode)
+            x = expandNorm!.forward(x, mode: mode, then: &expandActivation)
         }
         x = depthwise.forward(x, mode: mode)
-        x = depthwiseNorm.forward(x, mode: mode)
-        x = depthwiseActivation.forward(x, mode: mode)
+        x = depthwiseNorm.forward(x, mode: mode, then: &depthwiseActivation)
         if squeezeExcitation != nil { x = squeezeExcitation!.forward(x, mode: mode) }
         x = project.forward(x, mode: mode)
         x = projectNorm.forward(x, mode: mode)
@@ -130,12 +128,10 @@ public struct MobileNetV3: Layer {
 
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
         var x = stem.forward(input, mode: mode)
-        x = stemNorm.forward(x, mode: mode)
-        x = stemActivation.forward(x, mode: mode)
+        x = stemNorm.forward(x, mode: mode, then: &stemActivation)
         for i in blocks.indices { x = blocks[i].forward(x, mode: mode) }
         x = finalExpand.forward(x, mode: mode)
-        x = finalNorm.forward(x, mode: mode)
-        x = finalActivation.forward(x, mode: mode)
+        x = finalNorm.forward(x, mode: mode, then: &finalActivation)
         x = pool.forward(x, mode: mode)
         x = featureMix.forward(x, mode: mode)
         x = mixActivation.forward(x, mode: mode)
@@ -154,16 +150,14 @@ public struct MobileNetV3: Layer {
     public mutating func forwardTimingParts(_ input: Tensor, partEnded: (Int) -> Void) -> Tensor {
         let mode = ForwardMode.inference
         var x = stem.forward(input, mode: mode)
-        x = stemNorm.forward(x, mode: mode)
-        x = stemActivation.forward(x, mode: mode)
+        x = stemNorm.forward(x, mode: mode, then: &stemActivation)
         partEnded(0)
         for i in blocks.indices {
             x = blocks[i].forward(x, mode: mode)
             partEnded(i + 1)
         }
         x = finalExpand.forward(x, mode: mode)
-        x = finalNorm.forward(x, mode: mode)
-        x = finalActivation.forward(x, mode: mode)
+        x = finalNorm.forward(x, mode: mode, then: &finalActivation)
         partEnded(blocks.count + 1)
         x = pool.forward(x, mode: mode)
         partEnded(blocks.count + 2)

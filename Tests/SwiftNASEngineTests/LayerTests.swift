@@ -105,6 +105,24 @@ func awayFromKinks(shape: [Int], margin: Float, random: inout SeededRandom) -> T
         #expect(layer.runningVariance == [1, 2])    // (1 + 1)/2, (0 + 4)/2
     }
 
+    @Test(arguments: ActivationKind.allCases)
+    func batchNormFusedWithActivationEqualsBoth(kind: ActivationKind) {
+        var random = SeededRandom(seed: 5)
+        var separate = BatchNorm2D(channels: 11)
+        separate.scale.value = Tensor.randomUniform(shape: [11], in: 0.5...1.5, using: &random)
+        separate.shift.value = Tensor.randomNormal(shape: [11], using: &random)
+        separate.runningMean = (0..<11).map { Float($0) / 10 }
+        var fused = separate
+        var activation = Activation(kind), fusedActivation = Activation(kind)
+        let x = Tensor.randomNormal(shape: [2, 4, 4, 11], standardDeviation: 4, using: &random)
+        for mode in [ForwardMode.training, .recalibration, .inference] {
+            let expected = activation.forward(separate.forward(x, mode: mode), mode: mode)
+            let y = fused.forward(x, mode: mode, then: &fusedActivation)
+            #expect(zip(y.storage, expected.storage).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }, "\(mode)")
+            #expect(fused.runningMean == separate.runningMean && fused.runningVariance == separate.runningVariance)
+        }
+    }
+
     @Test func globalAveragePoolAndFlatten() {
         var random = SeededRandom(seed: 5)
         let x = Tensor.randomNormal(shape: [2, 2, 5, 11], using: &random)
