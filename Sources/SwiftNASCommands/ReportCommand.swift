@@ -53,7 +53,7 @@ struct ReportCommand: AsyncParsableCommand {
         for (count, hv) in summary.hypervolumeCurve { print(String(count).leftPadded(11) + "  " + String(format: "%.6g", hv)) }
         print("Pareto front: \(summary.front.count) sub-networks")
         for record in summary.front.sorted(by: { ($0.metrics[goal.metrics[0]] ?? 0) > ($1.metrics[goal.metrics[0]] ?? 0) }) {
-            print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map(SearchSettings.short) ?? "-")" }.joined(separator: " ") + " " + record.configuration)
+            print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map { SearchSettings.short($0) } ?? "-")" }.joined(separator: " ") + " " + record.configuration)
         }
         let folder = out ?? URL(fileURLWithPath: input).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -209,9 +209,12 @@ struct SearchSettings {
         }
         print("Pareto front: \(front.count) of \(records.count) evaluated sub-networks")
         let headers = ["#"] + goal.metrics + ["config"]
+        // A column prints whole numbers only when all of its values are whole.
+        let fractional = goal.metrics.map { metric in front.contains { ($0.metrics[metric]).map { $0 != $0.rounded() } ?? false } }
         var rows: [[String]] = []
         for record in front {
-            rows.append(["\(record.sequence)"] + goal.metrics.map { record.metrics[$0].map(Self.short) ?? "" } + [record.configuration])
+            let cells = goal.metrics.indices.map { i in record.metrics[goal.metrics[i]].map { Self.short($0, fractional: fractional[i]) } ?? "" }
+            rows.append(["\(record.sequence)"] + cells + [record.configuration])
         }
         let widths = headers.indices.dropLast().map { column in max(headers[column].count, rows.map { $0[column].count }.max() ?? 0) }
         func line(_ cells: [String]) -> String {
@@ -221,9 +224,10 @@ struct SearchSettings {
         for row in rows { print(line(row)) }
     }
 
-    static func short(_ value: Double) -> String {
+    /// `value` in a few characters: 4 significant digits from a million up, else 4 decimals when `fractional`
+    /// (by default: when the value is not whole), else a whole number.
+    static func short(_ value: Double, fractional: Bool? = nil) -> String {
         if abs(value) >= 1e6 { return String(format: "%.4g", value) }
-        if value == value.rounded() { return String(Int64(value)) }
-        return String(format: "%.4f", value)
+        return fractional ?? (value != value.rounded()) ? String(format: "%.4f", value) : String(Int64(value))
     }
 }
