@@ -96,15 +96,9 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         display.finish()
         var checkpoint = trainer.checkpoint()
         if trainer.isFinished {
-            let plan = SupernetPlan.fashionMBV3
-            var measured = [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))]
+            var measured = TestAccuracy.largestAndSmallest
             if case .fixed(let config) = options.schedule { measured = [("subnet", config)] }
-            for (name, config) in measured {
-                var subnet = trainer.network.extract(config)
-                let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: split.calibration, test: test)
-                checkpoint.metadata["test_accuracy_\(name)"] = String(format: "%.4f", accuracy)
-                log("swiftnas: \(name) sub-network test accuracy \(String(format: "%.2f", accuracy * 100)) %")
-            }
+            TestAccuracy.record(measured, of: trainer.network, calibration: split.calibration, test: test, into: &checkpoint.metadata)
         }
         try checkpoint.write(to: out)
         log("swiftnas: wrote \(out) at step \(trainer.step) of \(trainer.totalSteps)\(trainer.isFinished ? "" : " (run the same command to continue)")")
@@ -122,23 +116,48 @@ struct SupernetExportCommand: AsyncParsableCommand {
     @Option(help: "Output folder.") var out: String
 
     func run() async throws {
+        EngineMemory.retainFreedBuffers()
         let loaded = try Checkpoint(contentsOf: checkpoint)
         var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
         try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
         var metadata = loaded.metadata
         metadata.removeValue(forKey: "options")
         if let options = loaded.metadata["options"] { metadata["training_options"] = options }
-        let (train, _) = try ImageDataset.fashionMNIST(directory: data)
+        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
         let split = EmbeddedSupernet.split(training: train)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         func file(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
-        try network.checkpoint(metadata: metadata).write(to: file(EmbeddedSupernet.checkpointFile), precision: .float16)
+        // The accuracies `supernet info` shows are measured on the float16 weights as embedded.
+        let embedded = file(EmbeddedSupernet.checkpointFile)
+        try network.checkpoint(metadata: metadata).write(to: embedded, precision: .float16)
+        var rounded = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        try rounded.restore(from: Checkpoint(contentsOf: embedded), ignoringPrefixes: [], source: embedded)
+        TestAccuracy.record(TestAccuracy.largestAndSmallest, of: rounded, calibration: split.calibration, test: test, into: &metadata)
+        try rounded.checkpoint(metadata: metadata).write(to: embedded, precision: .float16)
         for (set, names) in [(split.validation, EmbeddedSupernet.validationFiles), (split.calibration, EmbeddedSupernet.calibrationFiles)] {
             let (images, labels) = set.idxFiles()
             try AtomicFile.write(Data(images.serialized()), to: file(String(names.0.dropLast(3))))
             try AtomicFile.write(Data(labels.serialized()), to: file(String(names.1.dropLast(3))))
         }
         log("swiftnas: wrote \(EmbeddedSupernet.checkpointFile) (float16), \(split.validation.count) validation and \(split.calibration.count) re-calibration images to \(out)")
+    }
+}
+
+/// The test-split accuracies a checkpoint records (`test_accuracy_NAME`, a fraction), measured on extracted
+/// sub-networks with batch norm re-calibrated on the re-calibration images.
+enum TestAccuracy {
+    /// The two sub-networks every super-network checkpoint reports.
+    static let largestAndSmallest = [("largest", SubnetConfig.largest(.fashionMBV3)), ("smallest", SubnetConfig.smallest(.fashionMBV3))]
+
+    /// Measures each named sub-network of `network`, logs it and stores it in `metadata`.
+    static func record(_ subnets: [(String, SubnetConfig)], of network: ElasticMobileNetV3, calibration: ImageDataset, test: ImageDataset,
+                       into metadata: inout [String: String]) {
+        for (name, config) in subnets {
+            var subnet = network.extract(config)
+            let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
+            metadata["test_accuracy_\(name)"] = String(format: "%.4f", accuracy)
+            log("swiftnas: \(name) sub-network test accuracy \(String(format: "%.2f", accuracy * 100)) %")
+        }
     }
 }
 
@@ -178,9 +197,10 @@ struct SupernetTestCommand: AsyncParsableCommand {
 struct SupernetInfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a super-network checkpoint's space, size and accuracies.")
 
-    @Argument(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
+    @Argument(help: "A checkpoint written by `swiftnas supernet train` or `export` (default: the embedded one).") var checkpoint: String?
 
     func run() async throws {
+        let checkpoint = try self.checkpoint ?? EmbeddedSupernet.path(EmbeddedSupernet.checkpointFile)
         let loaded = try Checkpoint(contentsOf: checkpoint)
         let parameters = loaded.tensors.filter { !$0.name.hasPrefix("optimizer.") }.reduce(0) { $0 + $1.tensor.storage.count }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.size] as? Int) ?? 0

@@ -19,6 +19,25 @@ import SwiftNASPredictors
         #expect(other.evaluator == "builtin:counts")
     }
 
+    /// `supernet info` with no argument describes the embedded checkpoint, with the accuracies `export` recorded.
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func infoShowsTheEmbeddedCheckpoint() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
+        process.arguments = ["supernet", "info"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(stdout.contains("space: fashion_mbv3"), "\(stdout)")
+        for key in ["test_accuracy_largest", "test_accuracy_smallest", "step", "training_options"] {
+            #expect(stdout.contains("\(key): "), "\(key) missing in: \(stdout)")
+        }
+    }
+
     /// The main job end to end on a small budget: the embedded checkpoint, validation and re-calibration
     /// images load from the built resource bundle, and every sub-network gets a real accuracy.
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
