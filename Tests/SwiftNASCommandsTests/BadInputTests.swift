@@ -11,26 +11,8 @@ import Testing
         return url
     }()
 
-    struct Outcome {
-        var status: Int32
-        var stderr: String
-        var stdout: String
-    }
-
-    func swiftnas(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self),
-                       stdout: String(decoding: stdout, as: UTF8.self))
+    func swiftnas(_ arguments: [String]) throws -> SwiftNASBinary.Outcome {
+        try SwiftNASBinary.run(arguments, in: directory)
     }
 
     func expectInputError(_ arguments: [String], mentions: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

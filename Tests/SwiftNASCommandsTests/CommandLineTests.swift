@@ -22,16 +22,9 @@ import SwiftNASPredictors
     /// `supernet info` with no argument describes the embedded checkpoint, with the accuracies `export` recorded.
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
     func infoShowsTheEmbeddedCheckpoint() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
-        process.arguments = ["supernet", "info"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let outcome = try SwiftNASBinary.run(["supernet", "info"], in: FileManager.default.temporaryDirectory)
+        let stdout = outcome.stdout
+        #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(stdout.contains("space: fashion_mbv3"), "\(stdout)")
         for key in ["test_accuracy_largest", "test_accuracy_smallest", "step", "training_options"] {
             #expect(stdout.contains("\(key): "), "\(key) missing in: \(stdout)")
@@ -45,18 +38,9 @@ import SwiftNASPredictors
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftnas-main-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
-        process.arguments = ["search", "--evaluator", "builtin:fashion_mbv3?images=200&calibration=100",
-                             "--num-evals", "6", "--population", "4", "--results-path", "r.csv"]
-        process.currentDirectoryURL = directory
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        let outcome = try SwiftNASBinary.run(["search", "--evaluator", "builtin:fashion_mbv3?images=200&calibration=100",
+                                              "--num-evals", "6", "--population", "4", "--results-path", "r.csv"], in: directory)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
         let csv = try CSVTable(parsing: String(contentsOf: directory.appendingPathComponent("r.csv"), encoding: .utf8), source: "r.csv")
         let accuracy = try #require(csv.header.firstIndex(of: "accuracy_top1"))
         #expect(csv.records.count == 6)
