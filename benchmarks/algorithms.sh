@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv="$(mktemp -d)/v"
-python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet pymoo
-pymoo_line="$("$venv/bin/python" benchmarks/algorithms_pymoo.py 3)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+source benchmarks/peer_python.sh
+python="$(peer_python "" "$work" pymoo)"
+pymoo_line="$("$python" benchmarks/algorithms_pymoo.py 3)"
 
 swift build -c release --product swiftnas-bench >/dev/null
 swift_line="$(.build/release/swiftnas-bench --repeats=3 nsga2-zdt1)"

@@ -13,13 +13,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -n "${SWIFTNAS_BENCH_PYTHON:-}" ]]; then
-    python="$SWIFTNAS_BENCH_PYTHON"
-else
-    python3 -m venv "$work/v"  # throwaway: removed with $work
-    "$work/v/bin/pip" install --quiet --find-links /opt/wheels --extra-index-url https://download.pytorch.org/whl/cpu torch numpy
-    python="$work/v/bin/python"
-fi
+source "$root/benchmarks/peer_python.sh"
+python="$(peer_python "${SWIFTNAS_BENCH_PYTHON:-}" "$work" --find-links /opt/wheels --extra-index-url https://download.pytorch.org/whl/cpu torch numpy)"
 (cd "$root" && swift build -c release --product swiftnas-bench >/dev/null)
 bench="$(cd "$root" && swift build -c release --show-bin-path)/swiftnas-bench"
 

@@ -17,13 +17,8 @@ seeds=("$@")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -n "${SWIFTNAS_BENCH_PYTHON:-}" ]]; then
-    python="$SWIFTNAS_BENCH_PYTHON"
-else
-    python3 -m venv "$work/v"  # throwaway: removed with $work
-    "$work/v/bin/pip" install --quiet scikit-learn
-    python="$work/v/bin/python"
-fi
+source "$root/benchmarks/peer_python.sh"
+python="$(peer_python "${SWIFTNAS_BENCH_PYTHON:-}" "$work" scikit-learn)"
 (cd "$root" && swift build -c release --product swiftnas >/dev/null)
 swiftnas="$root/.build/release/swiftnas"
 

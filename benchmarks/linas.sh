@@ -11,11 +11,8 @@ data="${SWIFTNAS_SHARED_DATA:-../shared/data}"
 [ -d "$data/ofa-mbv3-imagenet" ] || { echo "needs $data/ofa-mbv3-imagenet (see ../shared/data/README.md)"; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-python="${LINAS_PYTHON:-}"
-if [ -z "$python" ]; then
-  python3 -m venv "$work/venv" && "$work/venv/bin/pip" install -q pymoo scikit-learn numpy
-  python="$work/venv/bin/python"
-fi
+source benchmarks/peer_python.sh
+python="$(peer_python "${LINAS_PYTHON:-}" "$work" pymoo scikit-learn numpy)"
 "$python" benchmarks/linas_iteration.py prepare "$data" "$work/rows.csv"
 swift build -c release --product swiftnas-bench >/dev/null
 ours=$(SWIFTNAS_BENCH_ROWS="$work/rows.csv" .build/release/swiftnas-bench --repeats="$repeats" linas-iteration)

@@ -6,17 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ -n "${PARETO_PYTHON:-}" ]]; then
-    python="$PARETO_PYTHON"
-else
-    scratch="$(mktemp -d)"
-    trap 'rm -rf "$scratch"' EXIT
-    python3 -m venv "$scratch/venv"
-    "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check moocore pymoo numpy
-    python="$scratch/venv/bin/python"
-fi
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+source benchmarks/peer_python.sh
+python="$(peer_python "${PARETO_PYTHON:-}" "$scratch" moocore pymoo numpy)"
 
 swift build -c release --product swiftnas-bench >&2
 binary="$(swift build -c release --show-bin-path)/swiftnas-bench"
 "$python" -c 'import moocore, pymoo; print(f"moocore {moocore.__version__}, pymoo {pymoo.__version__}")' >&2
-exec "$python" benchmarks/pareto_bench.py "$binary" "$@"
+"$python" benchmarks/pareto_bench.py "$binary" "$@"

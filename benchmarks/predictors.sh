@@ -14,13 +14,8 @@ seed="${3:-0}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -n "${SWIFTNAS_BENCH_PYTHON:-}" ]]; then
-    python="$SWIFTNAS_BENCH_PYTHON"
-else
-    python3 -m venv "$work/v"
-    "$work/v/bin/pip" install --quiet scikit-learn
-    python="$work/v/bin/python"
-fi
+source "$root/benchmarks/peer_python.sh"
+python="$(peer_python "${SWIFTNAS_BENCH_PYTHON:-}" "$work" scikit-learn)"
 (cd "$root" && swift build -c release --product swiftnas-bench >/dev/null)
 
 "$python" "$root/benchmarks/predictors_linas.py" prepare "$data" "$target" "$work" 250 "$seed"
