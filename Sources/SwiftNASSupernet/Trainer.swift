@@ -10,7 +10,8 @@ public enum TrainingSchedule: Sendable, Codable, Equatable {
     /// OFA's progressive shrinking: four equal parts of the run train the largest network alone, then
     /// elastic kernel size, then kernel and depth, then everything (kernel, depth and expand ratio). After
     /// the first part each step trains the largest on the labels plus `randomSubnets` samples of the
-    /// current part's space. (OFA's channel re-ordering before the expand-ratio part is not done.)
+    /// current part's space. Before the expand-ratio part the expanded channels are sorted by importance
+    /// (`MiddleChannelOrder`), so the smaller ratios start from the channels that matter most.
     case progressiveShrinking
     /// One fixed architecture trained alone on the labels: the from-scratch baseline.
     case fixed(SubnetConfig)
@@ -131,6 +132,17 @@ public struct SupernetTrainer: Sendable {
         return Array(order[start..<(start + options.batchSize)])
     }
 
+    /// Which of progressive shrinking's four parts `step` is in (0: largest only, ..., 3: everything elastic).
+    func shrinkingPart(at step: Int) -> Int {
+        min(3, step * 4 / max(1, totalSteps))
+    }
+
+    /// Whether `step` is the first of progressive shrinking's expand-ratio part, before which the expanded
+    /// channels are sorted by importance as OFA does.
+    func sortsChannels(before step: Int) -> Bool {
+        options.schedule == .progressiveShrinking && step > 0 && shrinkingPart(at: step) == 3 && shrinkingPart(at: step - 1) < 3
+    }
+
     /// The sub-networks trained at `step`; the first is trained on the labels, the others (when distilling)
     /// on its soft predictions.
     func subnets(at step: Int, _ random: inout SeededRandom) -> [SubnetConfig] {
@@ -142,7 +154,7 @@ public struct SupernetTrainer: Sendable {
         case .fixed(let config):
             return [config]
         case .progressiveShrinking:
-            let part = min(3, step * 4 / max(1, totalSteps))
+            let part = shrinkingPart(at: step)
             guard part > 0 else { return [largest] }
             return [largest] + (0..<options.randomSubnets).map { _ in
                 var sample = SubnetConfig.random(plan, using: &random)
@@ -162,6 +174,7 @@ public struct SupernetTrainer: Sendable {
     /// Takes one optimisation step and returns the largest sub-network's loss and its training-batch
     /// accuracy (on the augmented images, before the step).
     public mutating func trainStepMeasured() -> (loss: Float, accuracy: Double) {
+        if sortsChannels(before: step) { network.sortMiddleChannels(optimizer: &optimizer) }
         var random = Self.stream(options.seed, 2, step)
         let augmentation = Augmentation(padding: options.cropPadding, horizontalFlip: options.horizontalFlip)
         let (images, labels) = data.batch(batchIndices(step: step), augmentation: augmentation, random: &random)

@@ -122,4 +122,61 @@ func toyData(count: Int, seed: UInt64) -> ImageDataset {
         let roundTrip = try JSONDecoder().decode(SupernetTrainingOptions.self, from: JSONEncoder().encode(options))
         #expect(roundTrip == options)
     }
+
+    @Test func sortingChannelsKeepsTheLargestExpandRatiosFunctionAndOrdersByImportance() {
+        var trainer = SupernetTrainer(plan: tinyPlan, data: toyData(count: 24, seed: 1), options: Self.options())
+        for _ in 0..<3 { trainer.trainStep() }
+        var random = SeededRandom(seed: 4)
+        let x = Tensor.randomNormal(shape: [3, 8, 8, 1], using: &random)
+        let largest = SubnetConfig.largest(tinyPlan)
+        var fullWidth = SubnetConfig.random(tinyPlan, using: &random)
+        fullWidth.expandRatios = largest.expandRatios
+        var narrow = SubnetConfig.smallest(tinyPlan)
+        narrow.depths = largest.depths
+        let before = [largest, fullWidth, narrow].map { trainer.network.forward(x, config: $0, mode: .inference) }
+        let orders = trainer.network.blocks.map { $0.middleChannelOrder() }
+        #expect(orders.contains { $0.middle != Array($0.middle.indices) }, "trained weights are not already sorted")
+
+        // The momentum buffers must move with their weights: start them equal to the weights.
+        var velocityIsWeights = trainer.optimizer
+        velocityIsWeights.velocity = []
+        trainer.network.visitParameters { velocityIsWeights.velocity.append($0.value.storage) }
+        trainer.network.sortMiddleChannels(optimizer: &velocityIsWeights)
+        var index = 0
+        trainer.network.visitParameters { p in
+            #expect(velocityIsWeights.velocity[index] == p.value.storage)
+            index += 1
+        }
+
+        let after = [largest, fullWidth, narrow].map { trainer.network.forward(x, config: $0, mode: .inference) }
+        #expect(after[0].maxAbsDifference(before[0]) <= 1e-5)
+        #expect(after[1].maxAbsDifference(before[1]) <= 1e-5)
+        #expect(after[2].maxAbsDifference(before[2]) > 1e-4, "the narrowest ratio now keeps other channels")
+        for block in trainer.network.blocks {
+            // Sorted: the importance order is now the identity.
+            let order = block.middleChannelOrder()
+            #expect(order.middle == Array(order.middle.indices))
+            if let squeeze = order.squeeze { #expect(squeeze == Array(squeeze.indices)) }
+        }
+    }
+
+    @Test func progressiveShrinkingSortsChannelsOnceAndResumesAcrossTheSort() throws {
+        let data = toyData(count: 24, seed: 1)
+        var options = Self.options()
+        options.schedule = .progressiveShrinking
+        var straight = SupernetTrainer(plan: tinyPlan, data: data, options: options)
+        let sorting = (0..<straight.totalSteps).filter { straight.sortsChannels(before: $0) }
+        #expect(sorting == [(3 * straight.totalSteps + 3) / 4])
+        #expect(!(0..<straight.totalSteps).contains { SupernetTrainer(plan: tinyPlan, data: data, options: Self.options()).sortsChannels(before: $0) })
+        while !straight.isFinished { straight.trainStep() }
+
+        var first = SupernetTrainer(plan: tinyPlan, data: data, options: options)
+        while first.step < sorting[0] { first.trainStep() }
+        let saved = try Checkpoint(parsing: first.checkpoint().serialized(), source: "ck")
+        var resumed = SupernetTrainer(plan: tinyPlan, data: data, options: options)
+        try resumed.resume(from: saved, source: "ck")
+        while !resumed.isFinished { resumed.trainStep() }
+        #expect(resumed.network.namedState() == straight.network.namedState())
+        #expect(resumed.optimizer.velocity == straight.optimizer.velocity)
+    }
 }
