@@ -187,8 +187,7 @@ struct SupernetTestCommand: AsyncParsableCommand {
         for config in subnets {
             var subnet = network.extract(config)
             let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
-            let json = "{\"ks\":\(config.kernelSizes),\"e\":\(config.expandRatios),\"d\":\(config.depths)}"
-            print("{\"config\":\(json),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
+            print("{\"config\":\(config.json),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
         }
     }
 }

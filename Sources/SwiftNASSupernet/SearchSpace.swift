@@ -15,6 +15,12 @@ extension SubnetConfig {
 
     /// The flat gene list in search-space order (`ks…`, `e…`, `d…`).
     public var genes: [Int] { kernelSizes + expandRatios + depths }
+
+    /// Compact JSON in the `fashion_mbv3` space's form, e.g. `{"ks":[3,5,…],"e":[…],"d":[…]}`.
+    public var json: String {
+        func list(_ values: [Int]) -> String { "[" + values.map(String.init).joined(separator: ",") + "]" }
+        return "{\"ks\":\(list(kernelSizes)),\"e\":\(list(expandRatios)),\"d\":\(list(depths))}"
+    }
 }
 
 extension SubnetConfig {

@@ -216,5 +216,8 @@ struct SupernetProbe: Layer {
         var bad = config.genes
         bad[44] = 5
         #expect(throws: InputError(source: "g", field: "d[4]", "5 is not one of [2, 3, 4]")) { try SubnetConfig(genes: bad, plan: plan, source: "g") }
+        let space = try #require(BuiltinSpaces.named("fashion_mbv3"))
+        #expect(!config.json.contains(" "))
+        #expect(try SubnetConfig(space.configuration(fromText: config.json, source: "j", strict: true), in: space, plan: plan, source: "j") == config)
     }
 }
