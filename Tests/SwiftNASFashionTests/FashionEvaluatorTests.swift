@@ -16,6 +16,18 @@ import SwiftNASSupernet
         // Every class is represented in the validation split.
         #expect(Set(validation.labels).count == 10)
     }
+
+    /// The embedded checkpoint is a finished run that meets issue 4's goals (the figures `export` recorded,
+    /// measured on the float16 weights).
+    @Test func embeddedCheckpointIsAFinishedRunMeetingTheAccuracyGoals() throws {
+        let checkpoint = try Checkpoint(contentsOf: EmbeddedSupernet.path(EmbeddedSupernet.checkpointFile))
+        let largest = try #require(checkpoint.metadata["test_accuracy_largest"].flatMap(Double.init))
+        let smallest = try #require(checkpoint.metadata["test_accuracy_smallest"].flatMap(Double.init))
+        #expect(largest >= 0.92 && smallest >= 0.88, "largest \(largest), smallest \(smallest)")
+        let options = try JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(try #require(checkpoint.metadata["training_options"]).utf8))
+        let trainingImages = try #require(checkpoint.metadata["trainingImages"].flatMap(Int.init))
+        #expect(checkpoint.metadata["step"].flatMap(Int.init) == trainingImages / options.batchSize * options.epochs)
+    }
 }
 
 @Suite struct FashionEvaluatorMetricTests {
