@@ -52,6 +52,11 @@ public struct SupernetTrainingOptions: Sendable, Codable, Equatable {
     /// The defaults above.
     public init() {}
 
+    /// Steps in one epoch over `trainingImages` images (the last partial batch is dropped).
+    public func stepsPerEpoch(trainingImages: Int) -> Int { trainingImages / batchSize }
+    /// Steps in the whole run over `trainingImages` images.
+    public func totalSteps(trainingImages: Int) -> Int { stepsPerEpoch(trainingImages: trainingImages) * epochs }
+
     enum CodingKeys: String, CodingKey {
         case epochs, batchSize, learningRate, warmupEpochs, momentum, nesterov, weightDecay, labelSmoothing, randomSubnets
         case distillation, cropPadding, horizontalFlip, seed, schedule
@@ -105,9 +110,9 @@ public struct SupernetTrainer: Sendable {
     }
 
     /// Steps in one epoch (the last partial batch is dropped).
-    public var stepsPerEpoch: Int { data.count / options.batchSize }
+    public var stepsPerEpoch: Int { options.stepsPerEpoch(trainingImages: data.count) }
     /// Steps in the whole run.
-    public var totalSteps: Int { stepsPerEpoch * options.epochs }
+    public var totalSteps: Int { options.totalSteps(trainingImages: data.count) }
     /// The learning-rate schedule.
     public var schedule: CosineSchedule {
         CosineSchedule(baseLearningRate: options.learningRate, warmupSteps: min(totalSteps - 1, options.warmupEpochs * stepsPerEpoch),

@@ -26,7 +26,7 @@ import SwiftNASSupernet
         #expect(largest >= 0.92 && smallest >= 0.88, "largest \(largest), smallest \(smallest)")
         let options = try JSONDecoder().decode(SupernetTrainingOptions.self, from: Data(try #require(checkpoint.metadata["training_options"]).utf8))
         let trainingImages = try #require(checkpoint.metadata["trainingImages"].flatMap(Int.init))
-        #expect(checkpoint.metadata["step"].flatMap(Int.init) == trainingImages / options.batchSize * options.epochs)
+        #expect(checkpoint.metadata["step"].flatMap(Int.init) == options.totalSteps(trainingImages: trainingImages))
     }
 }
 
