@@ -37,6 +37,7 @@ let libraries: [String] = [
     "SwiftNASSupernet",
     "SwiftNASLatency",
     "SwiftNASFashion",
+    "SwiftNASBuiltins",
 ]
 
 let package = Package(
@@ -54,17 +55,18 @@ let package = Package(
     targets: [
         .target(name: "SwiftNASCore"),
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "SwiftNASPareto", swiftSettings: numericSettings),
+        .target(name: "SwiftNASPareto", dependencies: ["SwiftNASCore"], swiftSettings: numericSettings),
         .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: numericSettings),
-        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace"], swiftSettings: numericSettings),
+        .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation"], swiftSettings: numericSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"], swiftSettings: numericSettings),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"], swiftSettings: numericSettings),
         .target(name: "SwiftNASEvaluation", dependencies: ["SwiftNASCore", "SwiftNASSpace"]),
         .target(name: "SwiftNASPredictors", dependencies: ["SwiftNASCore", "SwiftNASSpace"], swiftSettings: numericSettings),
-        .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASSupernet"]),
-        .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SwiftNASCosts", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation"]),
+        .target(name: "SwiftNASStore", dependencies: ["SwiftNASCore", "SwiftNASPareto", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The library entry point: `SearchSession` runs a search from a `Registry` of extensions.
         .target(name: "SwiftNASSearch", dependencies: [
-            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms", "SwiftNASProblems",
+            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASAlgorithms",
             "SwiftNASEvaluation", "SwiftNASStore", "SwiftNASPredictors",
         ], swiftSettings: numericSettings),
         .target(name: "SwiftNASLatency", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASPredictors", "SwiftNASEngine", "SwiftNASSupernet"]),
@@ -72,9 +74,14 @@ let package = Package(
         .target(name: "SwiftNASFashion", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASEngine", "SwiftNASSupernet", "SwiftNASCosts",
         ], resources: [.copy("Resources")], swiftSettings: numericSettings),
-        .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore", "SwiftNASSearch"]),
+        // `Registry.standard`: every super-network, evaluator, algorithm, tactic, predictor and store SwiftNAS ships.
+        .target(name: "SwiftNASBuiltins", dependencies: [
+            "SwiftNASSearch", "SwiftNASEvaluation", "SwiftNASCosts", "SwiftNASLatency", "SwiftNASFashion",
+        ]),
+        .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore"]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "swiftnas", dependencies: ["SwiftNASCommands"]),
         // Timing harness for benchmarks/ scripts, which run the Python peers beside it and print ratios.
@@ -84,14 +91,17 @@ let package = Package(
         .testTarget(name: "SwiftNASParetoTests", dependencies: ["SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASAlgorithmsTests", dependencies: ["SwiftNASAlgorithms", "SwiftNASProblems", "SwiftNASPareto"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASEvaluationTests", dependencies: ["SwiftNASEvaluation"]),
-        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASCommands", "SwiftNASSupernet"]),
+        .testTarget(name: "SwiftNASCostsTests", dependencies: ["SwiftNASCosts", "SwiftNASBuiltins", "SwiftNASSearch", "SwiftNASSupernet", "SwiftNASFashion"]),
         .testTarget(name: "SwiftNASPredictorsTests", dependencies: ["SwiftNASPredictors", "SwiftNASSpace"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASStoreTests", dependencies: ["SwiftNASStore"]),
         .testTarget(name: "SwiftNASSearchTests", dependencies: ["SwiftNASSearch", "SwiftNASPareto"]),
+        // Living documentation of docs/extending.md: a toy super-network, predictor and store, each one type
+        // and one registration line, searched through the library API.
+        .testTarget(name: "SwiftNASExtensionTests", dependencies: ["SwiftNASSearch", "SwiftNASBuiltins"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
-        .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet"], resources: [.copy("Reference")]),
+        .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet", "SwiftNASFashion"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASPredictors"]),
         .testTarget(name: "SwiftNASFashionTests", dependencies: ["SwiftNASFashion", "SwiftNASSupernet", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASCore"]),
     ],

@@ -14,21 +14,25 @@ public enum AlgorithmRegistry {
     ]
 
     /// The algorithm type called `name`, or an `InputError` naming `source` and listing the choices.
-    public static func named(_ name: String, source: String = "--algorithm") throws -> any RegisteredAlgorithm.Type {
+    public static func named(
+        _ name: String, among types: [any RegisteredAlgorithm.Type] = all, source: String = "--algorithm"
+    ) throws -> any RegisteredAlgorithm.Type {
         let wanted = name.lowercased()
         var names: [String] = []
-        for type in all {
+        for type in types {
             if type.name == wanted { return type }
             names.append(type.name)
         }
         throw InputError(source: source, "unknown algorithm '\(name)' (choose from \(names.joined(separator: ", ")))")
     }
 
-    /// Creates the algorithm called `name` for `domain`, checking it can handle the objective count.
+    /// Creates the algorithm called `name` (one of `types`) for `domain`, checking it can handle the objective
+    /// count.
     public static func make(
-        _ name: String, domain: SearchDomain, settings: AlgorithmSettings, source: String = "--algorithm"
+        _ name: String, domain: SearchDomain, settings: AlgorithmSettings, among types: [any RegisteredAlgorithm.Type] = all,
+        source: String = "--algorithm"
     ) throws -> any Algorithm {
-        let type = try named(name, source: source)
+        let type = try named(name, among: types, source: source)
         guard type.objectiveCounts.contains(domain.objectiveCount) else {
             let range = type.objectiveCounts
             let allowed = range.upperBound == .max ? "\(range.lowerBound) or more"

@@ -45,6 +45,24 @@ struct GenerationalCore: Sendable {
             avoiding: population, maxIterations: mating.maxIterations, continuingBatch: true, using: &random)
     }
 
+    /// The next batch of a generational algorithm: a unique uniform sample while `population` is empty, then
+    /// offspring of parents chosen by binary tournaments decided by `winner` (the algorithm's own rule), topped
+    /// up with samples. Remembered as asked.
+    mutating func nextBatch(
+        population: [Individual], winner: (_ first: Int, _ second: Int, _ random: inout SeededRandom) -> Int
+    ) -> [[Double]] {
+        if population.isEmpty {
+            return asking(sample(count: populationSize, avoiding: []))
+        }
+        let children = mating.offspring(
+            count: populationSize, population: population, variables: domain.variables,
+            duplicates: &duplicates, using: &random
+        ) { count, random in
+            BinaryTournament.select(count: count, populationSize: population.count, using: &random, winner: winner)
+        }
+        return asking(toppedUp(children, population: population))
+    }
+
     /// Remembers `batch` as asked and returns it.
     mutating func asking(_ batch: [[Double]]) -> [[Double]] {
         pending = batch

@@ -25,19 +25,10 @@ public struct GeneticAlgorithm: RegisteredAlgorithm {
     public var best: [Individual] { population.first.map { [$0] } ?? [] }
 
     public mutating func ask() -> [[Double]] {
-        if population.isEmpty {
-            return core.asking(core.sample(count: core.populationSize, avoiding: []))
-        }
         let members = population
-        let children = core.mating.offspring(
-            count: core.populationSize, population: members, variables: core.domain.variables,
-            duplicates: &core.duplicates, using: &core.random
-        ) { count, random in
-            BinaryTournament.select(count: count, populationSize: members.count, using: &random) { a, b, random in
-                BinaryTournament.byViolationThenFitness(a, b, individuals: members, using: &random)
-            }
+        return core.nextBatch(population: members) { a, b, random in
+            BinaryTournament.byViolationThenFitness(a, b, individuals: members, using: &random)
         }
-        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

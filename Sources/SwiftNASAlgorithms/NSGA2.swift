@@ -25,19 +25,10 @@ public struct NSGA2: RegisteredAlgorithm {
     public var best: [Individual] { FeasibilityFirst.best(of: population) }
 
     public mutating func ask() -> [[Double]] {
-        if population.isEmpty {
-            return core.asking(core.sample(count: core.populationSize, avoiding: []))
-        }
         let members = population, crowding = crowding
-        let children = core.mating.offspring(
-            count: core.populationSize, population: members, variables: core.domain.variables,
-            duplicates: &core.duplicates, using: &core.random
-        ) { count, random in
-            BinaryTournament.select(count: count, populationSize: members.count, using: &random) { a, b, random in
-                BinaryTournament.byDominanceThenCrowding(a, b, individuals: members, crowding: crowding, using: &random)
-            }
+        return core.nextBatch(population: members) { a, b, random in
+            BinaryTournament.byDominanceThenCrowding(a, b, individuals: members, crowding: crowding, using: &random)
         }
-        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import SwiftNASBuiltins
 import SwiftNASCore
 import SwiftNASEvaluation
+import SwiftNASSearch
 import SwiftNASSpace
 
 /// `swiftnas evaluate`: measures given configurations without searching, one JSON line each.
@@ -10,9 +12,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate given sub-networks (no search); prints one JSON object per line.")
 
-    @Option(help: "A built-in super-network / search space name.") var supernet: String?
+    @Option(help: "A registered super-network (see `swiftnas spaces`).") var supernet: String?
     @Option(name: .customLong("space"), help: "A search space file (JSON or YAML).") var spaceFile: String?
-    @Option(help: "builtin:NAME, or a command speaking evaluator protocol v1.") var evaluator: String
+    @Option(help: "\(Registry.standard.evaluators.syntax).") var evaluator: String
     @Option(help: "One configuration as JSON.") var config: String?
     @Option(help: "A file with one configuration JSON per line.") var configs: String?
     @Option(help: "Metrics to measure, comma-separated.") var metrics: String
@@ -20,13 +22,18 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for one evaluation.") var timeout: Double = 3600
 
     func run() async throws {
-        let space = try SpaceSelection.resolve(supernet: supernet, spaceFile: spaceFile)
+        let registry = Registry.standard
+        let space = try resolveSpace(supernet: supernet, spaceFile: spaceFile, registry: registry)
         let wanted = metrics.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if wanted.isEmpty { throw InputError(source: "--metrics", "name at least one metric") }
         let configurations = try readConfigurations(space: space)
-        let evaluator = try await EvaluatorSelection.resolve(
-            self.evaluator, space: space, settings: .init(workers: workers, timeout: .seconds(timeout)))
-        try checkMetrics(wanted, supportedBy: evaluator, source: "--metrics")
+        let evaluator = try await registry.evaluators.make(
+            self.evaluator, space: space, supernetwork: registry.supernetworks.owning(space),
+            process: .init(workers: workers, timeout: .seconds(timeout)))
+        do { try checkMetrics(wanted, supportedBy: evaluator, source: "--metrics") } catch {
+            await evaluator.shutdown()
+            throw error
+        }
         let results = await configurations.concurrentMap(limit: workers) { configuration in
             let configLiteral = space.literal(of: configuration)
             do {
@@ -37,7 +44,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                 return Literal.object([("config", configLiteral), ("error", .string("\(error)"))]).json
             }
         }
-        await EvaluatorSelection.close(evaluator)
+        await evaluator.shutdown()
         for line in results { print(line) }
     }
 

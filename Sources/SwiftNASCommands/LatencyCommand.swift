@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import SwiftNASCore
+import SwiftNASBuiltins
 import SwiftNASLatency
 import SwiftNASPredictors
+import SwiftNASSearch
 import SwiftNASSpace
 
 /// `swiftnas latency`: latency models of devices measured elsewhere, for searches that cannot measure them.
@@ -41,7 +43,7 @@ struct ModelFitCommand: AsyncParsableCommand {
     @Option(name: .customLong("features"), help: "Encoding of configurations: onehot or ordinal.")
     var features = "onehot"
 
-    @Option(name: .customLong("predictors"), help: "Comma-separated candidates among ridge, svr, mlp, gbt, gp, each also with -log (fitted to log latency).")
+    @Option(name: .customLong("predictors"), help: "Comma-separated candidates among \(Registry.standard.predictors.predictors.map { $0.name }.joined(separator: ", ")), each also with -log (fitted to log latency).")
     var predictors = ModelFitting.defaultPredictorNames.joined(separator: ",")
 
     @Option(name: .customLong("criterion"), help: "What cross-validation minimises: mape, rmse or kendall.")
@@ -69,9 +71,9 @@ struct ModelFitCommand: AsyncParsableCommand {
         guard let criterion = PredictorSelection.Criterion(rawValue: criterion) else {
             throw InputError(source: "--criterion", "must be one of \(PredictorSelection.Criterion.allCases.map(\.rawValue).joined(separator: ", ")), got '\(self.criterion)'")
         }
-        let space = try spaceName.map { try BuiltinSpaces.named($0) ?? SpaceFile.load($0) }
+        let space = try spaceName.map { try Registry.standard.supernetworks.space(nameOrPath: $0, source: "--space") }
         let targetExpression = try TargetExpression(parsing: target)
-        let candidates = try ModelFitting.predictors(named: predictors.split(separator: ",").map(String.init), seed: seed, source: "--predictors")
+        let candidates = try Registry.standard.predictors.singles(named: predictors.split(separator: ",").map(String.init), seed: seed, source: "--predictors")
         let table = try TrainingTable.load(path: dataPath, target: targetExpression, space: space, encoding: encoding)
         let fitting = ModelFitting(candidates: candidates, criterion: criterion, seed: seed)
         let outcome = try fitting.fit(table, target: targetExpression, data: dataPath, trainingFraction: trainFraction)

@@ -1,20 +1,30 @@
 import ArgumentParser
 import Foundation
 import SwiftNASCore
+import SwiftNASBuiltins
 import SwiftNASLatency
+import SwiftNASSearch
 import SwiftNASSupernet
 
-/// `swiftnas latency lut`: an OFA-style per-block latency lookup table of the native `fashion_mbv3` super-network,
+/// `swiftnas latency lut`: an OFA-style per-block latency lookup table of a native (engine-built) super-network,
 /// measured on this machine.
 struct LatencyTableCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lut",
-        abstract: "Time fashion_mbv3's block variants on this machine (build), and check the table against whole sub-networks (check).",
+        abstract: "Time a native super-network's block variants on this machine (build), and check the table against whole sub-networks (check).",
         subcommands: [LatencyTableBuildCommand.self, LatencyTableCheckCommand.self])
 
-    /// The space and plan the tables are for.
-    static let space = "fashion_mbv3"
-    static let plan = SupernetPlan.fashionMBV3
+    /// The registered super-networks whose blocks can be timed.
+    static let elastic = Registry.standard.supernetworks.all.compactMap { $0 as? any ElasticSupernetwork }
+
+    /// The elastic super-network called `name` (default: the first registered), an `InputError` naming `source`
+    /// otherwise.
+    static func supernetwork(_ name: String?, source: String) throws -> any ElasticSupernetwork {
+        guard let found = name.map({ name in elastic.first { $0.name == name } }) ?? elastic.first else {
+            throw InputError(source: source, "'\(name ?? "")' is not a native super-network whose blocks can be timed (choose from \(elastic.map(\.name).joined(separator: ", ")))")
+        }
+        return found
+    }
 }
 
 /// `swiftnas latency lut build`: times every block variant and the fixed parts, writes the table.
@@ -35,6 +45,8 @@ struct LatencyTableBuildCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The table file to write (JSON).") var out: String
+    @Option(help: "The native super-network to time (\(LatencyTableCommand.elastic.map(\.name).joined(separator: ", ")); default the first).")
+    var supernet: String?
     @Option(help: "context (time parts inside whole sub-networks) or isolated (time each part alone).")
     var method = LatencyTableSettings().method.rawValue
     @Option(name: .customLong("batch-size"), help: "Images per forward pass.") var batchSize = LatencyTableSettings().batchSize
@@ -68,12 +80,14 @@ struct LatencyTableBuildCommand: AsyncParsableCommand {
                                             clock: clock, cacheEvictionKiB: cacheEvictionKiB, rounds: rounds, statistic: statistic,
                                             subnets: subnets, minSamples: minSamples)
         try settings.validate()
-        let measurement = BlockLatencyMeasurement(plan: LatencyTableCommand.plan, settings: settings)
+        let supernetwork = try LatencyTableCommand.supernetwork(supernet, source: "--supernet")
+        let plan = supernetwork.plan
+        let measurement = BlockLatencyMeasurement(plan: plan, settings: settings)
         let start = ContinuousClock.now
-        let table = measurement.buildTable(space: LatencyTableCommand.space) { round, rounds in log("swiftnas: round \(round) of \(rounds)") }
+        let table = measurement.buildTable(space: supernetwork.name) { round, rounds in log("swiftnas: round \(round) of \(rounds)") }
         try table.write(to: out)
         let largest = try table.lookup(source: out)
-        print("fixed parts \(String(format: "%.4f", table.fixed.total)) ms; largest sub-network \(String(format: "%.4f", table.predict(.largest(LatencyTableCommand.plan), lookup: largest))) ms, smallest \(String(format: "%.4f", table.predict(.smallest(LatencyTableCommand.plan), lookup: largest))) ms predicted")
+        print("fixed parts \(String(format: "%.4f", table.fixed.total)) ms; largest sub-network \(String(format: "%.4f", table.predict(.largest(plan), lookup: largest))) ms, smallest \(String(format: "%.4f", table.predict(.smallest(plan), lookup: largest))) ms predicted")
         let how = method == .context
             ? "in context of \(measurement.contextSubnetworks().count) sub-networks (each variant in ≥ \(table.blocks.map(\.subnetworks).min() ?? 0)), \(statistic) of \(settings.repeats) passes each"
             : "isolated, \(statistic) of \(settings.repeats)"
@@ -103,8 +117,8 @@ struct LatencyTableCheckCommand: AsyncParsableCommand {
     func run() async throws {
         guard subnets >= 2 else { throw InputError(source: "--subnets", "must be at least 2 (Kendall's τ needs pairs), got \(subnets)") }
         let (table, lookup) = try BlockLatencyTable.load(path: lut)
-        let plan = LatencyTableCommand.plan
-        guard table.space == LatencyTableCommand.space, table.planSignature == plan.signature else {
+        let plan = try LatencyTableCommand.supernetwork(table.space, source: lut).plan
+        guard table.planSignature == plan.signature else {
             throw InputError(source: lut, field: "planSignature", "the table is for another super-network ('\(table.space)', \(table.planSignature)); rebuild it")
         }
         var settings = table.settings

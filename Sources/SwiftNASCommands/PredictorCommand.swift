@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import SwiftNASCore
+import SwiftNASBuiltins
 import SwiftNASPredictors
+import SwiftNASSearch
+import SwiftNASStore
 import SwiftNASSpace
 
 /// `swiftnas predictor`: the lightly trained predictors LINAS fits on measured sub-networks.
@@ -54,10 +57,7 @@ struct PredictorEvaluateCommand: AsyncParsableCommand {
         guard let encoding = FeatureEncoding(rawValue: features) else {
             throw InputError(source: "--features", "must be one of \(FeatureEncoding.allCases.map(\.rawValue).joined(separator: ", ")), got '\(features)'")
         }
-        guard BuiltinSpaces.named(spaceName) != nil || FileManager.default.fileExists(atPath: spaceName) else {
-            throw InputError(source: "--space", "'\(spaceName)' is neither a built-in space (\(BuiltinSpaces.all.map(\.name).joined(separator: ", "))) nor a space file")
-        }
-        let space = try BuiltinSpaces.named(spaceName) ?? SpaceFile.load(spaceName)
+        let space = try Registry.standard.supernetworks.space(nameOrPath: spaceName, source: "--space")
         let table = try MeasurementTable.load(path: dataPath, space: space, target: target)
         let evaluation = HeldOutEvaluation(table: table, space: space, trainingFraction: trainFraction, seed: seed)
         guard evaluation.training.targets.count >= Self.minimumTrainingRows, evaluation.test.targets.count >= 2 else {
@@ -69,7 +69,7 @@ struct PredictorEvaluateCommand: AsyncParsableCommand {
                 try AtomicFile.write(Self.csv(rows, space: space, target: target, encoding: encoding), to: exportDirectory + "/" + name)
             }
         }
-        for predictor in PredictorCatalog.all(seed: seed) {
+        for predictor in Registry.standard.predictors.all(seed: seed) {
             let scores: RegressionScores
             do {
                 scores = try evaluation.score(predictor, space: space, encoding: encoding)
@@ -82,9 +82,7 @@ struct PredictorEvaluateCommand: AsyncParsableCommand {
 
     /// SwiftNAS table CSV: the configuration JSON, the target, then one column per feature (`x0`, `x1`, ...).
     static func csv(_ table: MeasurementTable, space: SearchSpace, target: String, encoding: FeatureEncoding) -> String {
-        func quoted(_ field: String) -> String {
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }
+        let quoted = ResultsCSV.field
         let features = encoding.features(of: table.configurations, in: space)
         var lines = [([MeasurementTable.configurationColumn, target] + (0..<features.columns).map { "x\($0)" }).map(quoted).joined(separator: ",")]
         for (r, configuration) in table.configurations.enumerated() {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SwiftNASCore
+import SwiftNASBuiltins
+import SwiftNASPareto
 import SwiftNASPredictors
 import SwiftNASReport
 import SwiftNASSearch
@@ -12,9 +14,9 @@ import SwiftNASStore
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Report a search from its store (.db) or results CSV (ours or DyNAS-T's): front, hypervolume, SVG, HTML.")
+        abstract: "Report a search from its store or results CSV (ours or DyNAS-T's): front, hypervolume, SVG, HTML.")
 
-    @Argument(help: "A SwiftNAS store (.db) or a results CSV.") var input: String
+    @Argument(help: "A results CSV, or a store: \(Registry.standard.stores.syntax).") var input: String
     @Option(name: [.customLong("optimization-metrics"), .customLong("optimization_metrics")], parsing: .upToNextOption,
             help: "Objectives (default: the store's, or accuracy and MACs columns of a CSV).")
     var optimizationMetrics: [String] = []
@@ -23,8 +25,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Folder for pareto.svg, hypervolume.svg and report.html (default: beside the input).") var out: String?
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: input) else { throw InputError(source: input, "no such file") }
-        let (records, storedGoal) = input.lowercased().hasSuffix(".csv") ? try readCSV() : try await readStore()
+        let isCSV = input.lowercased().hasSuffix(".csv")
+        if isCSV, !FileManager.default.fileExists(atPath: input) { throw InputError(source: input, "no such file") }
+        let (records, storedGoal, location) = isCSV ? try readCSV() : try await readStore()
         let goal: SearchGoal
         if optimizationMetrics.isEmpty {
             guard let storedGoal else {
@@ -53,11 +56,14 @@ struct ReportCommand: AsyncParsableCommand {
         for (count, hv) in summary.hypervolumeCurve { print(String(count).leftPadded(11) + "  " + String(format: "%.6g", hv)) }
         print("Pareto front: \(summary.front.count) sub-networks")
         for record in summary.front.sorted(by: { ($0.metrics[goal.metrics[0]] ?? 0) > ($1.metrics[goal.metrics[0]] ?? 0) }) {
-            print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map { SearchSettings.short($0) } ?? "-")" }.joined(separator: " ") + " " + record.configuration)
+            print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map { SearchInvocation.short($0) } ?? "-")" }.joined(separator: " ") + " " + record.configuration)
         }
-        let folder = out ?? URL(fileURLWithPath: input).deletingLastPathComponent().path
+        // Beside a store file or CSV; a store without a file (a server's) reports into the current folder.
+        let locationURL = URL(fileURLWithPath: location)
+        let besideInput = FileManager.default.fileExists(atPath: location) ? locationURL.deletingLastPathComponent().path : "."
+        let folder = out ?? besideInput
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let stem = locationURL.deletingPathExtension().lastPathComponent
         let files = [
             ("\(stem)-pareto.svg", ReportPlots.paretoSVG(summary)),
             ("\(stem)-hypervolume.svg", ReportPlots.hypervolumeSVG(summary)),
@@ -71,26 +77,14 @@ struct ReportCommand: AsyncParsableCommand {
         print("hv=\(summary.hypervolume)")
     }
 
-    func readStore() async throws -> ([EvaluationRecord], SearchGoal?) {
-        let store = try SQLiteStore(path: input)
-        guard let manifest = try await store.manifest() else { throw InputError(source: input, "the store holds no search") }
-        let settings = try Literal.parse(manifest.fingerprint)
-        func list(_ key: String) -> [String] {
-            guard case .array(let items)? = settings[key] else { return [] }
-            return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
-        }
-        let goal = SearchGoal(objectives: try list("objectives").map { try SearchObjective(parsing: $0) },
-                              constraints: try list("constraints").map { try SearchConstraint(parsing: $0) })
-        return (try await store.records(), goal)
+    /// The records and goal of the store `input` names, opened through the store registry, and where it is.
+    func readStore() async throws -> ([EvaluationRecord], SearchGoal?, String) {
+        let store = try await Registry.standard.stores.open(input, access: .read, source: input)
+        guard let manifest = try await store.manifest() else { throw InputError(source: store.location, "the store holds no search") }
+        return (try await store.records(), try SearchSettings.goal(of: manifest, source: store.location), store.location)
     }
 
-    /// DyNAS-T's column names for our metrics.
-    static let dynastMetricColumns: [String: String] = [
-        "Top-1 Acc (%)": "accuracy_top1", "MACs": "macs", "Model Parameters": "params", "Latency (ms)": "latency",
-        "BLEU Score": "bleu", "SST-2 Acc": "accuracy_sst2", "Model Size": "model_size",
-    ]
-
-    func readCSV() throws -> ([EvaluationRecord], SearchGoal?) {
+    func readCSV() throws -> ([EvaluationRecord], SearchGoal?, String) {
         guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
             throw InputError(source: input, "cannot read the file")
         }
@@ -106,7 +100,7 @@ struct ReportCommand: AsyncParsableCommand {
         for (row, cells) in table.records.enumerated() {
             var metrics: [String: Double] = [:]
             for (column, name) in table.header.enumerated() where column != configIndex && !skipped.contains(name) {
-                let metric = isDyNAST ? (Self.dynastMetricColumns[name] ?? name) : name
+                let metric = isDyNAST ? (ResultsCSV.metric(forDyNASTColumn: name) ?? name) : name
                 let cell = column < cells.count ? cells[column].trimmingCharacters(in: .whitespaces) : ""
                 if cell.isEmpty { continue }
                 guard let value = Double(cell) else {
@@ -123,6 +117,6 @@ struct ReportCommand: AsyncParsableCommand {
         let goal = columns.isSuperset(of: ["accuracy_top1", "macs"])
             ? SearchGoal(objectives: [.init(metric: "accuracy_top1", sense: .maximize), .init(metric: "macs", sense: .minimize)])
             : nil
-        return (records, goal)
+        return (records, goal, input)
     }
 }

@@ -1,21 +1,48 @@
 import ArgumentParser
 import Foundation
 import SwiftNASCore
+import SwiftNASBuiltins
 import SwiftNASEngine
-import SwiftNASFashion
-import SwiftNASSpace
+import SwiftNASEvaluation
+import SwiftNASSearch
 import SwiftNASSupernet
 
-/// `swiftnas supernet`: trains SwiftNAS's native Fashion-MNIST super-network and inspects its checkpoints.
+/// `swiftnas supernet`: trains the registered super-networks SwiftNAS can train itself and inspects their
+/// checkpoints.
 struct SupernetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supernet",
-        abstract: "Train the native fashion_mbv3 super-network, or show a checkpoint.",
+        abstract: "Train a native super-network (\(SupernetChoice.trainable.map(\.name).joined(separator: ", "))), or show a checkpoint.",
         subcommands: [SupernetTrainCommand.self, SupernetInfoCommand.self, SupernetExportCommand.self, SupernetTestCommand.self])
 }
 
-/// Where Debian's `dataset-fashion-mnist` package installs the four IDX files.
-let defaultFashionMNIST = "/usr/share/datasets/fashion-mnist"
+/// `--supernet NAME` and `--data DIR` of the `supernet` subcommands: which trainable super-network, and where its
+/// data set is.
+struct SupernetChoice: ParsableArguments {
+    /// The registered super-networks SwiftNAS trains itself.
+    static let trainable = Registry.standard.supernetworks.all.compactMap { $0 as? any TrainableSupernetwork }
+
+    @Option(help: "The super-network (\(SupernetChoice.trainable.map(\.name).joined(separator: ", "))); default the first.")
+    var supernet: String?
+    @Option(help: "Folder with its data set (default: where its package installs it).") var data: String?
+
+    /// The chosen super-network.
+    func resolve() throws -> any TrainableSupernetwork {
+        guard let name = supernet else {
+            guard let first = Self.trainable.first else { throw InputError(source: "--supernet", "no trainable super-network is registered") }
+            return first
+        }
+        guard let found = Self.trainable.first(where: { $0.name == name }) else {
+            throw InputError(source: "--supernet", "'\(name)' is not a super-network SwiftNAS trains (choose from \(Self.trainable.map(\.name).joined(separator: ", ")))")
+        }
+        return found
+    }
+
+    /// The chosen super-network's data set, split.
+    func loadData(of supernetwork: any TrainableSupernetwork) throws -> SupernetData {
+        try supernetwork.trainingData(directory: data ?? supernetwork.defaultDataDirectory)
+    }
+}
 
 /// `swiftnas supernet train`: weight-sharing training with the sandwich rule and in-place distillation.
 ///
@@ -25,14 +52,14 @@ let defaultFashionMNIST = "/usr/share/datasets/fashion-mnist"
 struct SupernetTrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train (or continue training) the super-network.")
 
-    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @OptionGroup var choice: SupernetChoice
     @Option(help: "The checkpoint to write (and to resume from when it exists).") var out: String
     @Option(help: "Passes over the training split (default \(SupernetTrainingOptions().epochs)); when resuming, changes the run's length.") var epochs: Int?
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = SupernetTrainingOptions().batchSize
     @Option(name: .customLong("learning-rate"), help: "Peak learning rate.") var learningRate = SupernetTrainingOptions().learningRate
     @Option(help: "Random seed.") var seed: UInt64 = SupernetTrainingOptions().seed
     @Option(help: "Which sub-networks each step trains: sandwich (BigNAS, default) or progressive-shrinking (OFA).") var schedule = "sandwich"
-    @Option(help: "Train only this fashion_mbv3 configuration (JSON, e.g. {\"ks\":[…],\"e\":[…],\"d\":[…]}) from scratch, on the labels: the baseline for super-network accuracy.") var subnet: String?
+    @Option(help: "Train only this configuration (JSON, e.g. {\"ks\":[…],\"e\":[…],\"d\":[…]}) from scratch, on the labels: the baseline for super-network accuracy.") var subnet: String?
     @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.") var checkpointEvery = 200
     @Option(name: .customLong("max-minutes"), help: "Stop (with a checkpoint) after this many minutes.") var maxMinutes: Double?
 
@@ -40,8 +67,8 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         guard checkpointEvery > 0 else { throw InputError(source: "--checkpoint-every", "must be at least 1") }
         if let epochs, epochs < 1 { throw InputError(source: "--epochs", "must be at least 1") }
         EngineMemory.retainFreedBuffers()
-        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
-        let split = EmbeddedSupernet.split(training: train)
+        let supernetwork = try choice.resolve()
+        let split = try choice.loadData(of: supernetwork)
         let trainingImages = split.train
         var options = SupernetTrainingOptions()
         options.epochs = epochs ?? options.epochs
@@ -54,9 +81,8 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         default: throw InputError(source: "--schedule", "'\(schedule)' is not a schedule (sandwich, progressive-shrinking)")
         }
         if let subnet {
-            guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "--subnet", "fashion_mbv3 space missing") }
-            let configuration = try space.configuration(fromText: subnet, source: "--subnet", strict: true)
-            options.schedule = .fixed(try SubnetConfig(configuration, in: space, plan: .fashionMBV3, source: "--subnet"))
+            let configuration = try supernetwork.space.configuration(fromText: subnet, source: "--subnet", strict: true)
+            options.schedule = .fixed(try SubnetConfig(configuration, in: supernetwork.space, plan: supernetwork.plan, source: "--subnet"))
         }
         var resumed: Checkpoint?
         if FileManager.default.fileExists(atPath: out) {
@@ -75,7 +101,7 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         guard trainingImages.count >= options.batchSize, options.batchSize > 0 else {
             throw InputError(source: "--batch-size", "needs between 1 and \(trainingImages.count) images")
         }
-        var trainer = SupernetTrainer(data: trainingImages, options: options)
+        var trainer = SupernetTrainer(plan: supernetwork.plan, data: trainingImages, options: options)
         if let resumed {
             try trainer.resume(from: resumed, source: out)
             if trainer.isFinished, resumed.metadata.keys.contains(where: { $0.hasPrefix("test_accuracy_") }) {
@@ -96,50 +122,45 @@ struct SupernetTrainCommand: AsyncParsableCommand {
         display.finish()
         var checkpoint = trainer.checkpoint()
         if trainer.isFinished {
-            var measured = TestAccuracy.largestAndSmallest
+            var measured = TestAccuracy.largestAndSmallest(supernetwork.plan)
             if case .fixed(let config) = options.schedule { measured = [("subnet", config)] }
-            TestAccuracy.record(measured, of: trainer.network, calibration: split.calibration, test: test, into: &checkpoint.metadata)
+            TestAccuracy.record(measured, of: trainer.network, calibration: split.calibration, test: split.test, into: &checkpoint.metadata)
         }
         try checkpoint.write(to: out)
         log("swiftnas: wrote \(out) at step \(trainer.step) of \(trainer.totalSteps)\(trainer.isFinished ? "" : " (run the same command to continue)")")
     }
 }
 
-/// `swiftnas supernet export`: writes what `builtin:fashion_mbv3` embeds — the checkpoint's weights in
-/// float16 (no optimiser state) and the validation and re-calibration images as raw IDX files
-/// (`scripts/embed_supernet.sh` compresses them into `Sources/SwiftNASFashion/Resources`).
+/// `swiftnas supernet export`: writes what a trainable super-network embeds — the checkpoint's weights in
+/// float16 (no optimiser state) and its validation and re-calibration images as raw IDX files
+/// (`scripts/embed_supernet.sh` compresses them into the module's resources).
 struct SupernetExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the embedded checkpoint and data files.")
 
     @Option(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
-    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
+    @OptionGroup var choice: SupernetChoice
     @Option(help: "Output folder.") var out: String
 
     func run() async throws {
         EngineMemory.retainFreedBuffers()
+        let supernetwork = try choice.resolve()
         let loaded = try Checkpoint(contentsOf: checkpoint)
-        var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        var network = ElasticMobileNetV3(plan: supernetwork.plan, seed: 0)
         try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
         var metadata = loaded.metadata
         metadata.removeValue(forKey: "options")
         if let options = loaded.metadata["options"] { metadata["training_options"] = options }
-        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
-        let split = EmbeddedSupernet.split(training: train)
+        let split = try choice.loadData(of: supernetwork)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        func file(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
         // The accuracies `supernet info` shows are measured on the float16 weights as embedded.
-        let embedded = file(EmbeddedSupernet.checkpointFile)
+        let embedded = (out as NSString).appendingPathComponent(supernetwork.embeddedCheckpointName)
         try network.checkpoint(metadata: metadata).write(to: embedded, precision: .float16)
-        var rounded = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        var rounded = ElasticMobileNetV3(plan: supernetwork.plan, seed: 0)
         try rounded.restore(from: Checkpoint(contentsOf: embedded), ignoringPrefixes: [], source: embedded)
-        TestAccuracy.record(TestAccuracy.largestAndSmallest, of: rounded, calibration: split.calibration, test: test, into: &metadata)
+        TestAccuracy.record(TestAccuracy.largestAndSmallest(supernetwork.plan), of: rounded, calibration: split.calibration, test: split.test, into: &metadata)
         try rounded.checkpoint(metadata: metadata).write(to: embedded, precision: .float16)
-        for (set, names) in [(split.validation, EmbeddedSupernet.validationFiles), (split.calibration, EmbeddedSupernet.calibrationFiles)] {
-            let (images, labels) = set.idxFiles()
-            try AtomicFile.write(Data(images.serialized()), to: file(String(names.0.dropLast(3))))
-            try AtomicFile.write(Data(labels.serialized()), to: file(String(names.1.dropLast(3))))
-        }
-        log("swiftnas: wrote \(EmbeddedSupernet.checkpointFile) (float16), \(split.validation.count) validation and \(split.calibration.count) re-calibration images to \(out)")
+        let written = try supernetwork.writeEmbeddedData(split, to: out)
+        log("swiftnas: wrote \(supernetwork.embeddedCheckpointName) (float16), \(written) to \(out)")
     }
 }
 
@@ -147,7 +168,9 @@ struct SupernetExportCommand: AsyncParsableCommand {
 /// sub-networks with batch norm re-calibrated on the re-calibration images.
 enum TestAccuracy {
     /// The two sub-networks every super-network checkpoint reports.
-    static let largestAndSmallest = [("largest", SubnetConfig.largest(.fashionMBV3)), ("smallest", SubnetConfig.smallest(.fashionMBV3))]
+    static func largestAndSmallest(_ plan: SupernetPlan) -> [(String, SubnetConfig)] {
+        [("largest", SubnetConfig.largest(plan)), ("smallest", SubnetConfig.smallest(plan))]
+    }
 
     /// Measures each named sub-network of `network`, logs it and stores it in `metadata`.
     static func record(_ subnets: [(String, SubnetConfig)], of network: ElasticMobileNetV3, calibration: ImageDataset, test: ImageDataset,
@@ -167,26 +190,26 @@ struct SupernetTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "test", abstract: "Test-split accuracy of sub-networks of a checkpoint.")
 
     @Option(help: "A checkpoint written by `swiftnas supernet train`.") var checkpoint: String
-    @Option(help: "Folder with the four Fashion-MNIST IDX files (gzip or raw).") var data = defaultFashionMNIST
-    @Option(help: "A file with one fashion_mbv3 configuration JSON per line (default: the largest and the smallest).") var configs: String?
+    @OptionGroup var choice: SupernetChoice
+    @Option(help: "A file with one configuration JSON per line (default: the largest and the smallest).") var configs: String?
 
     func run() async throws {
         EngineMemory.retainFreedBuffers()
+        let supernetwork = try choice.resolve()
         let loaded = try Checkpoint(contentsOf: checkpoint)
-        var network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 0)
+        var network = ElasticMobileNetV3(plan: supernetwork.plan, seed: 0)
         try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
-        guard let space = BuiltinSpaces.named("fashion_mbv3") else { throw InputError(source: "fashion_mbv3", "space missing") }
-        var subnets: [SubnetConfig] = [.largest(.fashionMBV3), .smallest(.fashionMBV3)]
+        let space = supernetwork.space
+        var subnets = TestAccuracy.largestAndSmallest(supernetwork.plan).map(\.1)
         if let configs {
             subnets = try readConfigurationLines(configs, space: space, strict: true).map {
-                try SubnetConfig($0, in: space, plan: .fashionMBV3, source: configs)
+                try SubnetConfig($0, in: space, plan: supernetwork.plan, source: configs)
             }
         }
-        let (train, test) = try ImageDataset.fashionMNIST(directory: data)
-        let calibration = EmbeddedSupernet.split(training: train).calibration
+        let split = try choice.loadData(of: supernetwork)
         for config in subnets {
             var subnet = network.extract(config)
-            let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: calibration, test: test)
+            let accuracy = SubnetMeasurement.accuracy(of: &subnet, calibration: split.calibration, test: split.test)
             print("{\"config\":\(config.json),\"test_accuracy_top1\":\(String(format: "%.2f", accuracy * 100))}")
         }
     }
@@ -197,15 +220,16 @@ struct SupernetInfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a super-network checkpoint's space, size and accuracies.")
 
     @Argument(help: "A checkpoint written by `swiftnas supernet train` or `export` (default: the embedded one).") var checkpoint: String?
+    @OptionGroup var choice: SupernetChoice
 
     func run() async throws {
-        let checkpoint = try self.checkpoint ?? EmbeddedSupernet.path(EmbeddedSupernet.checkpointFile)
+        let supernetwork = try choice.resolve()
+        let checkpoint = try self.checkpoint ?? supernetwork.embeddedCheckpoint()
         let loaded = try Checkpoint(contentsOf: checkpoint)
         let parameters = loaded.tensors.filter { !$0.name.hasPrefix("optimizer.") }.reduce(0) { $0 + $1.tensor.storage.count }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: checkpoint)[.size] as? Int) ?? 0
-        let space = BuiltinSpaces.named("fashion_mbv3")
         print("checkpoint: \(checkpoint) (\(bytes) bytes, format \(Checkpoint.version))")
-        print("space: fashion_mbv3, \(space.map { SpacesCommand.format(size: $0.size) } ?? "?") sub-networks")
+        print("space: \(supernetwork.name), \(supernetwork.space.sizeDescription) sub-networks")
         print("super-network weights: \(parameters) values")
         for key in loaded.metadata.keys.sorted() where key != "options" {
             print("\(key): \(loaded.metadata[key]!)")

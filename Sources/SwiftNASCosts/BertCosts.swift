@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Costs of BERT-base sub-networks fine-tuned on SST-2 (`bert_base_sst2`, and the fp32 structure plus quantised

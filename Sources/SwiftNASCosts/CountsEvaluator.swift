@@ -10,15 +10,12 @@ public struct CountsEvaluator: BuiltinEvaluator {
     public static let name = "counts"
     public static let summary = "exact analytic macs, params and model_size (bytes) of built-in super-networks"
 
-    /// The metrics this evaluator measures.
-    public static let metrics: Set<String> = ["macs", "params", "model_size"]
-
     let model: any CostModel
     let convention: MACConvention
     /// Number of values of each gene of the model's space, to reject configurations from elsewhere.
     let choicesPerGene: [Int]
 
-    public init(space: SearchSpace, options: EvaluatorOptions) throws {
+    public init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws {
         let source = "builtin:\(Self.name)"
         for key in options.keys where key != "macs" {
             throw InputError(source: source, field: key, "unknown option (the only option is macs=fvcore|torchprofile)")
@@ -32,8 +29,8 @@ public struct CountsEvaluator: BuiltinEvaluator {
         } else {
             convention = .fvcore
         }
-        guard let model = try CostModels.model(for: space) else {
-            throw InputError(source: source, "no cost model for space '\(space.name)' (built-in spaces with one: \(CostModels.spaceNames.joined(separator: ", ")))")
+        guard let model = try supernetwork?.costModel() else {
+            throw InputError(source: source, "no cost model for space '\(space.name)': only registered super-networks have one (see `swiftnas spaces`)")
         }
         self.model = model
         choicesPerGene = model.space.choicesPerGene
@@ -43,7 +40,7 @@ public struct CountsEvaluator: BuiltinEvaluator {
         convention == .fvcore ? "builtin:\(Self.name)" : "builtin:\(Self.name)?macs=\(convention.rawValue)"
     }
 
-    public var supportedMetrics: Set<String>? { Self.metrics }
+    public var supportedMetrics: Set<String>? { Costs.metrics }
 
     public func evaluate(_ configuration: Configuration, metrics: [String]) async throws -> [String: Double] {
         guard configuration.indices.count == choicesPerGene.count,
@@ -53,12 +50,10 @@ public struct CountsEvaluator: BuiltinEvaluator {
         let costs = model.costs(of: configuration)
         var result: [String: Double] = [:]
         for metric in metrics {
-            switch metric {
-            case "macs": result[metric] = Double(costs.macs(convention))
-            case "params": result[metric] = Double(costs.parameters)
-            case "model_size": result[metric] = Double(costs.weightBytes)
-            default: throw EvaluationFailure("\(identity) cannot measure '\(metric)'")
+            guard let value = costs.value(of: metric, convention: convention) else {
+                throw EvaluationFailure("\(identity) cannot measure '\(metric)'")
             }
+            result[metric] = value
         }
         return result
     }

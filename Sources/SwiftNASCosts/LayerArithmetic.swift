@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASCore
 import SwiftNASSpace
 

@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Costs of OFA MobileNetV3 sub-networks (`ofa_mbv3_d234_e346_k357_w1.0` and `_w1.2`) at 224×224, and of
@@ -28,6 +29,19 @@ public struct MobileNetV3Costs: CostModel {
         public var finalExpand: Int, featureMix: Int
         /// Output classes.
         public var classes: Int
+
+        /// A layout with the given parts.
+        public init(resolution: Int, inputChannels: Int, stemStride: Int, stemChannels: Int,
+                    stages: [(width: Int, stride: Int, squeezeExcite: Bool, hardSwish: Bool)], finalExpand: Int, featureMix: Int, classes: Int) {
+            self.resolution = resolution
+            self.inputChannels = inputChannels
+            self.stemStride = stemStride
+            self.stemChannels = stemChannels
+            self.stages = stages
+            self.finalExpand = finalExpand
+            self.featureMix = featureMix
+            self.classes = classes
+        }
 
         /// OFA's ImageNet MobileNetV3 (224 × 224) with base widths scaled by `widthMultiplier`.
         public static func imageNet(widthMultiplier: Double) -> Layout {

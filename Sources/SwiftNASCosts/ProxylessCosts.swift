@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Costs of OFA ProxylessNAS sub-networks (`ofa_proxyless_d234_e346_k357_w1.3`) at 224×224.

@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Costs of OFA ResNet50 sub-networks (`ofa_resnet50`, and the fp32 structure plus quantised weight bytes of

@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Costs of HAT TransformerLT sub-networks on WMT'14 En-De (`transformer_lt_wmt_en_de`).

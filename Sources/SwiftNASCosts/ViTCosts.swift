@@ -1,3 +1,4 @@
+import SwiftNASEvaluation
 import SwiftNASSpace
 
 /// Costs of ViT-B/16 sub-networks on ImageNet (`vit_base_imagenet`) at 224×224.

@@ -14,6 +14,14 @@ public protocol Evaluator: Sendable {
     /// Measures `metrics` for `configuration`. Throws `EvaluationFailure` when the measurement fails; the
     /// search records the reason and goes on.
     func evaluate(_ configuration: Configuration, metrics: [String]) async throws -> [String: Double]
+    /// Releases what the evaluator holds (child processes, connections); called once when the search or
+    /// evaluation run ends, whatever the outcome.
+    func shutdown() async
+}
+
+extension Evaluator {
+    /// Nothing to release.
+    public func shutdown() async {}
 }
 
 /// Why one evaluation failed (the search records it and continues).
@@ -28,15 +36,16 @@ public typealias EvaluatorOptions = [String: String]
 
 /// An evaluator written in Swift that users select as `builtin:NAME`.
 ///
-/// Adding one is a new conforming type plus its line in `BuiltinEvaluators.all`.
+/// Adding one is a new conforming type plus its line in the registry's `evaluators` list
+/// (`EvaluatorRegistry`).
 public protocol BuiltinEvaluator: Evaluator {
     /// The name after `builtin:`.
     static var name: String { get }
     /// One line for listings.
     static var summary: String { get }
-    /// Creates the evaluator for `space`; throws `InputError` when it cannot serve that space or an option
-    /// is wrong.
-    init(space: SearchSpace, options: EvaluatorOptions) throws
+    /// Creates the evaluator for `space`, the space of `supernetwork` when the search names a registered one;
+    /// throws `InputError` when it cannot serve that space or an option is wrong.
+    init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws
 }
 
 /// Checks that every metric asked for is one the evaluator can measure, naming `source` in the error.

@@ -38,9 +38,9 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
     /// distort each other's latency.
     let exclusive = ExclusiveRunner()
 
-    public init(space: SearchSpace, options: EvaluatorOptions) throws {
+    public init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws {
         let source = "builtin:\(Self.name)"
-        guard BuiltinSpaces.named(Self.name) == space else {
+        guard space == FashionMBV3Supernetwork().space else {
             throw InputError(source: source, "measures only the '\(Self.name)' space, not '\(space.name)'")
         }
         let known: Set<String> = ["checkpoint", "images", "calibration", "batch", "threads", "warmup", "repeats"]
@@ -96,14 +96,9 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
         let config = try subnet(configuration)
         let counted = costs.costs(of: configuration)
         var result: [String: Double] = [:]
-        for metric in metrics {
-            switch metric {
-            case "macs": result[metric] = Double(counted.multiplyAccumulates)
-            case "params": result[metric] = Double(counted.parameters)
-            case "model_size": result[metric] = Double(counted.weightBytes)
-            case "accuracy_top1", "latency": break
-            default: throw EvaluationFailure("\(identity) cannot measure '\(metric)'")
-            }
+        for metric in metrics where metric != "accuracy_top1" && metric != "latency" {
+            guard let value = counted.value(of: metric) else { throw EvaluationFailure("\(identity) cannot measure '\(metric)'") }
+            result[metric] = value
         }
         let wantsAccuracy = metrics.contains("accuracy_top1"), wantsLatency = metrics.contains("latency")
         guard wantsAccuracy || wantsLatency else { return result }

@@ -24,7 +24,7 @@ public struct FittedModelEvaluator: BuiltinEvaluator {
     public var supportedMetrics: Set<String>? { Set(models.keys) }
 
     /// Loads the model file of every `metric=path` option; each must suit `space`.
-    public init(space: SearchSpace, options: EvaluatorOptions) throws {
+    public init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws {
         guard !options.isEmpty else {
             throw InputError(source: "--evaluator", "builtin:model needs at least one metric=model-file option, e.g. builtin:model?latency@raspberrypi=rpi.json")
         }

@@ -3,7 +3,7 @@ import SwiftNASEvaluation
 import SwiftNASSpace
 import SwiftNASSupernet
 
-/// `builtin:lut`: prices configurations of the native super-network's space with per-block latency lookup tables
+/// `builtin:lut`: prices configurations of a native (engine-built) super-network's space with per-block latency lookup tables
 /// from `swiftnas latency lut build`, so a search can minimise this machine's latency without timing every
 /// sub-network — `builtin:lut?latency_lut=lut.json` (metric name = table file, as many as wanted, e.g. one per
 /// batch size).
@@ -16,22 +16,25 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
         var lookup: BlockLatencyTable.Lookup
     }
 
-    /// The super-network whose blocks the tables time.
-    static let plan = SupernetPlan.fashionMBV3
     private let tables: [String: MetricTable]
     private let space: SearchSpace
+    /// The super-network whose blocks the tables time.
+    private let plan: SupernetPlan
     public let identity: String
     public var supportedMetrics: Set<String>? { Set(tables.keys) }
 
     /// Loads the table of every `metric=path` option; each must be for `space` (same name, and its slots and
     /// choices those of the space's `ks`, `e` and `d`).
-    public init(space: SearchSpace, options: EvaluatorOptions) throws {
+    public init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws {
         guard !options.isEmpty else {
             throw InputError(source: "--evaluator", "builtin:lut needs at least one metric=table-file option, e.g. builtin:lut?latency_lut=lut.json")
         }
+        guard let plan = (supernetwork as? any ElasticSupernetwork)?.plan else {
+            throw InputError(source: "--evaluator", "builtin:lut prices the spaces of native super-networks built by SwiftNAS's engine; '\(space.name)' is not one")
+        }
         func parameter(_ name: String) throws -> Parameter {
             guard let index = space.parameterIndex(name) else {
-                throw InputError(source: "--evaluator", "builtin:lut prices spaces with ks, e and d genes (fashion_mbv3); '\(space.name)' has no '\(name)'")
+                throw InputError(source: "--evaluator", "builtin:lut prices spaces with ks, e and d genes; '\(space.name)' has no '\(name)'")
             }
             return space.parameters[index]
         }
@@ -42,7 +45,7 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
             guard table.space == space.name else {
                 throw InputError(source: path, field: "space", "the table is for space '\(table.space)', the search explores '\(space.name)'")
             }
-            guard table.planSignature == Self.plan.signature else {
+            guard table.planSignature == plan.signature else {
                 throw InputError(source: path, field: "planSignature", "the table was timed on another super-network (\(table.planSignature)); rebuild it")
             }
             let slots = table.stages * table.maxDepth
@@ -59,6 +62,7 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
         }
         self.tables = tables
         self.space = space
+        self.plan = plan
         identity = "builtin:lut?" + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
     }
 
@@ -67,7 +71,7 @@ public struct LatencyTableEvaluator: BuiltinEvaluator {
         for metric in metrics {
             guard let entry = tables[metric] else { throw EvaluationFailure("no latency table for metric '\(metric)'") }
             let config: SubnetConfig
-            do { config = try SubnetConfig(configuration, in: space, plan: Self.plan, source: "configuration") } catch {
+            do { config = try SubnetConfig(configuration, in: space, plan: plan, source: "configuration") } catch {
                 throw EvaluationFailure("\(error)")
             }
             values[metric] = entry.table.predict(config, lookup: entry.lookup)

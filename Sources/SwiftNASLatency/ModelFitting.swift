@@ -28,21 +28,6 @@ public struct ModelFitting: Sendable {
         self.seed = seed
     }
 
-    /// The catalog predictors named in `names` (`ridge`, `svr`, `mlp`, `gbt`, `gp`; with `-log` appended, the same
-    /// fitted to log targets), seeded with `seed`, in the order given; `source` names the option in errors.
-    public static func predictors(named names: [String], seed: UInt64, source: String) throws -> [any Predictor] {
-        let catalog = PredictorCatalog.single(seed: seed)
-        guard !names.isEmpty else { throw InputError(source: source, "names no predictor") }
-        return try names.map { name in
-            let logTarget = name.hasSuffix("-log")
-            let baseName = logTarget ? String(name.dropLast("-log".count)) : name
-            guard let predictor = catalog.first(where: { $0.name == baseName }) else {
-                throw InputError(source: source, "unknown predictor '\(name)' (choose from \(catalog.map(\.name).joined(separator: ", ")), each also with -log)")
-            }
-            return logTarget ? LogTargetPredictor(predictor) : predictor
-        }
-    }
-
     /// What one fit produced.
     public struct Outcome: Sendable {
         /// The model file content.

@@ -174,7 +174,7 @@ public struct FittedModel: Codable, Sendable {
     /// A model file for `fitted` (a persistent predictor, or a `PredictorSelection` whose choice is one); nil
     /// when it cannot be saved.
     public init?(fitted: any Predictor, spec: FeatureSpec, target: TargetExpression, training: TrainingSummary) {
-        guard let persistent = PredictorKinds.persistent(fitted) else { return nil }
+        guard let persistent = SavedPredictor.persistent(fitted) else { return nil }
         format = Self.formatName
         formatVersion = Self.currentFormatVersion
         predictor = persistent

@@ -22,7 +22,7 @@ public struct GaussianProcess: UncertaintyPredictor {
     private var targetMean = 0.0
     private var targetScale = 1.0
 
-    public var name: String { "gp" }
+    public var name: String { Self.name }
 
     /// A GP whose hyper-parameter search refines the grid optimum for `refinementIterations` Nelder–Mead steps.
     public init(refinementIterations: Int = 15) {

@@ -18,7 +18,7 @@ public struct GradientBoostedTrees: Predictor {
     private var ensemble: [RegressionTree] = []
     private var fitted = false
 
-    public var name: String { "gbt" }
+    public var name: String { Self.name }
 
     /// A boosted ensemble of `trees` trees of depth ≤ `depth`.
     public init(trees: Int = 200, depth: Int = 3, shrinkage: Double = 0.1, minimumLeafSamples: Int = 3) {

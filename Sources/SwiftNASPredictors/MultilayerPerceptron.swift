@@ -32,7 +32,7 @@ public struct MultilayerPerceptron: Predictor {
     private var targetMean = 0.0
     private var targetScale = 1.0
 
-    public var name: String { "mlp" }
+    public var name: String { Self.name }
 
     /// A network with the given hidden layers, trained with `seed`.
     public init(hiddenUnits: [Int] = [64, 32], learningRate: Double = 1e-3, batchSize: Int = 32, maximumEpochs: Int = 300,

@@ -2,11 +2,11 @@
 /// value predicts bit-for-bit what the fitted one did.
 ///
 /// A conforming type encodes its fitted state (and the hyper-parameters it was fitted with, pinned) under its own
-/// `kind` name, and is listed once in `PredictorKinds.all`; nothing else needs to know it. Its decoder only reads
+/// `kind` name, and is registered once in `PredictorRegistry`; nothing else needs to know it. Its decoder only reads
 /// values; `checkFittedState(featureCount:)` then checks that they fit together, so a corrupted file is refused
 /// with the field at fault instead of crashing on the first prediction.
 public protocol PersistentPredictor: Predictor, Codable {
-    /// The name model files store this kind under (`ridge`, `gbt`, ...), unique among `PredictorKinds.all`.
+    /// The name model files store this kind under (`ridge`, `gbt`, ...), unique among `PredictorRegistry.persistentKinds`.
     static var kind: String { get }
     /// Throws `FittedStateError` when the decoded state is inconsistent (arrays of different lengths, a tree
     /// pointing outside itself, a non-finite weight) or does not read rows of `featureCount` features.
@@ -42,31 +42,6 @@ public struct FittedStateError: Error, Sendable, Equatable, CustomStringConverti
     }
 }
 
-/// Every predictor kind a model file can hold, by name. Adding a predictor is adding its type here.
-public enum PredictorKinds {
-    /// The persistent predictor types.
-    public static let all: [any PersistentPredictor.Type] = [
-        RidgeRegression.self,
-        SupportVectorRegression.self,
-        MultilayerPerceptron.self,
-        GradientBoostedTrees.self,
-        GaussianProcess.self,
-        LogTargetPredictor.self,
-    ]
-
-    /// The type stored under `kind`, or nil.
-    public static func type(named kind: String) -> (any PersistentPredictor.Type)? {
-        all.first { $0.kind == kind }
-    }
-
-    /// The fitted predictor to save for `fitted`: itself when persistent, the chosen candidate of a
-    /// `PredictorSelection`; nil when that is not a persistent kind.
-    public static func persistent(_ fitted: any Predictor) -> (any PersistentPredictor)? {
-        if let selection = fitted as? PredictorSelection { return selection.selected.flatMap(persistent) }
-        return fitted as? any PersistentPredictor
-    }
-}
-
 /// A fitted predictor of any registered kind as JSON: `{"kind": "ridge", "state": {...}}`.
 public struct SavedPredictor: Codable, Sendable {
     /// The fitted predictor.
@@ -79,10 +54,11 @@ public struct SavedPredictor: Codable, Sendable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try container.decode(String.self, forKey: .kind)
-        guard let type = PredictorKinds.type(named: kind) else {
+        let kinds = (decoder.userInfo[.predictorRegistry] as? PredictorRegistry ?? .standard).persistentKinds
+        guard let type = kinds.first(where: { $0.kind == kind }) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .kind, in: container,
-                debugDescription: "unknown predictor kind '\(kind)' (this SwiftNAS knows \(PredictorKinds.all.map { $0.kind }.joined(separator: ", ")))")
+                debugDescription: "unknown predictor kind '\(kind)' (this SwiftNAS knows \(kinds.map { $0.kind }.joined(separator: ", ")))")
         }
         predictor = try type.init(from: container.superDecoder(forKey: .state))
     }
@@ -91,6 +67,13 @@ public struct SavedPredictor: Codable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type(of: predictor).kind, forKey: .kind)
         try predictor.encode(to: container.superEncoder(forKey: .state))
+    }
+
+    /// The fitted predictor to save for `fitted`: itself when persistent, the chosen candidate of a
+    /// `PredictorSelection`; nil when that is not a persistent kind.
+    public static func persistent(_ fitted: any Predictor) -> (any PersistentPredictor)? {
+        if let selection = fitted as? PredictorSelection { return selection.selected.flatMap(persistent) }
+        return fitted as? any PersistentPredictor
     }
 
     /// The kind's consistency check, with fields named from this value (`state.coefficients`).

@@ -17,7 +17,7 @@ public struct RidgeRegression: SelfTuningPredictor {
     public private(set) var intercept = 0.0
     public private(set) var crossValidationMAPE: Double?
 
-    public var name: String { "ridge" }
+    public var name: String { Self.name }
 
     /// A ridge regression tuning α (each > 0) over `alphas` by `folds`-fold cross-validation (one α: no tuning).
     public init(alphas: [Double] = DyNASTGrids.ridgeAlphas, folds: Int = DyNASTGrids.folds) {

@@ -51,7 +51,7 @@ public struct SupportVectorRegression: SelfTuningPredictor {
     private var offset = 0.0
     private var targetScale = 1.0
 
-    public var name: String { "svr" }
+    public var name: String { Self.name }
 
     /// An RBF ε-SVR tuning C over `costs` by `folds`-fold cross-validation (one cost: no tuning).
     public init(costs: [Double] = DyNASTGrids.svrCosts, epsilon: Double = 0.1, kernelWidth: KernelWidth = .scale,

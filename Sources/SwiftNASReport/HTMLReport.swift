@@ -1,5 +1,5 @@
 import Foundation
-import SwiftNASSearch
+import SwiftNASPareto
 import SwiftNASStore
 
 /// A one-page, self-contained HTML report: summary, Pareto plot, hypervolume curve and the front as a table.

@@ -1,6 +1,5 @@
 import Foundation
 import SwiftNASPareto
-import SwiftNASSearch
 import SwiftNASStore
 
 /// Draws reports as standalone SVG: the Pareto plot (every evaluation, the front highlighted) and the

@@ -1,5 +1,4 @@
 import SwiftNASPareto
-import SwiftNASSearch
 import SwiftNASStore
 
 /// What a report shows of a search: its evaluations, the Pareto front, and the hypervolume as it grew.
@@ -20,15 +19,15 @@ public struct SearchSummary: Sendable {
         self.records = records
         self.goal = goal
         let successful = records.filter { $0.status == .ok }
-        let minimized = successful.map { SearchRunner.minimized($0, goal: goal) }
+        let minimized = successful.map { goal.minimized($0) }
         let nadir = minimized.isEmpty ? Array(repeating: 0, count: goal.objectives.count) : Objectives.nadir(minimized)
         self.reference = reference ?? zip(nadir, goal.senses).map { $1.fromMinimization($0) }
-        front = SearchRunner.paretoFront(of: records, goal: goal)
+        front = goal.front(of: records)
         let referenceMinimized = zip(self.reference, goal.senses).map { $1.toMinimization($0) }
         let counts = checkpoints ?? Self.defaultCheckpoints(total: records.count)
         hypervolumeCurve = counts.filter { $0 <= records.count }.map { count in
-            let prefixFront = SearchRunner.paretoFront(of: Array(records.prefix(count)), goal: goal)
-            return (count, Hypervolume.compute(prefixFront.map { SearchRunner.minimized($0, goal: goal) }, reference: referenceMinimized))
+            let prefixFront = goal.front(of: Array(records.prefix(count)))
+            return (count, Hypervolume.compute(prefixFront.map { goal.minimized($0) }, reference: referenceMinimized))
         }
     }
 

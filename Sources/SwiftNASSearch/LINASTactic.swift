@@ -22,7 +22,7 @@ public struct LINASTactic: RegisteredTactic {
 
     let context: TacticContext
     let activity: GeneActivity
-    /// Makes the per-metric predictor (DyNAS-T's selection by default).
+    /// Makes the per-metric predictor (`TacticContext.makePredictor`: DyNAS-T's selection by default).
     let makePredictor: @Sendable () -> any Predictor
     var rng: SeededRandom
     var iteration = 0
@@ -31,7 +31,7 @@ public struct LINASTactic: RegisteredTactic {
     var measuredMetrics: [[String: Double]] = []
 
     public init(context: TacticContext) throws {
-        try self.init(context: context, predictor: { PredictorSelection.dynast })
+        try self.init(context: context, predictor: context.makePredictor)
     }
 
     /// A LINAS tactic with a custom predictor per metric.

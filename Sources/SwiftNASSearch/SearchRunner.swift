@@ -46,9 +46,10 @@ public struct SearchRunner: Sendable {
         self.reference = reference
     }
 
-    /// Runs `tactic` to the end of the budget and returns every record in sequence order.
+    /// Runs `tactic` to the end of the budget and returns every record in sequence order. After each batch,
+    /// `events` hears `.recorded` with the batch's records and `.progress`.
     public func run(
-        _ tactic: inout some SearchTactic, progress: @Sendable (SearchProgress) -> Void = { _ in }
+        _ tactic: inout some SearchTactic, events: @Sendable (SearchEvent) -> Void = { _ in }
     ) async throws -> [EvaluationRecord] {
         let clock = ContinuousClock()
         let start = clock.now
@@ -86,13 +87,14 @@ public struct SearchRunner: Sendable {
             tactic.tell(zip(batch, batchRecords).map { configuration, record in
                 Measurement(configuration: configuration, metrics: record.status == .ok ? record.metrics : nil)
             })
-            if referencePoint == nil { referencePoint = Self.nadir(of: records, goal: goal) }
-            let front = Self.paretoFront(of: records, goal: goal)
-            progress(SearchProgress(
+            if referencePoint == nil { referencePoint = goal.nadir(of: records) }
+            let front = goal.front(of: records)
+            events(.recorded(batchRecords))
+            events(.progress(SearchProgress(
                 evaluated: records.count, budget: budget, failed: records.filter { $0.status == .failed }.count,
                 replayed: replayed, frontSize: front.count,
-                hypervolume: referencePoint.map { Hypervolume.compute(front.map { Self.minimized($0, goal: goal) }, reference: $0) },
-                elapsed: start.duration(to: clock.now)))
+                hypervolume: referencePoint.map { Hypervolume.compute(front.map(goal.minimized), reference: $0) },
+                elapsed: start.duration(to: clock.now))))
         }
         return records
     }
@@ -125,24 +127,5 @@ public struct SearchRunner: Sendable {
             try await store.append(record)
             return (offset, record)
         }
-    }
-
-    /// The successful, feasible, non-dominated records (in the user's directions).
-    public static func paretoFront(of records: [EvaluationRecord], goal: SearchGoal) -> [EvaluationRecord] {
-        let feasible = records.filter { record in
-            record.status == .ok && goal.constraints.allSatisfy { $0.value(record.metrics[$0.metric] ?? .nan) <= 0 }
-        }
-        let points = feasible.map { minimized($0, goal: goal) }
-        return NonDominatedSorting.nonDominated(points).map { feasible[$0] }
-    }
-
-    /// A record's objectives, minimised.
-    public static func minimized(_ record: EvaluationRecord, goal: SearchGoal) -> [Double] {
-        goal.objectives.map { $0.sense.toMinimization(record.metrics[$0.metric] ?? .nan) }
-    }
-
-    static func nadir(of records: [EvaluationRecord], goal: SearchGoal) -> [Double]? {
-        let points = records.filter { $0.status == .ok }.map { minimized($0, goal: goal) }
-        return points.isEmpty ? nil : Objectives.nadir(points)
     }
 }

@@ -1,6 +1,7 @@
 import SwiftNASAlgorithms
 import SwiftNASCore
-import SwiftNASProblems
+import SwiftNASPareto
+import SwiftNASPredictors
 import SwiftNASSpace
 
 /// The outcome of one real evaluation as a tactic sees it.
@@ -39,9 +40,16 @@ public struct TacticContext: Sendable {
     /// Sub-networks LINAS measures per iteration after the first population (nil: a fifth of a population, so
     /// the predictors are refitted five times as often as DyNAS-T does).
     public var measuredPerIteration: Int?
+    /// The algorithms `algorithm` is looked up among.
+    public var algorithms: [any RegisteredAlgorithm.Type]
+    /// Makes the unfitted predictor of each metric a predictor-guided tactic fits (DyNAS-T's LINAS selection by
+    /// default).
+    public var makePredictor: @Sendable () -> any Predictor
 
     public init(space: SearchSpace, goal: SearchGoal, algorithm: String = "nsga2", populationSize: Int = 50,
-                seed: UInt64 = 1, innerEvaluations: Int = 20_000, measuredPerIteration: Int? = nil) {
+                seed: UInt64 = 1, innerEvaluations: Int = 20_000, measuredPerIteration: Int? = nil,
+                algorithms: [any RegisteredAlgorithm.Type] = AlgorithmRegistry.all,
+                makePredictor: @escaping @Sendable () -> any Predictor = { PredictorSelection.dynast }) {
         self.space = space
         self.goal = goal
         self.algorithm = algorithm
@@ -49,6 +57,8 @@ public struct TacticContext: Sendable {
         self.seed = seed
         self.innerEvaluations = innerEvaluations
         self.measuredPerIteration = measuredPerIteration
+        self.algorithms = algorithms
+        self.makePredictor = makePredictor
     }
 
     /// The algorithm's domain for this space and goal.
@@ -58,12 +68,13 @@ public struct TacticContext: Sendable {
 
     /// Creates the named algorithm on `domain`, checking it can take this many objectives.
     public func makeAlgorithm(seed: UInt64, source: String = "--search-algo") throws -> any Algorithm {
-        try AlgorithmRegistry.make(algorithm, domain: domain, settings: AlgorithmSettings(populationSize: populationSize, seed: seed), source: source)
+        try AlgorithmRegistry.make(algorithm, domain: domain, settings: AlgorithmSettings(populationSize: populationSize, seed: seed),
+                                   among: algorithms, source: source)
     }
 }
 
-/// A tactic selectable by name (`--search-tactic`). Adding one is a conforming type plus its line in
-/// `SearchTactics.all`.
+/// A tactic selectable by name (`--search-tactic`). Adding one is a conforming type plus its line in the
+/// registry's `tactics` list (`SearchTactics.all` for the built-in ones).
 public protocol RegisteredTactic: SearchTactic {
     static var name: String { get }
     static var summary: String { get }
@@ -136,10 +147,12 @@ public enum SearchTactics {
         RandomTactic.self,
     ]
 
-    /// Creates the tactic called `name`.
-    public static func make(_ name: String, context: TacticContext, source: String = "--search-tactic") throws -> any SearchTactic {
+    /// Creates the tactic called `name`, one of `types`.
+    public static func make(
+        _ name: String, context: TacticContext, among types: [any RegisteredTactic.Type] = all, source: String = "--search-tactic"
+    ) throws -> any SearchTactic {
         var names: [String] = []
-        for type in all {
+        for type in types {
             if type.name == name.lowercased() { return try type.init(context: context) }
             names.append(type.name)
         }

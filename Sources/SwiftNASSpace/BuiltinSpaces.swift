@@ -1,4 +1,5 @@
-/// The search spaces SwiftNAS knows by name.
+/// DyNAS-T's published search spaces, as data: the registered super-networks (`Supernetwork` types) are built
+/// on them, and `named` finds one for tests and tools that need a space without a registry.
 ///
 /// Names, parameter names, counts and value lists are DyNAS-T's `SUPERNET_PARAMETERS`
 /// (`dynast/supernetwork/supernetwork_registry.py`, IntelLabs/DyNAS-T, Apache-2.0). The depth rules encode
@@ -15,8 +16,6 @@ public enum BuiltinSpaces {
         vit,
         resNet50(name: "inc_quantization_ofa_resnet50", quantized: true),
         bert(quantized: true),
-        // SwiftNAS's own native super-network (Fashion-MNIST, 28×28), same genes as OFA-MobileNetV3.
-        mobileNetV3(name: "fashion_mbv3"),
     ]
 
     /// The built-in space called `name`, or nil.
@@ -32,7 +31,7 @@ public enum BuiltinSpaces {
     }
 
     /// OFA MobileNetV3 / ProxylessNAS: 5 stages of up to 4 blocks; `d` per stage, `ks` and `e` per block.
-    static func mobileNetV3(name: String) -> SearchSpace {
+    public static func mobileNetV3(name: String) -> SearchSpace {
         make(name, [
             Parameter(name: "ks", count: 20, values: ints([3, 5, 7])),
             Parameter(name: "e", count: 20, values: ints([3, 4, 6])),
@@ -44,7 +43,7 @@ public enum BuiltinSpaces {
     /// (OFA's `BASE_DEPTH_LIST`), giving at most 4, 4, 6, 4 = 18 blocks, each with an expand ratio `e`;
     /// `w` are width multiplier indices (stem and stages). The quantised variant adds per-layer bits and
     /// weight modes (61 quantisable layers), treated as always active.
-    static func resNet50(name: String, quantized: Bool) -> SearchSpace {
+    public static func resNet50(name: String, quantized: Bool) -> SearchSpace {
         var parameters = [
             Parameter(name: "d", count: 5, values: ints([0, 1, 2])),
             Parameter(name: "e", count: 18, values: [.double(0.2), .double(0.25), .double(0.35)]),
@@ -61,7 +60,7 @@ public enum BuiltinSpaces {
 
     /// HAT's TransformerLT on WMT'14 En-De: a 6-layer encoder and a decoder of 1–6 layers; decoder layer genes
     /// beyond `decoder_layer_num` are inactive.
-    static let transformerLT: SearchSpace = make("transformer_lt_wmt_en_de", [
+    public static let transformerLT: SearchSpace = make("transformer_lt_wmt_en_de", [
         Parameter(name: "encoder_embed_dim", count: 1, values: ints([640, 512])),
         Parameter(name: "decoder_embed_dim", count: 1, values: ints([640, 512])),
         Parameter(name: "encoder_ffn_embed_dim", count: 6, values: ints([3072, 2048, 1024])),
@@ -79,7 +78,7 @@ public enum BuiltinSpaces {
     /// BERT-base fine-tuned on SST-2: 6–12 layers, heads and FFN size per layer. The quantised variant
     /// (DyNAS-T's `BertSST2QuantizedEncoding`) adds `q_bits`: one for the embeddings, six per layer and one
     /// for the classifier (1 + 6 × 12 + 1 = 74), 8 = int8 and 32 = fp32.
-    static func bert(quantized: Bool) -> SearchSpace {
+    public static func bert(quantized: Bool) -> SearchSpace {
         var parameters = [
             Parameter(name: "num_layers", count: 1, values: ints([6, 7, 8, 9, 10, 11, 12])),
             Parameter(name: "num_attention_heads", count: 12, values: ints([6, 8, 10, 12])),
@@ -95,7 +94,7 @@ public enum BuiltinSpaces {
     }
 
     /// ViT-Base on ImageNet: 10–12 layers, heads and MLP size per layer.
-    static let vit: SearchSpace = make("vit_base_imagenet", [
+    public static let vit: SearchSpace = make("vit_base_imagenet", [
         Parameter(name: "num_layers", count: 1, values: ints([10, 11, 12])),
         Parameter(name: "num_attention_heads", count: 12, values: ints([6, 8, 10, 12])),
         Parameter(name: "vit_intermediate_sizes", count: 12, values: ints([1024, 2048, 3072])),

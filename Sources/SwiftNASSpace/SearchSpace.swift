@@ -260,3 +260,11 @@ public struct DepthRule: Sendable, Hashable, Codable {
         return (total, covered)
     }
 }
+
+extension SearchSpace {
+    /// The number of distinct sub-networks for messages: exact below 10^15, scientific notation above
+    /// (`2.183e+19`).
+    public var sizeDescription: String {
+        size < 1e15 ? String(Int(size)) : String(format: "%.3e", size)
+    }
+}

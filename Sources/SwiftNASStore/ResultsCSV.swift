@@ -39,6 +39,12 @@ public enum ResultsCSV {
         ("accuracy_top1", "Top-1 Acc (%)"), ("bleu", "BLEU Score"), ("accuracy_sst2", "SST-2 Acc"),
     ]
 
+    /// Our metric name for a DyNAS-T results column (`Top-1 Acc (%)` → `accuracy_top1`), or nil for a column
+    /// DyNAS-T does not write.
+    public static func metric(forDyNASTColumn column: String) -> String? {
+        (dynastColumns + dynastQuality).first { $0.column == column }?.metric
+    }
+
     static func dynastText(_ records: [EvaluationRecord], metrics: [String]) -> String {
         let quality = dynastQuality.first { metrics.contains($0.metric) } ?? dynastQuality[0]
         let costs = metrics.contains("model_size")

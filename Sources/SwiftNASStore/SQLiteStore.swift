@@ -4,7 +4,10 @@ import SwiftNASCore
 
 /// The embedded default store: one SQLite file (through GRDB), written in WAL mode with full sync, so each
 /// committed evaluation survives a `kill -9` or a power cut.
-public final class SQLiteStore: SearchStore {
+public final class SQLiteStore: SearchStore, StoreBackend {
+    public static let scheme = "sqlite"
+    public static let summary = "one SQLite file (WAL, full sync): sqlite:///absolute/path.db, sqlite://relative.db or a bare path"
+
     public let location: String
     private let database: DatabaseQueue
 
@@ -45,6 +48,26 @@ public final class SQLiteStore: SearchStore {
         } catch {
             throw InputError(source: path, "cannot open the store: \(error)")
         }
+    }
+
+    /// Opens the file at `path` for `access`: `.create` refuses an existing file, `.overwrite` replaces a store
+    /// (never another kind of file), `.read` needs the file to exist.
+    public static func open(_ path: String, access: StoreAccess) async throws -> any SearchStore {
+        let exists = FileManager.default.fileExists(atPath: path)
+        switch access {
+        case .read:
+            guard exists else { throw InputError(source: path, "no such file") }
+        case .create:
+            guard !exists else {
+                throw InputError(source: path, "already holds a search: add --resume to continue it, --overwrite to replace it, or choose another --store")
+            }
+        case .overwrite where exists:
+            _ = try SQLiteStore(path: path)  // refuses a file that is not a SwiftNAS store
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        case .overwrite, .resume:
+            break
+        }
+        return try SQLiteStore(path: path)
     }
 
     public func manifest() async throws -> SearchManifest? {

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftNASPredictors
+import SwiftNASPareto
 import SwiftNASSearch
 import SwiftNASSpace
 

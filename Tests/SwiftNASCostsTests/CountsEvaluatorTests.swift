@@ -3,24 +3,32 @@ import SwiftNASCore
 import SwiftNASEvaluation
 import SwiftNASSpace
 @testable import SwiftNASCosts
-@testable import SwiftNASCommands
+import SwiftNASBuiltins
+import SwiftNASFashion
+import SwiftNASSearch
 import SwiftNASSupernet
 
 /// The `builtin:counts` evaluator.
 @Suite struct CountsEvaluatorTests {
     static let mobileNet = BuiltinSpaces.named("ofa_mbv3_d234_e346_k357_w1.0")
+    static let supernetworks = Registry.standard.supernetworks
 
-    @Test func everyBuiltinSpaceHasACostModel() throws {
-        for space in BuiltinSpaces.all {
-            #expect(try CostModels.model(for: space) != nil, "\(space.name)")
+    @Test func everyRegisteredSupernetworkHasACostModel() throws {
+        for supernetwork in Self.supernetworks.all {
+            #expect(try supernetwork.costModel() != nil, "\(supernetwork.name)")
         }
-        #expect(CostModels.spaceNames.count == BuiltinSpaces.all.count)
+        #expect(Set(Self.supernetworks.all.map(\.name)) == Set(BuiltinSpaces.all.map(\.name) + ["fashion_mbv3"]))
+    }
+
+    /// The evaluator for `space` with `options`, given the super-network the registry has for it.
+    static func counts(_ space: SearchSpace, _ options: EvaluatorOptions = [:]) throws -> CountsEvaluator {
+        try CountsEvaluator(space: space, supernetwork: supernetworks.owning(space), options: options)
     }
 
     /// The native super-network's counts agree with the networks the engine actually builds.
     @Test func nativeCountsMatchTheExtractedNetworks() async throws {
-        let space = try #require(BuiltinSpaces.named("fashion_mbv3"))
-        let evaluator = try CountsEvaluator(space: space, options: [:])
+        let space = FashionMBV3Supernetwork().space
+        let evaluator = try Self.counts(space)
         let network = ElasticMobileNetV3(plan: .fashionMBV3, seed: 1)
         var random = SeededRandom(seed: 4)
         for _ in 0..<5 {
@@ -35,7 +43,7 @@ import SwiftNASSupernet
 
     @Test func measuresMacsParamsAndModelSize() async throws {
         let space = try #require(Self.mobileNet)
-        let evaluator = try CountsEvaluator(space: space, options: [:])
+        let evaluator = try Self.counts(space)
         #expect(CountsEvaluator.name == "counts")
         #expect(evaluator.identity == "builtin:counts")
         let largest = uniform(space, ks: 2, e: 2, d: 2)
@@ -48,9 +56,9 @@ import SwiftNASSupernet
 
     @Test func torchprofileConventionAddsElementOperations() async throws {
         let space = try #require(Self.mobileNet)
-        let evaluator = try CountsEvaluator(space: space, options: ["macs": "torchprofile"])
+        let evaluator = try Self.counts(space, ["macs": "torchprofile"])
         #expect(evaluator.identity == "builtin:counts?macs=torchprofile")
-        let plain = try CountsEvaluator(space: space, options: ["macs": "fvcore"])
+        let plain = try Self.counts(space, ["macs": "fvcore"])
         let configuration = uniform(space, ks: 1, e: 1, d: 1)
         let extended = try await evaluator.evaluate(configuration, metrics: ["macs"])["macs"] ?? 0
         let basic = try await plain.evaluate(configuration, metrics: ["macs"])["macs"] ?? 0
@@ -61,17 +69,17 @@ import SwiftNASSupernet
         // A user's space file that reuses a built-in name but not its genes.
         let impostor = try SearchSpace(name: "ofa_mbv3_d234_e346_k357_w1.0",
                                        parameters: [Parameter(name: "ks", count: 2, values: [.int(3), .int(5)])])
-        #expect(throws: InputError.self) { try CountsEvaluator(space: impostor, options: [:]) }
+        #expect(throws: InputError.self) { try Self.counts(impostor) }
     }
 
     @Test func rejectsUnknownOptions() throws {
         let space = try #require(Self.mobileNet)
-        #expect(throws: InputError.self) { try CountsEvaluator(space: space, options: ["macs": "thop"]) }
-        #expect(throws: InputError.self) { try CountsEvaluator(space: space, options: ["threads": "2"]) }
+        #expect(throws: InputError.self) { try Self.counts(space, ["macs": "thop"]) }
+        #expect(throws: InputError.self) { try Self.counts(space, ["threads": "2"]) }
     }
 
     @Test func configurationOfAnotherSpaceFailsTheEvaluation() async throws {
-        let evaluator = try CountsEvaluator(space: try #require(Self.mobileNet), options: [:])
+        let evaluator = try Self.counts(try #require(Self.mobileNet))
         await #expect(throws: EvaluationFailure.self) {
             try await evaluator.evaluate(Configuration(indices: [0, 1]), metrics: ["macs"])
         }
@@ -85,11 +93,15 @@ import SwiftNASSupernet
 @Suite struct CountsRegistrationTests {
     @Test func registryCreatesCountsWithOptions() async throws {
         let space = try #require(BuiltinSpaces.named("transformer_lt_wmt_en_de"))
-        let evaluator = try EvaluatorRegistry.builtin("builtin:counts?macs=torchprofile", space: space)
+        let registry = Registry.standard
+        let supernetwork = registry.supernetworks.owning(space)
+        let evaluator = try await registry.evaluators.make("builtin:counts?macs=torchprofile", space: space, supernetwork: supernetwork)
         #expect(evaluator.identity == "builtin:counts?macs=torchprofile")
         let result = try await evaluator.evaluate(Configuration(indices: [Int](repeating: 0, count: space.geneCount)),
                                                   metrics: ["params"])
         #expect((result["params"] ?? 0) > 0)
-        #expect(throws: InputError.self) { try EvaluatorRegistry.builtin("builtin:counts?macs=flops", space: space) }
+        await #expect(throws: InputError.self) {
+            try await registry.evaluators.make("builtin:counts?macs=flops", space: space, supernetwork: supernetwork)
+        }
     }
 }

@@ -1,6 +1,9 @@
 import Testing
 import SwiftNASCore
 import SwiftNASSpace
+import SwiftNASBuiltins
+import SwiftNASEvaluation
+import SwiftNASSearch
 @testable import SwiftNASCosts
 
 /// OFA MobileNetV3 against DyNAS-T's measured rows, and structural sanity.
@@ -14,8 +17,7 @@ import SwiftNASSpace
     }
 
     static func model(_ name: String = spaceName) throws -> any CostModel {
-        let space = try #require(BuiltinSpaces.named(name))
-        return try #require(try CostModels.model(for: space))
+        return try #require(try Registry.standard.supernetworks.named(name)?.costModel())
     }
 
     @Test(.enabled(if: SharedData.available, "../shared/data is absent"))

@@ -1,12 +1,14 @@
 import Testing
 import SwiftNASSpace
+import SwiftNASBuiltins
+import SwiftNASEvaluation
+import SwiftNASSearch
 @testable import SwiftNASCosts
 
 /// OFA ResNet50 against the published ResNet-50-D and the quantised variant's weight bytes.
 @Suite struct ResNet50CostsTests {
     static func model(_ name: String = "ofa_resnet50") throws -> any CostModel {
-        let space = try #require(BuiltinSpaces.named(name))
-        return try #require(try CostModels.model(for: space))
+        return try #require(try Registry.standard.supernetworks.named(name)?.costModel())
     }
 
     /// A configuration from per-parameter value indices (`q_bits`/`q_weights_mode` at index 0 unless given).

@@ -1,12 +1,14 @@
 import Testing
 import SwiftNASSpace
+import SwiftNASBuiltins
+import SwiftNASEvaluation
+import SwiftNASSearch
 @testable import SwiftNASCosts
 
 /// TransformerLT against DyNAS-T's measured rows; BERT and ViT against published model sizes.
 @Suite struct TransformerCostsTests {
     static func model(_ name: String) throws -> any CostModel {
-        let space = try #require(BuiltinSpaces.named(name))
-        return try #require(try CostModels.model(for: space))
+        return try #require(try Registry.standard.supernetworks.named(name)?.costModel())
     }
 
     /// DyNAS-T's `EvaluationInterfaceTransformerLT` writes latency, MACs, params under the headers

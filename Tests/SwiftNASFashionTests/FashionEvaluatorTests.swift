@@ -37,12 +37,12 @@ import SwiftNASSupernet
         try? ElasticMobileNetV3(plan: .fashionMBV3, seed: 3).checkpoint().write(to: path, precision: .float16)
         return path
     }()
-    static let space = BuiltinSpaces.named("fashion_mbv3")!
+    static let space = FashionMBV3Supernetwork().space
 
     func evaluator(_ extra: EvaluatorOptions = [:]) throws -> FashionMBV3Evaluator {
         var options: EvaluatorOptions = ["checkpoint": Self.checkpoint, "images": "30", "calibration": "20", "repeats": "2", "warmup": "0"]
         options.merge(extra) { _, new in new }
-        return try FashionMBV3Evaluator(space: Self.space, options: options)
+        return try FashionMBV3Evaluator(space: Self.space, supernetwork: FashionMBV3Supernetwork(), options: options)
     }
 
     @Test func measuresEveryMetric() async throws {
@@ -70,6 +70,6 @@ import SwiftNASSupernet
         #expect(throws: InputError.self) { try evaluator(["colour": "blue"]) }
         #expect(throws: InputError.self) { try evaluator(["checkpoint": "/nonexistent/x.snck"]) }
         let other = BuiltinSpaces.named("ofa_mbv3_d234_e346_k357_w1.0")!
-        #expect(throws: InputError.self) { try FashionMBV3Evaluator(space: other, options: ["checkpoint": Self.checkpoint]) }
+        #expect(throws: InputError.self) { try FashionMBV3Evaluator(space: other, supernetwork: nil, options: ["checkpoint": Self.checkpoint]) }
     }
 }

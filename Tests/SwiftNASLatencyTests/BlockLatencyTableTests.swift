@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwiftNASFashion
 import SwiftNASCore
 import SwiftNASSpace
 import SwiftNASSupernet
@@ -162,7 +163,7 @@ struct BlockLatencyTableTests {
 }
 
 struct LatencyTableEvaluatorTests {
-    static let space = BuiltinSpaces.named("fashion_mbv3")!
+    static let space = BuiltinSpaces.mobileNetV3(name: "fashion_mbv3")
     /// A real fashion_mbv3 table, timed once per variant at batch 1 (fast; the values are not asserted).
     static let table = BlockLatencyMeasurement(plan: .fashionMBV3, settings: LatencyTableSettings(method: .isolated, repeats: 1, warmup: 0))
         .buildTable(space: "fashion_mbv3")
@@ -171,7 +172,7 @@ struct LatencyTableEvaluatorTests {
         let path = temporaryPath("fashion-lut.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.table.write(to: path)
-        let evaluator = try LatencyTableEvaluator(space: Self.space, options: ["latency_lut": path])
+        let evaluator = try LatencyTableEvaluator(space: Self.space, supernetwork: FashionMBV3Supernetwork(), options: ["latency_lut": path])
         #expect(evaluator.supportedMetrics == ["latency_lut"])
         let lookup = try Self.table.lookup(source: path)
         var random = SeededRandom(seed: 1)
@@ -191,11 +192,11 @@ struct LatencyTableEvaluatorTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try other.write(to: path)
         #expect(throws: InputError(source: path, field: "space", "the table is for space 'tiny', the search explores 'fashion_mbv3'")) {
-            try LatencyTableEvaluator(space: Self.space, options: ["latency_lut": path])
+            try LatencyTableEvaluator(space: Self.space, supernetwork: FashionMBV3Supernetwork(), options: ["latency_lut": path])
         }
-        #expect(throws: InputError.self) { try LatencyTableEvaluator(space: Self.space, options: [:]) }
+        #expect(throws: InputError.self) { try LatencyTableEvaluator(space: Self.space, supernetwork: FashionMBV3Supernetwork(), options: [:]) }
         let mbv3 = try #require(BuiltinSpaces.named("ofa_mbv3_d234_e346_k357_w1.0"))
         try Self.table.write(to: path)
-        #expect(throws: InputError.self) { try LatencyTableEvaluator(space: mbv3, options: ["latency_lut": path]) }
+        #expect(throws: InputError.self) { try LatencyTableEvaluator(space: mbv3, supernetwork: nil, options: ["latency_lut": path]) }
     }
 }

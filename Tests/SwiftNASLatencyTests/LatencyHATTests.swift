@@ -31,7 +31,7 @@ struct LatencyHATTests {
             let sklearn = try #require(reference[String(seed)]).values
             bestMAPE.append(sklearn.map(\.mape).min() ?? .nan)
             bestKendall.append(sklearn.map(\.kendall).max() ?? .nan)
-            let candidates = try ModelFitting.predictors(named: ModelFitting.defaultPredictorNames, seed: seed, source: "test")
+            let candidates = try PredictorRegistry.standard.singles(named: ModelFitting.defaultPredictorNames, seed: seed, source: "test")
             let outcome = try ModelFitting(candidates: candidates, criterion: .mape, seed: seed)
                 .fit(table, target: whole, data: file, trainingFraction: 0.8)
             ours.append(try #require(outcome.heldOut))

@@ -142,7 +142,8 @@ struct FittedModelFileTests {
             // Saving the loaded model again gives the same file.
             #expect(try loaded.encoded() == model.encoded(), "\(kind.name)")
         }
-        #expect(Set(PredictorKinds.all.map { $0.kind }).count == PredictorKinds.all.count)
+        let persistent = PredictorRegistry.standard.persistentKinds
+        #expect(Set(persistent.map { $0.kind }).count == persistent.count)
     }
 
     @Test func brokenFilesAreInputErrorsNamingTheField() throws {
@@ -222,7 +223,7 @@ struct FittedModelEvaluatorTests {
         let path = temporaryPath("rpi.json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try model.write(to: path)
-        let evaluator = try FittedModelEvaluator(space: transformer, options: ["latency@raspberrypi": path])
+        let evaluator = try FittedModelEvaluator(space: transformer, supernetwork: nil, options: ["latency@raspberrypi": path])
         #expect(evaluator.supportedMetrics == ["latency@raspberrypi"])
         var rng = SeededRandom(seed: 5)
         let configuration = transformer.randomConfiguration(using: &rng)
@@ -241,8 +242,8 @@ struct FittedModelEvaluatorTests {
         try model.write(to: path)
         #expect(throws: InputError(source: path, field: "features",
                                    "the model is for space 'transformer_lt_wmt_en_de', the search explores 'ofa_mbv3_d234_e346_k357_w1.0'")) {
-            try FittedModelEvaluator(space: mbv3, options: ["latency": path])
+            try FittedModelEvaluator(space: mbv3, supernetwork: nil, options: ["latency": path])
         }
-        #expect(throws: InputError.self) { try FittedModelEvaluator(space: transformer, options: [:]) }
+        #expect(throws: InputError.self) { try FittedModelEvaluator(space: transformer, supernetwork: nil, options: [:]) }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import SwiftNASSearch
+import SwiftNASPareto
 import SwiftNASStore
 @testable import SwiftNASReport
 

@@ -1,3 +1,4 @@
+import SwiftNASPareto
 import Testing
 import SwiftNASAlgorithms
 import SwiftNASSpace

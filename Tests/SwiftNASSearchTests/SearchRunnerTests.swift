@@ -69,7 +69,7 @@ actor SyntheticEvaluator: Evaluator {
         #expect(records.count == 60)
         #expect(!failed.isEmpty)
         #expect(failed.allSatisfy { $0.error == "synthetic failure" && $0.metrics.isEmpty })
-        #expect(SearchRunner.paretoFront(of: records, goal: goal).allSatisfy { $0.status == .ok })
+        #expect(goal.front(of: records).allSatisfy { $0.status == .ok })
     }
 
     @Test func resumeReplaysStoredEvaluationsAndMeasuresOnlyTheRest() async throws {
@@ -95,7 +95,7 @@ actor SyntheticEvaluator: Evaluator {
         // Same budget: LINAS's front should dominate more hypervolume than random sampling's.
         let reference = [60.0, 4e8]
         func hypervolume(_ records: [EvaluationRecord]) -> Double {
-            let front = SearchRunner.paretoFront(of: records, goal: goal).map { SearchRunner.minimized($0, goal: goal) }
+            let front = goal.front(of: records).map { goal.minimized($0) }
             return SwiftNASPareto.Hypervolume.compute(front, reference: [-reference[0], reference[1]])
         }
         var linas = 0.0, random = 0.0

@@ -198,7 +198,7 @@ struct SupernetProbe: Layer {
 @Suite struct SearchSpaceTests {
     @Test func planMatchesTheBuiltinFashionSpace() throws {
         // The built-in `fashion_mbv3` space (SwiftNASSpace) is the one definition; the plan must agree with it.
-        let space = try #require(BuiltinSpaces.named("fashion_mbv3"))
+        let space = BuiltinSpaces.mobileNetV3(name: "fashion_mbv3")
         let plan = SupernetPlan.fashionMBV3
         #expect(space.parameters.map(\.name) == ["ks", "e", "d"])
         #expect(space.parameters.map(\.count) == [plan.blockSlots, plan.blockSlots, plan.stages])
@@ -216,7 +216,7 @@ struct SupernetProbe: Layer {
         var bad = config.genes
         bad[44] = 5
         #expect(throws: InputError(source: "g", field: "d[4]", "5 is not one of [2, 3, 4]")) { try SubnetConfig(genes: bad, plan: plan, source: "g") }
-        let space = try #require(BuiltinSpaces.named("fashion_mbv3"))
+        let space = BuiltinSpaces.mobileNetV3(name: "fashion_mbv3")
         #expect(!config.json.contains(" "))
         #expect(try SubnetConfig(space.configuration(fromText: config.json, source: "j", strict: true), in: space, plan: plan, source: "j") == config)
     }

@@ -33,19 +33,10 @@ public struct UNSGA3: RegisteredAlgorithm {
     public var best: [Individual] { FeasibilityFirst.best(of: population) }
 
     public mutating func ask() -> [[Double]] {
-        if population.isEmpty {
-            return core.asking(core.sample(count: core.populationSize, avoiding: []))
-        }
         let members = population, survivors = survivors
-        let children = core.mating.offspring(
-            count: core.populationSize, population: members, variables: core.domain.variables,
-            duplicates: &core.duplicates, using: &core.random
-        ) { count, random in
-            BinaryTournament.select(count: count, populationSize: members.count, using: &random) { a, b, random in
-                UNSGA3.tournament(a, b, individuals: members, survivors: survivors, using: &random)
-            }
+        return core.nextBatch(population: members) { a, b, random in
+            UNSGA3.tournament(a, b, individuals: members, survivors: survivors, using: &random)
         }
-        return core.asking(core.toppedUp(children, population: members))
     }
 
     public mutating func tell(_ evaluations: [Evaluation]) {

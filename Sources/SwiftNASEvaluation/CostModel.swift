@@ -36,6 +36,20 @@ public struct Costs: Sendable, Hashable {
         }
     }
 
+    /// The metrics cost models answer, by their metric names.
+    public static let metrics: Set<String> = ["macs", "params", "model_size"]
+
+    /// The value of `metric` (`macs` under `convention`, `params`, `model_size` in bytes), or nil for any
+    /// other metric.
+    public func value(of metric: String, convention: MACConvention = .fvcore) -> Double? {
+        switch metric {
+        case "macs": return Double(macs(convention))
+        case "params": return Double(parameters)
+        case "model_size": return Double(weightBytes)
+        default: return nil
+        }
+    }
+
     /// Component-wise sum.
     public static func + (lhs: Costs, rhs: Costs) -> Costs {
         Costs(parameters: lhs.parameters + rhs.parameters,
@@ -67,33 +81,4 @@ public protocol CostModel: Sendable {
     var space: SearchSpace { get }
     /// The costs of the sub-network `configuration` selects.
     func costs(of configuration: Configuration) -> Costs
-}
-
-/// The cost models SwiftNAS knows, keyed by built-in space name.
-///
-/// Adding a network is one new `CostModel` type plus its line in `all`.
-public enum CostModels {
-    /// A cost model factory for each built-in space name that has one.
-    static let all: [String: @Sendable (SearchSpace) throws -> any CostModel] = [
-        "ofa_mbv3_d234_e346_k357_w1.0": { try MobileNetV3Costs(space: $0, widthMultiplier: 1.0) },
-        "ofa_mbv3_d234_e346_k357_w1.2": { try MobileNetV3Costs(space: $0, widthMultiplier: 1.2) },
-        "ofa_proxyless_d234_e346_k357_w1.3": { try ProxylessCosts(space: $0) },
-        "ofa_resnet50": { try ResNet50Costs(space: $0) },
-        "inc_quantization_ofa_resnet50": { try ResNet50Costs(space: $0) },
-        "transformer_lt_wmt_en_de": { try TransformerLTCosts(space: $0) },
-        "bert_base_sst2": { try BertCosts(space: $0) },
-        "bert_base_sst2_quantized": { try BertCosts(space: $0) },
-        "vit_base_imagenet": { try ViTCosts(space: $0) },
-        "fashion_mbv3": { try MobileNetV3Costs(space: $0, layout: .init(plan: .fashionMBV3)) },
-    ]
-
-    /// Names of the spaces that have a cost model, sorted.
-    public static var spaceNames: [String] { all.keys.sorted() }
-
-    /// The cost model for `space`, or nil when it has none: the space must be a built-in one with a model, and
-    /// identical to it (a user's space file that merely reuses a built-in name gets none).
-    public static func model(for space: SearchSpace) throws -> (any CostModel)? {
-        guard let make = all[space.name], BuiltinSpaces.named(space.name) == space else { return nil }
-        return try make(space)
-    }
 }

@@ -1,6 +1,4 @@
-import SwiftNASAlgorithms
 import SwiftNASCore
-import SwiftNASPareto
 
 /// One metric to optimise and its direction (`accuracy_top1:max`).
 public struct SearchObjective: Sendable, Hashable, Codable {
@@ -105,17 +103,4 @@ public struct SearchGoal: Sendable, Hashable, Codable {
 
     /// Constraint count the algorithms see: the user's constraints plus one "the measurement succeeded".
     public var constraintCount: Int { constraints.count + 1 }
-
-    /// The algorithm's view of a measurement: minimised objectives and constraint values.
-    public func evaluation(from metrics: [String: Double]) -> Evaluation {
-        Evaluation(
-            objectives: objectives.map { $0.sense.toMinimization(metrics[$0.metric] ?? .nan) },
-            constraints: constraints.map { $0.value(metrics[$0.metric] ?? .nan) } + [0])
-    }
-
-    /// The algorithm's view of a failed measurement: infeasible, and worse than anything real.
-    public var failedEvaluation: Evaluation {
-        Evaluation(objectives: Array(repeating: 1e300, count: objectives.count),
-                   constraints: Array(repeating: 0, count: constraints.count) + [1e12])
-    }
 }

@@ -1,3 +1,4 @@
+import SwiftNASCosts
 import SwiftNASSupernet
 
 extension MobileNetV3Costs.Layout {

@@ -1,0 +1,131 @@
+import SwiftNASCore
+import SwiftNASEvaluation
+import SwiftNASPareto
+import SwiftNASSpace
+import SwiftNASStore
+
+/// What a running search tells whoever watches it: the command line's progress display, the report, a
+/// dashboard.
+public enum SearchEvent: Sendable {
+    /// The search is set up and about to evaluate.
+    case started(SearchStart)
+    /// Something worth telling the user that is not an error.
+    case note(String)
+    /// A batch of evaluations is durably recorded (measured now, or replayed from the store on resume).
+    case recorded([EvaluationRecord])
+    /// Where the search stands after a batch.
+    case progress(SearchProgress)
+    /// The search spent its budget (or its tactic had nothing left to ask).
+    case finished(SearchOutcome)
+}
+
+/// What a search is about to do, once its evaluator runs and its store is open.
+public struct SearchStart: Sendable {
+    public var space: String
+    /// The number of sub-networks, for messages.
+    public var spaceSize: String
+    public var goal: SearchGoal
+    public var tactic: String
+    public var algorithm: String
+    public var budget: Int
+    /// The evaluator's identity (`builtin:counts`, the command line).
+    public var evaluator: String
+    /// Where the store is (its path, for SQLite).
+    public var store: String
+
+    /// One line for the log.
+    public var description: String {
+        "searching \(space) (\(spaceSize) sub-networks) for \(goal.objectives.map(\.description).joined(separator: ", ")) with \(tactic)/\(algorithm), \(budget) evaluations by \(evaluator); store \(store)"
+    }
+}
+
+/// A finished search.
+public struct SearchOutcome: Sendable {
+    /// Every evaluation, in sequence order.
+    public var records: [EvaluationRecord]
+    /// The feasible non-dominated records.
+    public var front: [EvaluationRecord]
+}
+
+/// Runs one search end to end, without the command line: resolves the super-network, the tactic, the
+/// predictor and the evaluator from a `Registry`, opens the store by URL, replays what it holds, spends the
+/// budget and shuts the evaluator down — reporting each step as a `SearchEvent`.
+///
+/// Everything that can be wrong with the settings is checked before the store is created or touched.
+public struct SearchSession: Sendable {
+    public var settings: SearchSettings
+    public var registry: Registry
+
+    public init(settings: SearchSettings, registry: Registry) {
+        self.settings = settings
+        self.registry = registry
+    }
+
+    /// The search's events as an async sequence, ending after `.finished` (or with the error that stopped
+    /// it). Cancelling the consuming task cancels the search.
+    public func events() -> AsyncThrowingStream<SearchEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    _ = try await run { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Runs the search, telling `events` as it goes, and returns the outcome (also sent as `.finished`).
+    @discardableResult
+    public func run(events: @Sendable (SearchEvent) -> Void = { _ in }) async throws -> SearchOutcome {
+        try settings.validate()
+        let space = settings.space, goal = settings.goal
+        let supernetwork = registry.supernetworks.owning(space)
+        let prototype = try registry.predictors.make(settings.predictor, seed: settings.seed)
+        let context = TacticContext(
+            space: space, goal: goal, algorithm: settings.algorithm, populationSize: settings.population, seed: settings.seed,
+            innerEvaluations: settings.innerEvaluations, measuredPerIteration: settings.measuredPerIteration,
+            algorithms: registry.algorithms, makePredictor: { prototype })
+        var tactic = try SearchTactics.make(settings.tactic, context: context, among: registry.tactics)
+        let evaluator = try await registry.evaluators.make(
+            settings.evaluator ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space, supernetwork: supernetwork,
+            process: .init(workers: settings.workers, timeout: .seconds(settings.timeout)))
+        do {
+            let records = try await run(&tactic, evaluator: evaluator, events: events)
+            await evaluator.shutdown()
+            let outcome = SearchOutcome(records: records, front: goal.front(of: records))
+            events(.finished(outcome))
+            return outcome
+        } catch {
+            await evaluator.shutdown()
+            throw error
+        }
+    }
+
+    /// The evaluator of a space that is no registered super-network's: exact costs, which refuses spaces it
+    /// has no model for with a clear message.
+    public static let fallbackEvaluator = "builtin:counts"
+
+    private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, events: @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
+        try checkMetrics(settings.goal.metrics, supportedBy: evaluator, source: "--optimization-metrics")
+        let manifest = SearchManifest(fingerprint: settings.fingerprint, summary: settings.summary)
+        let store = try await registry.stores.open(settings.store, access: settings.access)
+        if let existing = try await store.manifest() {
+            guard existing.fingerprint == manifest.fingerprint else {
+                throw InputError(source: store.location, "holds a different search (\(existing.summary)); its settings differ from these")
+            }
+        } else {
+            // A new store, or one killed before its search was recorded: (re)start the search in it.
+            if settings.access == .resume { events(.note("\(store.location) holds no search yet: starting the search")) }
+            try await store.begin(manifest)
+        }
+        events(.started(SearchStart(
+            space: settings.space.name, spaceSize: settings.space.sizeDescription, goal: settings.goal, tactic: settings.tactic,
+            algorithm: settings.algorithm, budget: settings.evaluations, evaluator: evaluator.identity, store: store.location)))
+        let runner = SearchRunner(space: settings.space, goal: settings.goal, evaluator: evaluator, store: store,
+                                  budget: settings.evaluations, workers: settings.workers, reference: settings.reference)
+        return try await runner.run(&tactic, events: events)
+    }
+}
