@@ -35,7 +35,7 @@ struct ConfigFile {
     static let known: Set<String> = [
         "supernet", "space", "optimization_metrics", "measurements", "search_tactic", "search_algo", "num_evals",
         "population", "seed", "results_path", "format", "evaluator", "workers", "constraint", "constraints", "store",
-        "resume", "num_evals_inner", "inner_evals", "timeout", "reference",
+        "resume", "num_evals_inner", "inner_evals", "timeout", "reference", "predictor", "measured_per_iteration",
     ]
 
     func string(_ key: String) -> String? {

@@ -38,6 +38,15 @@ struct SupernetChoice: ParsableArguments {
         return found
     }
 
+    /// The chosen super-network with the weights of `checkpoint` (its optimiser state left out).
+    func load(_ checkpoint: String) throws -> (any TrainableSupernetwork, ElasticMobileNetV3, Checkpoint) {
+        let supernetwork = try resolve()
+        let loaded = try Checkpoint(contentsOf: checkpoint)
+        var network = ElasticMobileNetV3(plan: supernetwork.plan, seed: 0)
+        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        return (supernetwork, network, loaded)
+    }
+
     /// The chosen super-network's data set, split.
     func loadData(of supernetwork: any TrainableSupernetwork) throws -> SupernetData {
         try supernetwork.trainingData(directory: data ?? supernetwork.defaultDataDirectory)
@@ -143,10 +152,7 @@ struct SupernetExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         EngineMemory.retainFreedBuffers()
-        let supernetwork = try choice.resolve()
-        let loaded = try Checkpoint(contentsOf: checkpoint)
-        var network = ElasticMobileNetV3(plan: supernetwork.plan, seed: 0)
-        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        let (supernetwork, network, loaded) = try choice.load(checkpoint)
         var metadata = loaded.metadata
         metadata.removeValue(forKey: "options")
         if let options = loaded.metadata["options"] { metadata["training_options"] = options }
@@ -195,10 +201,7 @@ struct SupernetTestCommand: AsyncParsableCommand {
 
     func run() async throws {
         EngineMemory.retainFreedBuffers()
-        let supernetwork = try choice.resolve()
-        let loaded = try Checkpoint(contentsOf: checkpoint)
-        var network = ElasticMobileNetV3(plan: supernetwork.plan, seed: 0)
-        try network.restore(from: loaded, ignoringPrefixes: [SupernetTrainer.optimizerPrefix], source: checkpoint)
+        let (supernetwork, network, _) = try choice.load(checkpoint)
         let space = supernetwork.space
         var subnets = TestAccuracy.largestAndSmallest(supernetwork.plan).map(\.1)
         if let configs {

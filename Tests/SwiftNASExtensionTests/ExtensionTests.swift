@@ -56,10 +56,8 @@ struct NearestNeighbours: RegisteredPredictor {
     func predict(_ features: Matrix) -> [Double] {
         (0..<features.rows).map { r in
             let query = features.row(r)
-            let nearest = rows.indices.sorted { a, b in
-                zip(rows[a], query).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-                    < zip(rows[b], query).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            }.prefix(3)
+            let distances = rows.map { row in zip(row, query).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+            let nearest = distances.indices.sorted { distances[$0] < distances[$1] }.prefix(3)
             return nearest.reduce(0) { $0 + targets[$1] } / Double(nearest.count)
         }
     }
@@ -101,7 +99,7 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
         settings.predictor = predictor
         settings.evaluations = 30
         settings.population = 10
-        settings.innerEvaluations = 400
+        settings.innerEvaluations = 200
         return settings
     }
 
