@@ -40,6 +40,8 @@ import Testing
         try expectInputError(["search", "--evaluator", "/no/such/evaluator.py"], mentions: "cannot start the evaluator")
         try expectInputError(["search", "--constraint", "latency=3"], mentions: "--constraint")
         try expectInputError(["search", "--num-evals", "0"], mentions: "--num-evals")
+        try expectInputError(["search", "--store", "nosuch://host/db"], mentions: "unknown store scheme")
+        try expectInputError(["search", "--predictor", "oracle"], mentions: "unknown predictor 'oracle'")
         let space = try write("bad.json", #"{"name": "s", "parameters": [{"name": "a", "count": 0, "values": [1]}]}"#)
         try expectInputError(["search", "--space", space], mentions: "parameters[0].count")
         let config = try write("settings.yaml", "supernet: ofa_resnet50\npopulaton: 4\n")
@@ -66,6 +68,13 @@ import Testing
         let resumed = try swiftnas(["search", "--num-evals", "30", "--population", "10", "--store", "s.db", "--results-path", "r.csv", "--resume"] + counts)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("20 replayed from store"))
+        // A store URL names the same file; another predictor is another search; the report reads the URL.
+        let url = "sqlite://" + storePath
+        try expectInputError(["search", "--num-evals", "30", "--population", "10", "--store", url, "--results-path", "r.csv", "--resume", "--predictor", "ridge"] + counts,
+                             mentions: "holds a different search")
+        let report = try swiftnas(["report", url, "--out", directory.appendingPathComponent("report").path])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("30 evaluations"), "\(report.stdout)")
     }
 
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))

@@ -52,4 +52,24 @@ import SwiftNASCore
         await store.append(record(1))
         #expect(await store.records().map(\.sequence) == [1, 2])
     }
+
+    @Test func registryOpensStoresByURL() async throws {
+        let registry = StoreRegistry.standard
+        #expect(registry.parse("/tmp/a.db") == ("sqlite", "/tmp/a.db"))
+        #expect(registry.parse("sqlite:///tmp/a.db") == ("sqlite", "/tmp/a.db"))
+        #expect(registry.parse("sqlite://rel.db") == ("sqlite", "rel.db"))
+        #expect(registry.parse("PostgreSQL://h/db") == ("postgresql", "h/db"))
+        let path = temporaryPath("u.db")
+        await #expect(throws: InputError.self) { _ = try await registry.open("sqlite://" + path, access: .read) }
+        let created = try await registry.open("sqlite://" + path, access: .create)
+        try await created.begin(SearchManifest(fingerprint: "{}", summary: "s"))
+        try await created.append(record(0))
+        #expect(created.location == path)
+        // An existing store is refused for a new search, kept on resume and emptied by overwrite.
+        await #expect(throws: InputError.self) { _ = try await registry.open(path, access: .create) }
+        #expect(try await registry.open(path, access: .resume).records().count == 1)
+        #expect(try await registry.open(path, access: .read).manifest() != nil)
+        #expect(try await registry.open(path, access: .overwrite).records().isEmpty)
+        await #expect(throws: InputError.self) { _ = try await registry.open("nosuch://x", access: .create) }
+    }
 }
