@@ -19,17 +19,40 @@ public protocol Algorithm: Sendable {
     var best: [Individual] { get }
 }
 
-/// Settings every algorithm understands; each one ignores what does not apply to it.
+/// What every algorithm is created with: the population size and seed that population-based algorithms share,
+/// and options by name that only the algorithms declaring them read (`reference_directions` for the
+/// decomposition family), so a new algorithm with its own knobs changes nothing here.
 public struct AlgorithmSettings: Sendable {
     public var populationSize: Int
     public var seed: UInt64
-    /// Reference-direction partitions or count for decomposition-based algorithms (nil = algorithm default).
-    public var referenceDirections: Int?
+    /// Algorithm-specific options by name (`--algorithm-option name=value`); `AlgorithmRegistry.make` refuses
+    /// names the algorithm does not declare in `RegisteredAlgorithm.options`.
+    public var options: [String: String]
 
-    public init(populationSize: Int = 50, seed: UInt64 = 1, referenceDirections: Int? = nil) {
+    public init(populationSize: Int = 50, seed: UInt64 = 1, options: [String: String] = [:]) {
         self.populationSize = populationSize
         self.seed = seed
-        self.referenceDirections = referenceDirections
+        self.options = options
+    }
+
+    /// Parses `name=value` texts (`--algorithm-option reference_directions=91`) into options.
+    public static func options(parsing texts: [String], source: String = "--algorithm-option") throws -> [String: String] {
+        var options: [String: String] = [:]
+        for text in texts {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw InputError(source: source, field: text, "expected name=value") }
+            options[parts[0]] = parts[1]
+        }
+        return options
+    }
+
+    /// The whole-number option `name`, or nil when it is not given; an `InputError` when it is not a whole number.
+    public func integerOption(_ name: String) throws -> Int? {
+        guard let text = options[name] else { return nil }
+        guard let value = Int(text) else {
+            throw InputError(source: "--algorithm-option", field: name, "'\(text)' is not a whole number")
+        }
+        return value
     }
 }
 
@@ -44,7 +67,14 @@ public protocol RegisteredAlgorithm: Algorithm {
     static var summary: String { get }
     /// Objective counts this algorithm can handle.
     static var objectiveCounts: ClosedRange<Int> { get }
+    /// The options it reads from `AlgorithmSettings.options`, each with a one-line description.
+    static var options: [String: String] { get }
     init(domain: SearchDomain, settings: AlgorithmSettings) throws
+}
+
+extension RegisteredAlgorithm {
+    /// No options of its own.
+    public static var options: [String: String] { [:] }
 }
 
 /// Drives an algorithm against an in-process problem until `evaluations` have been spent.

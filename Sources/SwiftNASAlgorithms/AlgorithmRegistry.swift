@@ -39,6 +39,11 @@ public enum AlgorithmRegistry {
                 : range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
             throw InputError(source: source, "\(type.name) handles \(allowed) objectives, not \(domain.objectiveCount)")
         }
+        for name in settings.options.keys.sorted() where type.options[name] == nil {
+            let known = type.options.keys.sorted()
+            throw InputError(source: "--algorithm-option", field: name,
+                             "\(type.name) has no such option (\(known.isEmpty ? "it takes none" : "it takes " + known.joined(separator: ", ")))")
+        }
         return try type.init(domain: domain, settings: settings)
     }
 }

@@ -31,6 +31,9 @@ struct OptimizeCommand: AsyncParsableCommand {
             help: "Reference directions for unsga3, moead and ctaea (default: a Das–Dennis lattice near the population).")
     var referenceDirections: Int?
 
+    @Option(name: .customLong("algorithm-option"), help: "An option of the algorithm as name=value (repeatable).")
+    var algorithmOptions: [String] = []
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
@@ -41,8 +44,9 @@ struct OptimizeCommand: AsyncParsableCommand {
         guard evals > 0 else { throw InputError(source: "--evals", "must be positive, not \(evals)") }
         guard population >= 2 else { throw InputError(source: "--population", "must be at least 2, not \(population)") }
         let problem = try ProblemRegistry.named(self.problem)
-        var algorithm = try AlgorithmRegistry.make(
-            self.algorithm, domain: problem.domain, settings: AlgorithmSettings(populationSize: population, seed: seed, referenceDirections: referenceDirections))
+        var settings = AlgorithmSettings(populationSize: population, seed: seed, options: try AlgorithmSettings.options(parsing: algorithmOptions))
+        if let referenceDirections { settings.options[AlgorithmSettings.referenceDirectionsOption] = String(referenceDirections) }
+        var algorithm = try AlgorithmRegistry.make(self.algorithm, domain: problem.domain, settings: settings)
         let spent = minimize(problem, with: &algorithm, evaluations: evals)
         let front = algorithm.best
         if let out {

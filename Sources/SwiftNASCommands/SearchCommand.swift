@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwiftNASAlgorithms
 import SwiftNASBuiltins
 import SwiftNASCore
 import SwiftNASPareto
@@ -31,6 +32,8 @@ struct SearchCommand: AsyncParsableCommand {
     var searchTactic: String?
     @Option(name: [.customLong("search-algo"), .customLong("search_algo")], help: "\(Registry.standard.algorithmNames).")
     var searchAlgo: String?
+    @Option(name: .customLong("algorithm-option"), help: "An option of the algorithm as name=value (repeatable), e.g. reference_directions=91.")
+    var algorithmOptions: [String] = []
     @Option(help: "The predictor LINAS fits per metric: auto (DyNAS-T's), \(Registry.standard.predictors.names.joined(separator: ", ")).")
     var predictor: String?
     @Option(name: [.customLong("num-evals"), .customLong("num_evals")], help: "Real evaluations to spend.") var numEvals: Int?
@@ -113,6 +116,8 @@ struct SearchInvocation {
         search.tactic = command.searchTactic ?? file.string("search_tactic") ?? search.tactic
         search.algorithm = command.searchAlgo ?? file.string("search_algo") ?? search.algorithm
         search.predictor = command.predictor ?? file.string("predictor") ?? search.predictor
+        search.algorithmOptions = try AlgorithmSettings.options(
+            parsing: command.algorithmOptions.isEmpty ? (file.strings("algorithm_option") ?? file.strings("algorithm_options") ?? []) : command.algorithmOptions)
         search.evaluations = try command.numEvals ?? file.int("num_evals") ?? search.evaluations
         search.population = try command.population ?? file.int("population") ?? search.population
         search.seed = UInt64(try command.seed.map(Int.init) ?? file.int("seed") ?? Int(search.seed))

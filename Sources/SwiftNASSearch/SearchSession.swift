@@ -84,10 +84,11 @@ public struct SearchSession: Sendable {
         let space = settings.space, goal = settings.goal
         let supernetwork = registry.supernetworks.owning(space)
         let prototype = try registry.predictors.make(settings.predictor, seed: settings.seed)
-        let context = TacticContext(
+        var context = TacticContext(
             space: space, goal: goal, algorithm: settings.algorithm, populationSize: settings.population, seed: settings.seed,
             innerEvaluations: settings.innerEvaluations, measuredPerIteration: settings.measuredPerIteration,
             algorithms: registry.algorithms, makePredictor: { prototype })
+        context.algorithmOptions = settings.algorithmOptions
         var tactic = try SearchTactics.make(settings.tactic, context: context, among: registry.tactics)
         let evaluator = try await registry.evaluators.make(
             settings.evaluator ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space, supernetwork: supernetwork,

@@ -15,6 +15,8 @@ public struct SearchSettings: Sendable {
     public var tactic = "linas"
     /// The algorithm's registered name (`nsga2`; `ga` suits one objective).
     public var algorithm: String
+    /// Options of the algorithm by name (`reference_directions`), checked against what it declares.
+    public var algorithmOptions: [String: String] = [:]
     /// The predictor a predictor-guided tactic fits (`auto`: DyNAS-T's LINAS predictor).
     public var predictor = PredictorRegistry.automatic
     /// Real evaluations to spend.
@@ -60,7 +62,8 @@ public struct SearchSettings: Sendable {
     }
 
     /// The settings that determine the sequence of questions, as canonical JSON: a resumed search must match
-    /// them. (The predictor appears only when it is not the default, so stores of earlier versions resume.)
+    /// them. (The predictor and algorithm options appear only when not the defaults, so stores of earlier versions
+    /// resume.)
     public var fingerprint: String {
         var fields: [(String, Literal)] = [
             ("space", .string(space.name)),
@@ -73,6 +76,9 @@ public struct SearchSettings: Sendable {
         ]
         if let measuredPerIteration { fields.append(("measured_per_iteration", .int(measuredPerIteration))) }
         if predictor != PredictorRegistry.automatic { fields.append(("predictor", .string(predictor))) }
+        if !algorithmOptions.isEmpty {
+            fields.append(("algorithm_options", .object(algorithmOptions.keys.sorted().map { ($0, .string(algorithmOptions[$0]!)) })))
+        }
         return Literal.object(fields).json
     }
 

@@ -40,6 +40,8 @@ public struct TacticContext: Sendable {
     /// Sub-networks LINAS measures per iteration after the first population (nil: a fifth of a population, so
     /// the predictors are refitted five times as often as DyNAS-T does).
     public var measuredPerIteration: Int?
+    /// Options of the algorithm (`AlgorithmSettings.options`).
+    public var algorithmOptions: [String: String] = [:]
     /// The algorithms `algorithm` is looked up among.
     public var algorithms: [any RegisteredAlgorithm.Type]
     /// Makes the unfitted predictor of each metric a predictor-guided tactic fits (DyNAS-T's LINAS selection by
@@ -68,7 +70,8 @@ public struct TacticContext: Sendable {
 
     /// Creates the named algorithm on `domain`, checking it can take this many objectives.
     public func makeAlgorithm(seed: UInt64, source: String = "--search-algo") throws -> any Algorithm {
-        try AlgorithmRegistry.make(algorithm, domain: domain, settings: AlgorithmSettings(populationSize: populationSize, seed: seed),
+        try AlgorithmRegistry.make(algorithm, domain: domain,
+                                   settings: AlgorithmSettings(populationSize: populationSize, seed: seed, options: algorithmOptions),
                                    among: algorithms, source: source)
     }
 }

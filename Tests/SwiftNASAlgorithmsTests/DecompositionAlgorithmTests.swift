@@ -81,6 +81,19 @@ private func recordAsks<A: Algorithm>(_ algorithm: inout A, problem: some Proble
         }
     }
 
+    /// Options are by name: the decomposition family reads `reference_directions`; an algorithm refuses options
+    /// it does not declare, and a non-numeric value is an input error.
+    @Test func algorithmOptionsAreCheckedByName() throws {
+        let dtlz = DTLZ(.two, objectiveCount: 3).domain
+        let settings = AlgorithmSettings(populationSize: 10, options: ["reference_directions": "15"])
+        let made = try AlgorithmRegistry.make("unsga3", domain: dtlz, settings: settings)
+        #expect(made.population.isEmpty)
+        #expect(throws: InputError.self) { try AlgorithmRegistry.make("nsga2", domain: dtlz, settings: settings) }
+        let bad = AlgorithmSettings(options: ["reference_directions": "many"])
+        #expect(throws: InputError.self) { try AlgorithmRegistry.make("moead", domain: dtlz, settings: bad) }
+        #expect(throws: InputError.self) { try AlgorithmSettings.options(parsing: ["reference_directions"]) }
+    }
+
     /// Same seed and same answers give the same questions, so replaying a search's ask/tell log resumes it.
     @Test func replayingAnswersReproducesTheQuestions() throws {
         let problem = DTLZ(.two, objectiveCount: 3)

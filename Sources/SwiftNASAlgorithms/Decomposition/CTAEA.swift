@@ -11,6 +11,7 @@ public struct CTAEA: RegisteredAlgorithm {
     public static let name = "ctaea"
     public static let summary = "C-TAEA: convergence and diversity archives for constrained problems (Li et al. 2019)"
     public static let objectiveCounts = 2...Int.max
+    public static let options = AlgorithmSettings.referenceDirectionsDescription
 
     /// The weight substituted for zero components in the achievement function (pymoo passes
     /// `weight_0=1e-4` in `CADASurvival._associate`).

@@ -13,6 +13,7 @@ public struct MOEAD: RegisteredAlgorithm {
     public static let name = "moead"
     public static let summary = "MOEA/D: decomposition into neighbouring scalar subproblems (Zhang & Li 2007)"
     public static let objectiveCounts = 2...Int.max
+    public static let options = AlgorithmSettings.referenceDirectionsDescription
 
     /// pymoo `MOEAD(n_neighbors=20, prob_neighbor_mating=0.9)`.
     static let neighbourCount = 20

@@ -53,7 +53,7 @@ struct DirectionSlots {
     init(domain: SearchDomain, settings: AlgorithmSettings, crossoverEta: Double) throws {
         directions = try ReferenceDirections.standard(
             objectives: domain.objectiveCount, populationSize: settings.populationSize,
-            requested: settings.referenceDirections, seed: settings.seed)
+            requested: try settings.referenceDirections(), seed: settings.seed)
         var sized = settings
         sized.populationSize = directions.count
         let variation = domain.isDiscrete ? Variation.defaults(for: domain) : Variation(

@@ -8,6 +8,7 @@ public struct UNSGA3: RegisteredAlgorithm {
     public static let name = "unsga3"
     public static let summary = "U-NSGA-III: reference-direction niching with niche tournaments (Seada & Deb 2016)"
     public static let objectiveCounts = 2...Int.max
+    public static let options = AlgorithmSettings.referenceDirectionsDescription
 
     private var core: GenerationalCore
     private var survival: ReferenceDirectionSurvival
@@ -17,11 +18,12 @@ public struct UNSGA3: RegisteredAlgorithm {
     /// U-NSGA-III with `ReferenceDirections.standard` directions. The population is the number of
     /// directions, as pymoo's default; with `referenceDirections` set it is at least `populationSize`.
     public init(domain: SearchDomain, settings: AlgorithmSettings) throws {
+        let requested = try settings.referenceDirections()
         let directions = try ReferenceDirections.standard(
             objectives: domain.objectiveCount, populationSize: settings.populationSize,
-            requested: settings.referenceDirections, seed: settings.seed)
+            requested: requested, seed: settings.seed)
         var sized = settings
-        sized.populationSize = settings.referenceDirections == nil
+        sized.populationSize = requested == nil
             ? directions.count : Swift.max(settings.populationSize, directions.count)
         let variation = domain.isDiscrete ? Variation.defaults(for: domain) : Variation(
             crossover: SimulatedBinaryCrossover(probability: 1, eta: 30),

@@ -109,3 +109,20 @@ public enum ReferenceDirections {
         return energy(count: populationSize, dimensions: objectives, seed: seed)
     }
 }
+
+extension AlgorithmSettings {
+    /// The option of the decomposition algorithms (U-NSGA-III, MOEA/D, C-TAEA): the number of reference
+    /// directions (a Das–Dennis lattice or Riesz s-energy set of exactly that many).
+    public static let referenceDirectionsOption = "reference_directions"
+    /// `referenceDirectionsOption` with its description, for `RegisteredAlgorithm.options`.
+    static let referenceDirectionsDescription = [referenceDirectionsOption: "number of reference directions (default: a Das–Dennis lattice near the population)"]
+
+    /// Settings with `referenceDirections` reference directions (nil: the algorithm's default).
+    public init(populationSize: Int = 50, seed: UInt64 = 1, referenceDirections: Int?) {
+        self.init(populationSize: populationSize, seed: seed,
+                  options: referenceDirections.map { [Self.referenceDirectionsOption: String($0)] } ?? [:])
+    }
+
+    /// The requested number of reference directions, or nil for the default.
+    public func referenceDirections() throws -> Int? { try integerOption(Self.referenceDirectionsOption) }
+}
