@@ -69,7 +69,7 @@ struct SearchCommand: AsyncParsableCommand {
                 display = ProgressDisplay(budget: start.budget)
             case .note(let text):
                 log("swiftnas: \(text)")
-            case .recorded:
+            case .evaluated:
                 break
             case .progress(let progress):
                 display?.update(progress)

@@ -46,10 +46,11 @@ public struct SearchRunner: Sendable {
         self.reference = reference
     }
 
-    /// Runs `tactic` to the end of the budget and returns every record in sequence order. After each batch,
-    /// `events` hears `.recorded` with the batch's records and `.progress`.
+    /// Runs `tactic` to the end of the budget and returns every record in sequence order. `events` hears
+    /// `.evaluated` for every record as soon as it is durable (replayed ones when their batch is asked), and
+    /// `.progress` after each batch.
     public func run(
-        _ tactic: inout some SearchTactic, events: @Sendable (SearchEvent) -> Void = { _ in }
+        _ tactic: inout some SearchTactic, events: @escaping @Sendable (SearchEvent) -> Void = { _ in }
     ) async throws -> [EvaluationRecord] {
         let clock = ContinuousClock()
         let start = clock.now
@@ -75,11 +76,12 @@ public struct SearchRunner: Sendable {
                     }
                     results[offset] = old
                     replayed += 1
+                    events(.evaluated(old, replayed: true))
                 } else {
                     pending.append(offset)
                 }
             }
-            for (offset, record) in try await evaluate(batch, hashes: hashes, offsets: pending, firstSequence: first) {
+            for (offset, record) in try await evaluate(batch, hashes: hashes, offsets: pending, firstSequence: first, events: events) {
                 results[offset] = record
             }
             let batchRecords = results.map { $0! }
@@ -89,7 +91,6 @@ public struct SearchRunner: Sendable {
             })
             if referencePoint == nil { referencePoint = goal.nadir(of: records) }
             let front = goal.front(of: records)
-            events(.recorded(batchRecords))
             events(.progress(SearchProgress(
                 evaluated: records.count, budget: budget, failed: records.filter { $0.status == .failed }.count,
                 replayed: replayed, frontSize: front.count,
@@ -101,7 +102,7 @@ public struct SearchRunner: Sendable {
 
     /// Measures the configurations at `offsets` concurrently, appending each to the store as it completes.
     private func evaluate(
-        _ batch: [Configuration], hashes: [String], offsets: [Int], firstSequence: Int
+        _ batch: [Configuration], hashes: [String], offsets: [Int], firstSequence: Int, events: @escaping @Sendable (SearchEvent) -> Void
     ) async throws -> [(Int, EvaluationRecord)] {
         let metrics = goal.metrics
         let evaluator = self.evaluator, store = self.store, space = self.space
@@ -125,6 +126,7 @@ public struct SearchRunner: Sendable {
                 status: failure == nil ? .ok : .failed, error: failure,
                 started: started, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
             try await store.append(record)
+            events(.evaluated(record, replayed: false))
             return (offset, record)
         }
     }

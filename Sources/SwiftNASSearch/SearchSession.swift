@@ -11,8 +11,9 @@ public enum SearchEvent: Sendable {
     case started(SearchStart)
     /// Something worth telling the user that is not an error.
     case note(String)
-    /// A batch of evaluations is durably recorded (measured now, or replayed from the store on resume).
-    case recorded([EvaluationRecord])
+    /// One evaluation is durably recorded: measured now (as each completes, so in completion order when several
+    /// run at once), or replayed from the store on resume.
+    case evaluated(EvaluationRecord, replayed: Bool)
     /// Where the search stands after a batch.
     case progress(SearchProgress)
     /// The search spent its budget (or its tactic had nothing left to ask).
@@ -79,7 +80,7 @@ public struct SearchSession: Sendable {
 
     /// Runs the search, telling `events` as it goes, and returns the outcome (also sent as `.finished`).
     @discardableResult
-    public func run(events: @Sendable (SearchEvent) -> Void = { _ in }) async throws -> SearchOutcome {
+    public func run(events: @escaping @Sendable (SearchEvent) -> Void = { _ in }) async throws -> SearchOutcome {
         try settings.validate()
         let space = settings.space, goal = settings.goal
         let supernetwork = registry.supernetworks.owning(space)
@@ -109,7 +110,7 @@ public struct SearchSession: Sendable {
     /// has no model for with a clear message.
     public static let fallbackEvaluator = "builtin:counts"
 
-    private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, events: @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
+    private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, events: @escaping @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
         try checkMetrics(settings.goal.metrics, supportedBy: evaluator, source: "--optimization-metrics")
         let manifest = SearchManifest(fingerprint: settings.fingerprint, summary: settings.summary)
         let store = try await registry.stores.open(settings.store, access: settings.access)

@@ -111,7 +111,7 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
         for try await event in session.events() {
             switch event {
             case .started(let start): started = start
-            case .recorded(let batch): recorded += batch.count
+            case .evaluated(_, let replayed): recorded += replayed ? 0 : 1
             case .finished(let finished): outcome = finished
             case .note, .progress: break
             }
