@@ -15,12 +15,14 @@ Then: swiftnas search --supernet ofa_mbv3_d234_e346_k357_w1.0 --evaluator "pytho
 
 The protocol is JSON Lines on stdin/stdout: one request per line
 {"id": "...", "config": {...}, "metrics": [...]}, one reply per line {"id": "...", "metrics": {...}} or
-{"id": "...", "error": "..."}. Anything your code prints goes to stderr (the SwiftNAS log), never stdout,
-so stray prints cannot corrupt replies. Standard library only.
+{"id": "...", "error": "..."}. Anything your code prints goes to stderr (the SwiftNAS log), never stdout —
+Python's print() and native code writing to file descriptor 1 alike (PyTorch, CUDA, os.system) — so stray
+output cannot corrupt replies; SwiftNAS also skips any stdout line that is not a reply. Standard library only.
 """
 
 import json
 import math
+import os
 import sys
 import traceback
 
@@ -36,9 +38,13 @@ def serve(evaluate, stdin=None, stdout=None):
     """Answers requests until stdin closes. `evaluate(config, metrics) -> dict` may raise; the exception
     becomes an error reply and the next request is served."""
     stdin = stdin or sys.stdin
-    out = stdout or sys.stdout
-    if stdout is None:
-        # Route prints from user code to stderr; keep the real stdout for protocol replies.
+    out = stdout
+    if out is None:
+        # Keep a private copy of the real stdout for protocol replies, then point file descriptor 1 and
+        # sys.stdout at stderr: prints of user code, C extensions and child processes all land in the log.
+        sys.stdout.flush()
+        out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+        os.dup2(2, 1)
         sys.stdout = sys.stderr
     _reply(out, {"protocol": PROTOCOL_VERSION})
     for line in stdin:

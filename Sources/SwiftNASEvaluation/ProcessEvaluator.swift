@@ -26,12 +26,14 @@ public struct ProcessEvaluatorSettings: Sendable {
 /// Protocol v1 is JSON Lines over the program's stdin/stdout; its stderr is passed through to ours (the log).
 /// - request: `{"id": "<string>", "config": {<configuration>}, "metrics": ["accuracy_top1", "macs"]}`
 /// - reply: `{"id": "<same id>", "metrics": {"accuracy_top1": 76.2, "macs": 251000000}}` or
-///   `{"id": "<same id>", "error": "<message>"}`. Lines without an `id` are informational and ignored.
+///   `{"id": "<same id>", "error": "<message>"}`. Other lines (no `id`, another id, not JSON) are logged and
+///   ignored.
 /// - the program exits when its stdin closes.
 ///
-/// `workers` processes run in parallel. A reply with NaN, a missing metric, a wrong id, non-JSON text or a
-/// line over 1 MiB fails that evaluation with a recorded reason; a crash or a timeout restarts the process
-/// and retries up to `retries` times.
+/// `workers` processes run in parallel. Lines on stdout that are not the pending request's reply (not JSON,
+/// no id, another id: a model printing "Loading weights...") are logged, rate-limited, and skipped. A reply
+/// with NaN, a missing metric or an error, or a line over 1 MiB, fails that evaluation with a recorded reason;
+/// a crash or a timeout restarts the process and retries up to `retries` times.
 public actor ProcessEvaluator: Evaluator {
     public nonisolated let identity: String
     public nonisolated var supportedMetrics: Set<String>? { nil }
@@ -144,6 +146,10 @@ actor EvaluatorProcess {
     private var output: LineChannel?
     /// Request ids sent earlier on this process, whose late replies are skipped rather than failed.
     private var staleIDs: Set<String> = []
+    /// Lines on stdout that were not replies (model loading messages, prints of native code), ignored.
+    private var ignoredLines = 0
+    /// Ignored lines logged in full before only every `ignoredLogEvery`-th is.
+    static let ignoredLogFirst = 10, ignoredLogEvery = 100
 
     init(index: Int, executable: String, arguments: [String], maxLineBytes: Int) {
         self.index = index
@@ -217,19 +223,32 @@ actor EvaluatorProcess {
                 throw EvaluationFailure("reply line longer than \(maxLineBytes) bytes")
             case .line(let text):
                 if text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-                let reply: Literal
-                do { reply = try Literal.parse(text) } catch {
-                    throw EvaluationFailure("reply is not JSON (\(error)): \(text.prefix(200))")
+                // Only this request's reply decides the evaluation; anything else on stdout is logged and skipped.
+                guard let reply = try? Literal.parse(text), case .object = reply else {
+                    ignore(text, because: "not JSON")
+                    continue
                 }
-                guard case .object = reply else { throw EvaluationFailure("reply is not a JSON object: \(text.prefix(200))") }
-                guard let replyID = reply["id"] else { continue }  // informational line
+                guard let replyID = reply["id"] else {
+                    if reply["protocol"] == nil { ignore(text, because: "no id") }  // the protocol greeting is expected
+                    continue
+                }
                 guard case .string(let replyText) = replyID, replyText == id else {
                     if case .string(let old) = replyID, staleIDs.contains(old) { continue }
-                    throw EvaluationFailure("reply id \(replyID.json) does not match request id \"\(id)\"")
+                    ignore(text, because: "id \(replyID.json) is not the pending request's \"\(id)\"")
+                    continue
                 }
                 return try Self.metrics(from: reply, wanted: metrics)
             }
         }
+    }
+
+    /// Logs a line that is not a reply to the pending request: the first few, then every hundredth.
+    private func ignore(_ text: String, because reason: String) {
+        ignoredLines += 1
+        guard ignoredLines <= Self.ignoredLogFirst || ignoredLines.isMultiple(of: Self.ignoredLogEvery) else { return }
+        let more = ignoredLines == Self.ignoredLogFirst ? " (further ones: every \(Self.ignoredLogEvery)th)" : ""
+        let line = "swiftnas: evaluator process \(index): ignored stdout line \(ignoredLines), \(reason)\(more): \(text.prefix(200))\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     private func exitDescription() -> String {
