@@ -154,6 +154,10 @@ struct SearchInvocation {
         try AtomicFile.write(ResultsCSV.text(records, metrics: search.goal.metrics, format: format), to: resultsPath)
         printFront(outcome.front, of: records.count)
         log("swiftnas: \(records.count) evaluations (\(records.filter { $0.status == .failed }.count) failed) written to \(resultsPath)")
+        if let summary = outcome.failureSummary { log("swiftnas: " + summary) }
+        if !records.isEmpty, records.allSatisfy({ $0.status == .failed }) {
+            throw SearchFailed(reason: "no evaluation succeeded; see the reasons above and the evaluator's log")
+        }
     }
 
     func printFront(_ unsorted: [EvaluationRecord], of total: Int) {

@@ -33,8 +33,24 @@ public struct SwiftNASCommand: AsyncParsableCommand {
         } catch let error as InputError {
             FileHandle.standardError.write(Data("swiftnas: error: \(error)\n".utf8))
             Foundation.exit(InputError.exitCode)
+        } catch let error as SearchFailed {
+            FileHandle.standardError.write(Data("swiftnas: error: \(error.reason)\n".utf8))
+            Foundation.exit(SearchFailed.exitCode)
         } catch {
+            // A flag the parser cannot read is bad input like any other: one line, exit 2 (help and
+            // --version keep their own output and status 0).
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("swiftnas: error: \(message(for: error))\n".utf8))
+                Foundation.exit(InputError.exitCode)
+            }
             exit(withError: error)
         }
     }
+}
+
+/// A search that ran but produced nothing usable: every evaluation failed. Exit status 3, so scripts can tell
+/// it from bad input (2).
+struct SearchFailed: Error {
+    static let exitCode: Int32 = 3
+    var reason: String
 }

@@ -46,6 +46,30 @@ public struct SearchOutcome: Sendable {
     public var records: [EvaluationRecord]
     /// The feasible non-dominated records.
     public var front: [EvaluationRecord]
+
+    /// The failed evaluations' reasons with how often each occurred, most frequent first (ties by first
+    /// occurrence).
+    public var failureReasons: [(reason: String, count: Int)] {
+        var counts: [String: Int] = [:], order: [String] = []
+        for record in records where record.status == .failed {
+            let reason = record.error ?? "no reason given"
+            if counts[reason] == nil { order.append(reason) }
+            counts[reason, default: 0] += 1
+        }
+        return order.enumerated().sorted { (counts[$0.element]!, -$0.offset) > (counts[$1.element]!, -$1.offset) }
+            .map { ($0.element, counts[$0.element]!) }
+    }
+
+    /// One paragraph on the failures (nil when none failed): how many, and the most frequent reasons.
+    public var failureSummary: String? {
+        let failed = records.filter { $0.status == .failed }.count
+        guard failed > 0 else { return nil }
+        let reasons = failureReasons
+        let shown = reasons.prefix(3).map { "\($0.count)× \($0.reason.prefix(300))" }.joined(separator: "; ")
+        let more = reasons.count > 3 ? "; and \(reasons.count - 3) other reasons" : ""
+        let verdict = failed == records.count ? "Every evaluation failed, so there is no front" : "\(records.count - failed) succeeded"
+        return "\(failed) of \(records.count) evaluations failed. \(verdict). Most frequent reasons: \(shown)\(more)."
+    }
 }
 
 /// Runs one search end to end, without the command line: resolves the super-network, the tactic, the

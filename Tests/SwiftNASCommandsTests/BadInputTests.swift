@@ -52,6 +52,39 @@ import Testing
         #expect(left.isEmpty, "files written on bad input: \(left)")
     }
 
+    /// Flags the argument parser itself refuses are bad input too: exit 2, one line.
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func parserErrorsAreInputErrors() throws {
+        try expectInputError(["search", "--num-evals", "-5"], mentions: "--num-evals")
+        try expectInputError(["search", "--no-such-flag"], mentions: "--no-such-flag")
+        try expectInputError(["search", "--population", "many"], mentions: "--population")
+    }
+
+    /// A search whose every evaluation failed says why and exits 3; one with some failures summarises them.
+    @Test(.enabled(if: CrashResumeTests.binary != nil && CrashResumeTests.python != nil, "needs the built swiftnas binary and python3"))
+    func failedEvaluationsAreSummarised() throws {
+        let evaluator = try write("failing.py", """
+        import json, sys
+        for n, line in enumerate(sys.stdin):
+            req = json.loads(line)
+            if n % 2 == 0 or 'all' in sys.argv:
+                reply = {'id': req['id'], 'error': 'CUDA out of memory' if n % 4 == 0 else 'checkpoint missing'}
+            else:
+                reply = {'id': req['id'], 'metrics': {'macs': 1e6 + n, 'params': 1e3 + n}}
+            print(json.dumps(reply), flush=True)
+        """)
+        let common = ["search", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--optimization-metrics", "macs", "params:max",
+                      "--search-tactic", "random", "--num-evals", "8", "--population", "4"]
+        let all = try swiftnas(common + ["--evaluator", "\(CrashResumeTests.python!) \(evaluator) all", "--results-path", "all.csv"])
+        #expect(all.status == 3, "\(all.stderr)")
+        #expect(all.stderr.contains("8 of 8 evaluations failed. Every evaluation failed"), "\(all.stderr)")
+        #expect(all.stderr.contains("6× evaluator error: checkpoint missing; 2× evaluator error: CUDA out of memory"), "\(all.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("all.csv").path), "the CSV still records the failures")
+        let some = try swiftnas(common + ["--evaluator", "\(CrashResumeTests.python!) \(evaluator)", "--results-path", "some.csv"])
+        #expect(some.status == 0, "\(some.stderr)")
+        #expect(some.stderr.contains("4 of 8 evaluations failed. 4 succeeded."), "\(some.stderr)")
+    }
+
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
     func resumeOfAnotherSearchLeavesTheStoreUntouched() throws {
         // Exact counts keep this fast; the store logic does not depend on the evaluator.
