@@ -9,9 +9,7 @@ struct ConfigFile {
     var path: String
 
     static func load(_ path: String) throws -> ConfigFile {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(source: path, "cannot read the file")
-        }
+        let text = try InputFile.text(path)
         let root: Literal
         if path.lowercased().hasSuffix(".json") {
             do { root = try Literal.parse(text) } catch { throw InputError(source: path, "not valid JSON: \(error)") }

@@ -63,9 +63,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 /// The configurations of a JSON Lines file (one configuration per non-blank line), each error naming
 /// `path:line`; a file with none is an error too.
 func readConfigurationLines(_ path: String, space: SearchSpace, strict: Bool = false) throws -> [Configuration] {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-        throw InputError(source: path, "cannot read the file")
-    }
+    let text = try InputFile.text(path)
     var result: [Configuration] = []
     for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
         let trimmed = line.trimmingCharacters(in: .whitespaces)

@@ -26,7 +26,6 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let isCSV = input.lowercased().hasSuffix(".csv")
-        if isCSV, !FileManager.default.fileExists(atPath: input) { throw InputError(source: input, "no such file") }
         let (records, storedGoal, location) = isCSV ? try readCSV() : try await readStore()
         let goal: SearchGoal
         if optimizationMetrics.isEmpty {
@@ -85,9 +84,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func readCSV() throws -> ([EvaluationRecord], SearchGoal?, String) {
-        guard let data = FileManager.default.contents(atPath: input), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(source: input, "cannot read the file")
-        }
+        let text = try InputFile.text(input)
         let table = try CSVTable(parsing: text, source: input)
         let isDyNAST = table.header.contains(MeasurementTable.dynastConfigurationColumn)
         let configColumn = isDyNAST ? MeasurementTable.dynastConfigurationColumn : MeasurementTable.configurationColumn

@@ -117,8 +117,7 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// Reads and verifies a checkpoint file.
     public init(contentsOf path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(source: path, "cannot read the checkpoint") }
-        try self.init(parsing: [UInt8](data), source: path)
+        try self.init(parsing: [UInt8](InputFile.data(path)), source: path)
     }
 
     /// Parses and verifies checkpoint bytes; `source` names the file in errors.

@@ -48,8 +48,7 @@ public struct IDXFile: Sendable, Equatable {
     }
 
     public init(contentsOf path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(source: path, "cannot read the file") }
-        var raw = [UInt8](data)
+        var raw = [UInt8](try InputFile.data(path))
         if raw.count >= 2 && raw[0] == 0x1f && raw[1] == 0x8b { raw = try Inflate.gunzip(raw, source: path) }
         try self.init(parsing: raw, source: path)
     }

@@ -25,6 +25,10 @@ public struct FashionMBV3Supernetwork: TrainableSupernetwork {
 
     public func trainingData(directory: String) throws -> SupernetData {
         let (train, test) = try ImageDataset.fashionMNIST(directory: directory)
+        guard train.count > EmbeddedSupernet.validationImages else {
+            throw InputError(source: directory, field: "train-images-idx3-ubyte",
+                             "holds \(train.count) training images; \(EmbeddedSupernet.validationImages) are held out for search validation, so training needs more")
+        }
         let split = EmbeddedSupernet.split(training: train)
         return SupernetData(train: split.train, validation: split.validation, calibration: split.calibration, test: test)
     }

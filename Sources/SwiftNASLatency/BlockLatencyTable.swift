@@ -317,11 +317,7 @@ public struct BlockLatencyTable: Codable, Sendable {
     /// Reads and checks the table file at `path`: `InputError` naming the file and field when it is unreadable,
     /// truncated, of another format or incomplete.
     public static func load(path: String) throws -> (table: BlockLatencyTable, lookup: Lookup) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InputError(source: path, "cannot read the latency table (\(error.localizedDescription))")
-        }
-        return try decode(data, source: path)
+        try decode(InputFile.data(path), source: path)
     }
 
     /// Decodes and checks table JSON; `source` names it in errors.

@@ -22,11 +22,7 @@ public struct TrainingTable: Sendable {
 
     /// Reads the CSV file at `path`.
     public static func load(path: String, target: TargetExpression, space: SearchSpace?, encoding: FeatureEncoding) throws -> TrainingTable {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw InputError(source: path, "cannot read the file (\(error.localizedDescription))")
-        }
-        return try parse(text, source: path, target: target, space: space, encoding: encoding)
+        try parse(InputFile.text(path), source: path, target: target, space: space, encoding: encoding)
     }
 
     /// Parses CSV text; `source` names it in errors, which give the row and column of a bad cell.

@@ -235,11 +235,7 @@ public struct FittedModel: Codable, Sendable {
     /// version, whose fitted state is inconsistent, or (version 1) whose predictor no longer reproduces its
     /// stored predictions is an `InputError` naming the file and the field.
     public static func load(path: String) throws -> (model: FittedModel, predictor: any Predictor) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InputError(source: path, "cannot read the model file (\(error.localizedDescription))")
-        }
-        return try decode(data, source: path)
+        try decode(InputFile.data(path), source: path)
     }
 
     /// Decodes model JSON of any readable version; `source` names it in errors.

@@ -28,11 +28,7 @@ public struct MeasurementTable: Sendable {
 
     /// Reads the file at `path`: configurations of `space` and the numeric column `target`.
     public static func load(path: String, space: SearchSpace, target: String, minimumRows: Int = 1) throws -> MeasurementTable {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw InputError(source: path, "cannot read the file (\(error.localizedDescription))")
-        }
-        return try parse(text, source: path, space: space, target: target, minimumRows: minimumRows)
+        try parse(InputFile.text(path), source: path, space: space, target: target, minimumRows: minimumRows)
     }
 
     /// Parses CSV text; `source` names it in errors (which give the line and column of a bad cell).

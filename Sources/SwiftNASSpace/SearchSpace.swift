@@ -102,6 +102,10 @@ public struct SearchSpace: Sendable, Hashable, Codable {
     /// The number of values of each gene, in gene order.
     public var choicesPerGene: [Int] { parameters.flatMap { Array(repeating: $0.values.count, count: $0.count) } }
 
+    /// The most genes a space may have: far beyond any super-network (quantised BERT has 99), small enough that
+    /// every per-gene table stays cheap.
+    public static let maximumGenes = 100_000
+
     func validate(source: String) throws {
         if name.isEmpty { throw InputError(source: source, field: "name", "must not be empty") }
         if parameters.isEmpty { throw InputError(source: source, field: "parameters", "must list at least one parameter") }
@@ -113,10 +117,16 @@ public struct SearchSpace: Sendable, Hashable, Codable {
                 throw InputError(source: source, field: "\(field).name", "duplicate parameter name '\(p.name)'")
             }
             if p.count < 1 { throw InputError(source: source, field: "\(field).count", "must be at least 1, got \(p.count)") }
+            if p.count > Self.maximumGenes {
+                throw InputError(source: source, field: "\(field).count", "\(p.count) genes is more than a search space may have (\(Self.maximumGenes))")
+            }
             if p.values.isEmpty { throw InputError(source: source, field: "\(field).values", "must list at least one value") }
             if Set(p.values).count != p.values.count {
                 throw InputError(source: source, field: "\(field).values", "values must be distinct")
             }
+        }
+        if geneCount > Self.maximumGenes {
+            throw InputError(source: source, field: "parameters", "\(geneCount) genes in all is more than a search space may have (\(Self.maximumGenes))")
         }
         for (i, rule) in depthRules.enumerated() {
             try rule.validate(in: self, source: source, field: "depth_rules[\(i)]")

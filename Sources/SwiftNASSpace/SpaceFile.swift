@@ -14,12 +14,7 @@ import Yams
 public enum SpaceFile {
     /// Loads and validates the space in `path`. Every problem is an `InputError` naming the file and field.
     public static func load(_ path: String) throws -> SearchSpace {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(source: path, "cannot read the file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(source: path, "not UTF-8 text")
-        }
+        let text = try InputFile.text(path)
         let lower = path.lowercased()
         let isYAML = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
         return try parse(text, source: path, yaml: isYAML)

@@ -45,6 +45,8 @@ public final class SQLiteStore: SearchStore, StoreBackend {
             }
         } catch let error as InputError {
             throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw InputError(source: path, "not a SwiftNAS store (not an SQLite database at all)")
         } catch {
             throw InputError(source: path, "cannot open the store: \(error)")
         }
@@ -59,6 +61,9 @@ public final class SQLiteStore: SearchStore, StoreBackend {
             guard exists else { throw InputError(source: path, "no such file") }
         case .create:
             guard !exists else {
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                if size == 0 { throw InputError(source: path, "is an empty file, not a SwiftNAS store: delete it or choose another --store") }
+                _ = try SQLiteStore(path: path)  // a file that is not a store says so
                 throw InputError(source: path, "already holds a search: add --resume to continue it, --overwrite to replace it, or choose another --store")
             }
         case .overwrite where exists:

@@ -52,6 +52,34 @@ import Testing
         #expect(left.isEmpty, "files written on bad input: \(left)")
     }
 
+    /// Files that are not what they should be say what they are instead.
+    @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
+    func wrongFilesSayWhatIsWrong() throws {
+        let binary = directory.appendingPathComponent("configs.jsonl").path
+        try Data([0x00, 0xff, 0xfe, 0x00, 0x80]).write(to: URL(fileURLWithPath: binary))
+        try expectInputError(["evaluate", "--supernet", "ofa_resnet50", "--evaluator", "builtin:counts", "--configs", binary, "--metrics", "macs"],
+                             mentions: "is a binary file, not UTF-8 text")
+        let counts = ["search", "--supernet", "ofa_resnet50", "--optimization-metrics", "macs", "params:max"]
+        _ = try write("empty.db", "")
+        try expectInputError(counts + ["--store", "empty.db"], mentions: "is an empty file, not a SwiftNAS store")
+        _ = try write("text.db", "hello")
+        try expectInputError(counts + ["--store", "text.db"], mentions: "not a SwiftNAS store")
+        try expectInputError(["spaces", "--check", directory.path], mentions: "is a folder, not a file")
+        // A data set too small to hold out the search-validation split is an error, not a trap.
+        let data = directory.appendingPathComponent("tiny")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for (prefix, imageFile) in [("train", true), ("train", false), ("t10k", true), ("t10k", false)] {
+            let count: UInt32 = 100
+            let dimensions = imageFile ? [count, 28, 28] : [count]
+            var bytes: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
+            for d in dimensions { bytes += withUnsafeBytes(of: d.bigEndian, Array.init) }
+            bytes += [UInt8](repeating: imageFile ? 0 : 1, count: Int(dimensions.reduce(1, *)))
+            let name = "\(prefix)-\(imageFile ? "images-idx3" : "labels-idx1")-ubyte"
+            try Data(bytes).write(to: data.appendingPathComponent(name))
+        }
+        try expectInputError(["supernet", "train", "--data", data.path, "--out", "x.snck"], mentions: "holds 100 training images")
+    }
+
     /// Flags the argument parser itself refuses are bad input too: exit 2, one line.
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
     func parserErrorsAreInputErrors() throws {

@@ -19,6 +19,14 @@ import SwiftNASCore
         #expect(mbv3.choicesPerGene.reduce(0, +) == 135)
     }
 
+    /// An absurd gene count is refused at once, never enumerated.
+    @Test func absurdCountsAreInputErrors() throws {
+        let text = #"{"name": "huge", "parameters": [{"name": "a", "count": 100000000000, "values": [1, 2]}]}"#
+        #expect(throws: InputError.self) { try SpaceFile.parse(text, source: "huge.json", yaml: false) }
+        let many = (0..<3).map { #"{"name": "p\#($0)", "count": 40000, "values": [1, 2]}"# }.joined(separator: ", ")
+        #expect(throws: InputError.self) { try SpaceFile.parse(#"{"name": "wide", "parameters": [\#(many)]}"#, source: "wide.json", yaml: false) }
+    }
+
     @Test func ofaSizeCountsDistinctSubnetworks() {
         // Each stage: 9^2 + 9^3 + 9^4 = 7371 distinct block settings; five stages.
         let expected = Foundation.pow(7371.0, 5.0)
