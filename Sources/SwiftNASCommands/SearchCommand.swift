@@ -53,30 +53,42 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: [.customLong("measured-per-iteration"), .customLong("measured_per_iteration")],
             help: "Sub-networks LINAS measures per iteration after the first population (default: a fifth of the population).")
     var measuredPerIteration: Int?
-    @Option(help: "Seconds to wait for one evaluation before it fails.") var timeout: Double?
+    @Option(help: "Seconds to wait for one evaluation of a process evaluator before it fails; a timed-out or crashed evaluation is retried once on a fresh process (default \(Int(SearchSettings.defaultTimeout))).")
+    var timeout: Double?
     @Option(help: "Hypervolume reference point in objective units, comma-separated (default: nadir of the first population).")
     var reference: String?
 
     func run() async throws {
         let invocation = try SearchInvocation(command: self)
         let session = SearchSession(settings: invocation.search, registry: .standard)
-        var display: ProgressDisplay?
-        var outcome: SearchOutcome?
-        for try await event in session.events() {
-            switch event {
-            case .started(let start):
-                log("swiftnas: \(start.description)")
-                display = ProgressDisplay(budget: start.budget)
-            case .note(let text):
-                log("swiftnas: \(text)")
-            case .evaluated:
-                break
-            case .progress(let progress):
-                display?.update(progress)
-            case .finished(let finished):
-                display?.finish()
-                outcome = finished
+        let display = ProgressDisplay(budget: invocation.search.evaluations, timeout: invocation.search.timeout)
+        let outcome = try await withThrowingTaskGroup(of: SearchOutcome?.self) { group in
+            group.addTask {
+                var outcome: SearchOutcome?
+                for try await event in session.events() {
+                    switch event {
+                    case .started(let start): log("swiftnas: \(start.description)")
+                    case .note(let text): log("swiftnas: \(text)")
+                    case .evaluated(let record, let replayed): display.record(record, replayed: replayed)
+                    case .progress(let progress): display.update(progress)
+                    case .finished(let finished):
+                        display.finish()
+                        outcome = finished
+                    }
+                }
+                return outcome
             }
+            // A heartbeat, so a long evaluation never looks like a frozen search.
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(1))
+                    display.tick()
+                }
+                return nil
+            }
+            let outcome = try await group.next() ?? nil
+            group.cancelAll()
+            return outcome
         }
         guard let outcome else { return }
         try invocation.write(outcome)

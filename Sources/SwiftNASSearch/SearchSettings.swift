@@ -32,7 +32,9 @@ public struct SearchSettings: Sendable {
     /// Evaluations in parallel.
     public var workers = 1
     /// Seconds to wait for one evaluation of a process evaluator.
-    public var timeout = 3600.0
+    public var timeout = SearchSettings.defaultTimeout
+    /// The default `timeout`: an hour, for evaluations that train or fine-tune on a GPU.
+    public static let defaultTimeout = 3600.0
     /// The store: a path or a URL whose scheme names a registered backend.
     public var store: String
     /// Whether the store starts, continues or replaces a search.
