@@ -1,17 +1,33 @@
 // swift-tools-version: 6.0
 import PackageDescription
-import Foundation
 
-// The numeric modules (tensor kernels, Pareto tools, algorithms, predictors, the search loop) are optimised
-// in debug builds too: unoptimised, `swift run swiftnas search` and the tests run 10-100× slower.
-// SwiftNASEngine's SIMD kernels need AVX2+FMA to lower `addingProduct` to vfmadd on x86-64; they are
-// enabled when the building CPU has them (`SWIFTNAS_PORTABLE=1` builds baseline x86-64 code instead).
+// Build settings of the numeric modules (tensor kernels, Pareto tools, algorithms, predictors, the search loop).
+//
+// When this package is the one being built (`swift run swiftnas search`, `swift test` in a clone), they get
+//   - `-O` in debug builds too: unoptimised, the search and the tests run 10-100× slower;
+//   - on x86-64, `-Xcc -mavx2 -Xcc -mfma`: SwiftNASEngine's SIMD kernels need FMA to lower `addingProduct` to
+//     vfmadd (without it every lane is a libm `fmaf` call). This fixes the target at x86-64-v3 (Haswell, Zen and
+//     later); it does not look at the building CPU. `SWIFTNAS_PORTABLE=1 swift build` builds baseline x86-64.
+// Both need `unsafeFlags`, and SwiftPM refuses a package with unsafe flags when another package names it by
+// version (`.package(url:from:)`): "the target '…' in product '…' contains unsafe build flags". Guarding them
+// with a package trait does not help: SwiftPM 6.3 refuses unsafe flags under `.when(traits:)` even when the
+// dependent disables the trait. So the manifest leaves them out when it is evaluated as someone else's
+// dependency, which it recognises by where SwiftPM put it:
+//   - "/": the manifest read from the git repository while resolving versions;
+//   - ".../checkouts/<name>": `.build/checkouts` (or `--scratch-path`'s), Xcode's `SourcePackages/checkouts`;
+//   - ".../registry/downloads/...": a package-registry download.
+// A dependent then builds plain, portable code and opts in to the fast kernels on its own command line
+// (docs/engine.md § Using SwiftNAS as a dependency):
+//   swift build -c release -Xswiftc -Xcc -Xswiftc -mavx2 -Xswiftc -Xcc -Xswiftc -mfma
+let packageDirectory = Context.packageDirectory
+let isDependency = packageDirectory == "/"
+    || packageDirectory.split(separator: "/").dropLast().last == "checkouts"
+    || packageDirectory.contains("/registry/downloads/")
 let numericSettings: [SwiftSetting] = {
+    guard !isDependency else { return [] }
     var settings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
     #if arch(x86_64)
-    let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
-        .first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
-    if ProcessInfo.processInfo.environment["SWIFTNAS_PORTABLE"] == nil, flags.contains("avx2"), flags.contains("fma") {
+    if Context.environment["SWIFTNAS_PORTABLE"] == nil {
         settings.append(.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]))
     }
     #endif
