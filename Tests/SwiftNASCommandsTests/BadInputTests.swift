@@ -42,6 +42,7 @@ import Testing
         try expectInputError(["search", "--num-evals", "0"], mentions: "--num-evals")
         try expectInputError(["search", "--store", "nosuch://host/db"], mentions: "unknown store scheme")
         try expectInputError(["search", "--predictor", "oracle"], mentions: "unknown predictor 'oracle'")
+        try expectInputError(["search", "--space", "ofa_resnet50"], mentions: "use --supernet ofa_resnet50")
         try expectInputError(["search", "--algorithm-option", "reference_directions=12"], mentions: "nsga2 has no such option")
         let space = try write("bad.json", #"{"name": "s", "parameters": [{"name": "a", "count": 0, "values": [1]}]}"#)
         try expectInputError(["search", "--space", space], mentions: "parameters[0].count")
