@@ -50,9 +50,11 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let summary = SearchSummary(records: records, goal: goal, reference: referencePoint)
         print("\(records.count) evaluations, \(records.filter { $0.status == .failed }.count) failed; objectives \(goal.objectives.map(\.description).joined(separator: ", "))")
-        print("reference point: " + zip(goal.objectives, summary.reference).map { "\($0.metric)=\($1)" }.joined(separator: ", "))
-        print("evaluations  hypervolume")
-        for (count, hv) in summary.hypervolumeCurve { print(String(count).leftPadded(11) + "  " + String(format: "%.6g", hv)) }
+        print(summary.hypervolumeDescription)
+        print("evaluations  hypervolume  fraction")
+        for ((count, hv), (_, fraction)) in zip(summary.hypervolumeCurve, summary.normalizedHypervolumeCurve) {
+            print(String(count).leftPadded(11) + "  " + String(format: "%.6g", hv).leftPadded(11) + "  " + String(format: "%.4f", fraction))
+        }
         print("Pareto front: \(summary.front.count) sub-networks")
         for record in summary.front.sorted(by: { ($0.metrics[goal.metrics[0]] ?? 0) > ($1.metrics[goal.metrics[0]] ?? 0) }) {
             print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map { SearchInvocation.short($0) } ?? "-")" }.joined(separator: " ") + " " + record.configuration)
@@ -73,7 +75,6 @@ struct ReportCommand: AsyncParsableCommand {
             try AtomicFile.write(text, to: path)
             print("wrote \(path)")
         }
-        print("hv=\(summary.hypervolume)")
     }
 
     /// The records and goal of the store `input` names, opened through the store registry, and where it is.

@@ -8,13 +8,14 @@ public enum HTMLReport {
         let metrics = summary.goal.metrics
         let failed = summary.records.filter { $0.status == .failed }.count
         let objectives = summary.goal.objectives.map(\.description).joined(separator: ", ")
-        let reference = zip(summary.goal.objectives, summary.reference).map { "\($0.metric)=\(Canvas.label($1))" }.joined(separator: ", ")
         let sortedFront = summary.front.sorted { ($0.metrics[metrics[0]] ?? 0) > ($1.metrics[metrics[0]] ?? 0) }
         let rows = sortedFront.map { record in
-            "<tr><td>\(record.sequence)</td>" + metrics.map { "<td>\(record.metrics[$0].map(Canvas.label) ?? "")</td>" }.joined()
+            "<tr><td>\(record.sequence)</td>" + metrics.map { "<td>\(record.metrics[$0].map { Canvas.label($0, precise: true) } ?? "")</td>" }.joined()
                 + "<td><code>\(escape(record.configuration))</code></td></tr>"
         }.joined(separator: "\n")
-        let curve = summary.hypervolumeCurve.map { "<tr><td>\($0.evaluations)</td><td>\(String(format: "%.6g", $0.hypervolume))</td></tr>" }.joined(separator: "\n")
+        let curve = zip(summary.hypervolumeCurve, summary.normalizedHypervolumeCurve).map {
+            "<tr><td>\($0.evaluations)</td><td>\(String(format: "%.6g", $0.hypervolume))</td><td>\(String(format: "%.4f", $1.fraction))</td></tr>"
+        }.joined(separator: "\n")
         return """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
@@ -30,14 +31,14 @@ public enum HTMLReport {
         <tr><td>objectives</td><td>\(escape(objectives))</td></tr>
         <tr><td>evaluations</td><td>\(summary.records.count) (\(failed) failed)</td></tr>
         <tr><td>Pareto front</td><td>\(summary.front.count) sub-networks</td></tr>
-        <tr><td>hypervolume</td><td>\(String(format: "%.6g", summary.hypervolume)) (reference \(escape(reference)))</td></tr>
+        <tr><td>hypervolume</td><td>\(escape(summary.hypervolumeDescription))</td></tr>
         </table>
         <div class="plots">
         \(ReportPlots.paretoSVG(summary))
         \(ReportPlots.hypervolumeSVG(summary))
         </div>
         <h2>Hypervolume by evaluation count</h2>
-        <table><tr><th>evaluations</th><th>hypervolume</th></tr>
+        <table><tr><th>evaluations</th><th>hypervolume</th><th>fraction of the box</th></tr>
         \(curve)
         </table>
         <h2>Pareto front</h2>

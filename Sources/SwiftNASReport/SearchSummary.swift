@@ -40,4 +40,33 @@ public struct SearchSummary: Sendable {
 
     /// The hypervolume of the whole run.
     public var hypervolume: Double { hypervolumeCurve.last?.hypervolume ?? 0 }
+
+    /// The best value of each objective among the successful evaluations, in the user's units (the reference
+    /// point where none succeeded).
+    public var ideal: [Double] {
+        let minimized = records.filter { $0.status == .ok }.map { goal.minimized($0) }
+        guard !minimized.isEmpty else { return reference }
+        return goal.objectives.indices.map { k in goal.senses[k].fromMinimization(minimized.map { $0[k] }.min()!) }
+    }
+
+    /// The volume of the box from the ideal point to the reference point: the most hypervolume this set of
+    /// evaluations could show (0 when the box is flat).
+    public var referenceBoxVolume: Double {
+        zip(ideal, reference).reduce(1) { $0 * abs($1.1 - $1.0) }
+    }
+
+    /// The hypervolume curve as fractions of the reference box (0 to 1), comparable across objectives' units.
+    public var normalizedHypervolumeCurve: [(evaluations: Int, fraction: Double)] {
+        let box = referenceBoxVolume
+        return hypervolumeCurve.map { ($0.evaluations, box > 0 ? $0.hypervolume / box : 0) }
+    }
+
+    /// The hypervolume of the whole run as a fraction of the reference box.
+    public var normalizedHypervolume: Double { normalizedHypervolumeCurve.last?.fraction ?? 0 }
+
+    /// One sentence on the hypervolume with its reference point in the objectives' units, normalised.
+    public var hypervolumeDescription: String {
+        let point = { (values: [Double]) in zip(goal.objectives, values).map { "\($0.metric)=\(Canvas.label($1, precise: true))" }.joined(separator: ", ") }
+        return "hypervolume \(String(format: "%.6g", hypervolume)) = \(String(format: "%.4f", normalizedHypervolume)) of the box from the ideal point (\(point(ideal))) to the reference point (\(point(reference)))"
+    }
 }

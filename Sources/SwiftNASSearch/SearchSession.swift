@@ -1,3 +1,4 @@
+import Foundation
 import SwiftNASCore
 import SwiftNASEvaluation
 import SwiftNASPareto
@@ -152,6 +153,19 @@ public struct SearchSession: Sendable {
             algorithm: settings.algorithm, budget: settings.evaluations, evaluator: evaluator.identity, store: store.location)))
         let runner = SearchRunner(space: settings.space, goal: settings.goal, evaluator: evaluator, store: store,
                                   budget: settings.evaluations, workers: settings.workers, reference: settings.reference)
-        return try await runner.run(&tactic, events: events)
+        try await store.record(status(.running))
+        do {
+            let records = try await runner.run(&tactic, events: events)
+            try await store.record(status(.finished))
+            return records
+        } catch {
+            try? await store.record(status(.failed))
+            throw error
+        }
+    }
+
+    /// This process's status for the store.
+    private func status(_ state: SearchStatus.State) -> SearchStatus {
+        SearchStatus(state: state, budget: settings.evaluations, process: SearchStatus.thisProcess, updated: Date().timeIntervalSince1970)
     }
 }

@@ -96,6 +96,24 @@ public final class SQLiteStore: SearchStore, StoreBackend {
         }
     }
 
+    public func record(_ status: SearchStatus) async throws {
+        let text = String(decoding: try JSONEncoder.sorted.encode(status), as: UTF8.self)
+        try await database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO swiftnas_manifest (key, value) VALUES ('status', ?)", arguments: [text])
+        }
+    }
+
+    public func status() async throws -> SearchStatus? {
+        let location = self.location
+        return try await database.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT value FROM swiftnas_manifest WHERE key = 'status'") else { return nil }
+            guard let status = try? JSONDecoder().decode(SearchStatus.self, from: Data(text.utf8)) else {
+                throw InputError(source: location, field: "swiftnas_manifest.status", "corrupt status")
+            }
+            return status
+        }
+    }
+
     public func append(_ record: EvaluationRecord) async throws {
         let metrics = String(decoding: try JSONEncoder.sorted.encode(record.metrics), as: UTF8.self)
         try await database.write { db in

@@ -49,6 +49,28 @@ public struct SearchManifest: Sendable, Codable, Equatable {
     }
 }
 
+/// Where a search stands, as the process running it records in its store: for dashboards and for telling a
+/// running search from an interrupted one.
+public struct SearchStatus: Sendable, Codable, Equatable {
+    /// What the recording process said last.
+    public enum State: String, Sendable, Codable { case running, finished, failed }
+
+    public var state: State
+    /// The evaluations the search was asked to spend.
+    public var budget: Int
+    /// The host and process id running it (`host:pid`).
+    public var process: String
+    /// Seconds since 1970 when this status was recorded.
+    public var updated: Double
+
+    public init(state: State, budget: Int, process: String, updated: Double) {
+        self.state = state
+        self.budget = budget
+        self.process = process
+        self.updated = updated
+    }
+}
+
 /// Where a search keeps every evaluation: the fourth stage of the data flow.
 ///
 /// `append` returns only once the record is durable, so a search killed at any moment loses nothing it
@@ -64,6 +86,10 @@ public protocol SearchStore: Sendable {
     func append(_ record: EvaluationRecord) async throws
     /// Every record, in sequence order.
     func records() async throws -> [EvaluationRecord]
+    /// Records where the search stands (replacing the previous status).
+    func record(_ status: SearchStatus) async throws
+    /// The last recorded status, or nil when none was recorded (a store written before statuses existed).
+    func status() async throws -> SearchStatus?
 }
 
 /// A store in memory, for tests and throwaway runs.
@@ -71,6 +97,7 @@ public actor MemoryStore: SearchStore {
     public nonisolated let location = "memory"
     private var storedManifest: SearchManifest?
     private var stored: [Int: EvaluationRecord] = [:]
+    private var storedStatus: SearchStatus?
 
     public init() {}
 
@@ -84,4 +111,29 @@ public actor MemoryStore: SearchStore {
     public func append(_ record: EvaluationRecord) { stored[record.sequence] = record }
 
     public func records() -> [EvaluationRecord] { stored.keys.sorted().map { stored[$0]! } }
+
+    public func record(_ status: SearchStatus) { storedStatus = status }
+
+    public func status() -> SearchStatus? { storedStatus }
+}
+
+extension SearchStatus {
+    /// `host:pid` of this process.
+    public static var thisProcess: String { "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)" }
+
+    /// How a reader should describe the search: `running` only while the process that said so is alive (on
+    /// this host: its pid exists; elsewhere: it recorded something within `staleAfter` seconds, `lastActivity`
+    /// being the latest evaluation's time), `interrupted` when it died without saying it finished.
+    public func observed(lastActivity: Double, now: Double = Date().timeIntervalSince1970, staleAfter: Double = 600) -> String {
+        switch state {
+        case .finished: return "finished"
+        case .failed: return "failed"
+        case .running:
+            let parts = process.split(separator: ":")
+            if parts.count == 2, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]) {
+                return kill(pid, 0) == 0 || errno == EPERM ? "running" : "interrupted"
+            }
+            return now - max(lastActivity, updated) < staleAfter ? "running" : "interrupted"
+        }
+    }
 }

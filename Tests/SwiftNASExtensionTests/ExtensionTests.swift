@@ -70,6 +70,7 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
     nonisolated let location: String
     private var storedManifest: SearchManifest?
     private var stored: [Int: EvaluationRecord] = [:]
+    private var storedStatus: SearchStatus?
 
     init(location: String) { self.location = location }
 
@@ -81,6 +82,8 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
     func begin(_ manifest: SearchManifest) { storedManifest = manifest }
     func append(_ record: EvaluationRecord) { stored[record.sequence] = record }
     func records() -> [EvaluationRecord] { stored.keys.sorted().map { stored[$0]! } }
+    func record(_ status: SearchStatus) { storedStatus = status }
+    func status() -> SearchStatus? { storedStatus }
 }
 
 @Suite struct ExtensionTests {
