@@ -54,11 +54,12 @@ let libraries: [String] = [
     "SwiftNASLatency",
     "SwiftNASFashion",
     "SwiftNASBuiltins",
+    "SwiftNASDashboard",
 ]
 
 let package = Package(
     name: "SwiftNAS",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swiftnas", targets: ["swiftnas"]),
         .library(name: "SwiftNAS", targets: libraries),
@@ -67,6 +68,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .target(name: "SwiftNASCore"),
@@ -95,6 +99,13 @@ let package = Package(
             "SwiftNASSearch", "SwiftNASEvaluation", "SwiftNASCosts", "SwiftNASLatency", "SwiftNASFashion",
         ]),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore"]),
+        // The live dashboard: pages, JSON API and server-rendered SVG over any registered store (Hummingbird).
+        .target(name: "SwiftNASDashboard", dependencies: [
+            "SwiftNASCore", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASStore", "SwiftNASReport", "SwiftNASSearch",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "SwiftNASCommands", dependencies: libraries.map { .byName(name: $0) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
@@ -114,11 +125,12 @@ let package = Package(
         // Living documentation of docs/extending.md: a toy super-network, predictor and store, each one type
         // and one registration line, searched through the library API.
         .testTarget(name: "SwiftNASExtensionTests", dependencies: ["SwiftNASSearch", "SwiftNASBuiltins"]),
+        .testTarget(name: "SwiftNASDashboardTests", dependencies: ["SwiftNASDashboard", "SwiftNASSearch", "SwiftNASStore", "SwiftNASSpace", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
         .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet", "SwiftNASFashion"], resources: [.copy("Reference")]),
-        .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASPredictors"]),
+        .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASPredictors", "SwiftNASStore", "SwiftNASSearch", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASFashionTests", dependencies: ["SwiftNASFashion", "SwiftNASSupernet", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             SearchCommand.self,
             EvaluateCommand.self,
             ReportCommand.self,
+            DashboardCommand.self,
             SpacesCommand.self,
             SupernetCommand.self,
             OptimizeCommand.self,

@@ -92,6 +92,19 @@ public struct SearchSettings: Sendable {
     /// The objectives and constraints of the search a store's manifest describes; an `InputError` naming
     /// `source` when the manifest is not one this version wrote.
     public static func goal(of manifest: SearchManifest, source: String) throws -> SearchGoal {
+        try StoredSearch(manifest, source: source).goal
+    }
+}
+
+/// What a store's manifest says about its search: the fields of `SearchSettings.fingerprint` a reader shows.
+public struct StoredSearch: Sendable {
+    public var space: String
+    public var tactic: String
+    public var algorithm: String
+    public var goal: SearchGoal
+
+    /// Reads `manifest`; an `InputError` naming `source` when it is not one this version wrote.
+    public init(_ manifest: SearchManifest, source: String) throws {
         let settings: Literal
         do { settings = try Literal.parse(manifest.fingerprint) } catch {
             throw InputError(source: source, field: "fingerprint", "not a search manifest: \(error)")
@@ -100,7 +113,16 @@ public struct SearchSettings: Sendable {
             guard case .array(let items)? = settings[key] else { return [] }
             return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
         }
-        return SearchGoal(objectives: try list("objectives").map { try SearchObjective(parsing: $0, source: source) },
-                          constraints: try list("constraints").map { try SearchConstraint(parsing: $0, source: source) })
+        func text(_ key: String) -> String {
+            if case .string(let value)? = settings[key] { return value }
+            return ""
+        }
+        space = text("space")
+        tactic = text("tactic")
+        algorithm = text("algorithm")
+        goal = SearchGoal(objectives: try list("objectives").map { try SearchObjective(parsing: $0, source: source) },
+                          constraints: try list("constraints").map { try SearchConstraint(parsing: $0, source: source) },
+                          extraMeasurements: list("measurements"))
+        if goal.objectives.isEmpty { throw InputError(source: source, field: "fingerprint.objectives", "the manifest names no objective") }
     }
 }

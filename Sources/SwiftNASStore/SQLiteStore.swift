@@ -13,12 +13,17 @@ public final class SQLiteStore: SearchStore, StoreBackend {
 
     /// Opens (creating if needed) the store at `path`. An existing file that is not a SwiftNAS store is an
     /// `InputError` and is left untouched.
-    public init(path: String) throws {
+    /// With `readOnly`, the file must exist and is only read: a reader (report, dashboard) never writes to a
+    /// store a search may be writing.
+    public init(path: String, readOnly: Bool = false) throws {
         location = path
         let exists = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
@@ -26,6 +31,7 @@ public final class SQLiteStore: SearchStore, StoreBackend {
                 let isStore = try database.read { db in try db.tableExists("swiftnas_manifest") && db.tableExists("evaluations") }
                 if !isStore { throw InputError(source: path, "not a SwiftNAS store (no swiftnas_manifest table)") }
             }
+            if readOnly { return }
             _ = try database.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             try database.write { db in
                 try db.execute(sql: """
@@ -59,6 +65,7 @@ public final class SQLiteStore: SearchStore, StoreBackend {
         switch access {
         case .read:
             guard exists else { throw InputError(source: path, "no such file") }
+            return try SQLiteStore(path: path, readOnly: true)
         case .create:
             guard !exists else {
                 let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -1,0 +1,95 @@
+import Foundation
+import SwiftNASCore
+import SwiftNASPareto
+import SwiftNASReport
+import SwiftNASSearch
+import SwiftNASStore
+
+/// The studies a dashboard shows: every store named on its command line, and every `.db` store in a folder
+/// named there (looked up again on every request, so a search started later appears by itself). A study is
+/// named after its store (`results.db` → `results`).
+public struct StudyCatalog: Sendable {
+    /// Store URLs, paths, or folders of SQLite stores.
+    public var locations: [String]
+    public var stores: StoreRegistry
+
+    public init(locations: [String], stores: StoreRegistry) {
+        self.locations = locations
+        self.stores = stores
+    }
+
+    /// Every study's name and store URL, in the order named (a folder's stores by name).
+    public func studies() -> [(name: String, url: String)] {
+        var found: [(name: String, url: String)] = []
+        var names = Set<String>()
+        for location in locations {
+            var isDirectory: ObjCBool = false
+            let urls: [String]
+            if FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory), isDirectory.boolValue {
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: location)) ?? []
+                urls = files.filter { $0.hasSuffix(".db") }.sorted().map { (location as NSString).appendingPathComponent($0) }
+            } else {
+                urls = [location]
+            }
+            for url in urls {
+                let stem = URL(fileURLWithPath: stores.parse(url).location).deletingPathExtension().lastPathComponent
+                var name = stem.isEmpty ? "study" : stem
+                var suffix = 2
+                while names.contains(name) { name = "\(stem)-\(suffix)"; suffix += 1 }
+                names.insert(name)
+                found.append((name, url))
+            }
+        }
+        return found
+    }
+
+    /// What the study called `name` holds now, or nil when there is no such study.
+    public func snapshot(_ name: String) async throws -> StudySnapshot? {
+        guard let url = studies().first(where: { $0.name == name })?.url else { return nil }
+        return try await StudySnapshot(name: name, url: url, stores: stores)
+    }
+}
+
+/// One study as read at one moment: its search's settings, status and every evaluation.
+public struct StudySnapshot: Sendable {
+    public var name: String
+    public var search: StoredSearch
+    public var summaryLine: String
+    public var status: SearchStatus?
+    public var records: [EvaluationRecord]
+
+    /// Reads the store at `url` (read-only).
+    public init(name: String, url: String, stores: StoreRegistry) async throws {
+        let store = try await stores.open(url, access: .read, source: url)
+        guard let manifest = try await store.manifest() else { throw InputError(source: store.location, "the store holds no search yet") }
+        self.name = name
+        search = try StoredSearch(manifest, source: store.location)
+        summaryLine = manifest.summary
+        status = try await store.status()
+        records = try await store.records()
+    }
+
+    /// When the latest evaluation finished (seconds since 1970), or nil before the first.
+    public var lastActivity: Double? { records.map(\.finished).max() }
+
+    /// `running`, `finished`, `failed`, `interrupted`, or `unknown` for a store that recorded no status.
+    public var state: String {
+        status?.observed(lastActivity: lastActivity ?? 0) ?? "unknown"
+    }
+
+    public var failed: Int { records.filter { $0.status == .failed }.count }
+
+    /// Evaluations still to come while the search runs.
+    public var pending: Int {
+        guard let status, state == "running" else { return 0 }
+        return max(0, status.budget - records.count)
+    }
+
+    /// The front, hypervolume curve (at every evaluation up to 500, then at 200 evenly spaced counts) and
+    /// reference point of the evaluations so far.
+    public var summary: SearchSummary {
+        let count = records.count
+        let checkpoints = count <= 500 ? Array(1...max(1, count)) : (1...200).map { count * $0 / 200 }
+        return SearchSummary(records: records, goal: search.goal, checkpoints: count == 0 ? [] : checkpoints)
+    }
+}
