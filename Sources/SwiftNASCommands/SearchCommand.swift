@@ -69,6 +69,7 @@ struct SearchCommand: AsyncParsableCommand {
                     switch event {
                     case .started(let start): log("swiftnas: \(start.description)")
                     case .note(let text): log("swiftnas: \(text)")
+                    case .iteration: break
                     case .evaluated(let record, let replayed): display.record(record, replayed: replayed)
                     case .progress(let progress): display.update(progress)
                     case .finished(let finished):

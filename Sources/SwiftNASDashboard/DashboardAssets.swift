@@ -100,6 +100,7 @@ enum DashboardAssets {
           const x = document.getElementById("axis-x").value, y = document.getElementById("axis-y").value;
           document.getElementById("pareto").innerHTML = await getText("/studies/" + enc(name) + "/pareto.svg?x=" + enc(x) + "&y=" + enc(y));
           document.getElementById("hv").innerHTML = await getText("/studies/" + enc(name) + "/hypervolume.svg");
+          document.getElementById("iterations").innerHTML = await getText("/studies/" + enc(name) + "/iterations.html");
         }
         async function refreshFacts() {
           const s = await getJSON(base);
@@ -108,6 +109,8 @@ enum DashboardAssets {
           set("evaluations", s.evaluations + " done, " + s.failed + " failed, " + s.pending + " pending");
           set("Pareto front", s.front_size + " sub-networks");
           set("last activity", time(s.last_activity));
+          set("throughput", s.evaluations_per_hour === null ? "-" :
+              s.evaluations_per_hour.toFixed(1) + " evaluations per hour, up to " + s.max_concurrent + " at once");
         }
         async function poll() {
           const fresh = await getJSON(base + "/evaluations?after=" + last);

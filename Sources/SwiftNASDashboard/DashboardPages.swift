@@ -68,6 +68,7 @@ enum DashboardPages {
             ("evaluations", "\(study.records.count) done, \(study.failed) failed, \(study.pending) pending"),
             ("Pareto front", "\(summary.front.count) sub-networks"), ("hypervolume", summary.hypervolumeDescription),
             ("last activity", time(study.lastActivity)),
+            ("throughput", study.evaluationsPerHour.map { String(format: "%.1f evaluations per hour, up to %d at once", $0, study.maximumConcurrent) } ?? "-"),
         ]
         let factRows = facts.map { "<tr><th>\(escape($0.0))</th><td data-fact=\"\(escape($0.0))\">\(escape($0.1))</td></tr>" }.joined(separator: "\n")
         let headers = (["#"] + goal.metrics + ["status", "error", "seconds", "configuration"]).enumerated().map { index, name in
@@ -84,6 +85,7 @@ enum DashboardPages {
             <span class="note">hover a point for its metrics and configuration; click it to open the configuration</span></div>
             <div class="plots"><div id="pareto">\(ReportPlots.paretoSVG(summary))</div>
             <div id="hv">\(ReportPlots.hypervolumeSVG(summary))</div></div>
+            <div id="iterations">\(iterations(study))</div>
             <div id="config" hidden><h2>Configuration #<span id="config-seq"></span></h2>
             <pre id="config-json"></pre><button id="copy-config" type="button">Copy</button></div>
             <h2>Evaluations</h2>
@@ -91,6 +93,41 @@ enum DashboardPages {
             <option value="failed">failed</option></select> <span id="shown" class="note"></span></div>
             <table id="evaluations"><thead><tr>\(headers)</tr></thead><tbody></tbody></table>
             """, attributes: " data-page=\"study\" data-study=\"\(escape(study.name))\" data-metrics=\"\(escape(goal.metrics.joined(separator: "\t")))\"")
+    }
+
+    /// The predictor-guided iterations (LINAS): per iteration the predictor fitted for each metric and Kendall's τ
+    /// of its predictions for the batch against the measurements; then predicted against measured per objective,
+    /// the last iteration highlighted. Empty for tactics that do not predict.
+    static func iterations(_ study: StudySnapshot) -> String {
+        guard let last = study.iterations.last else { return "" }
+        let metrics = study.search.goal.objectives.map(\.metric)
+        let header = "<tr><th>iteration</th><th>first #</th><th>chosen by prediction</th>"
+            + metrics.map { "<th>\(escape($0)): predictor</th><th>τ</th>" }.joined() + "</tr>"
+        let rows = study.iterations.reversed().map { iteration in
+            "<tr><td>\(iteration.iteration)</td><td>\(iteration.firstSequence)</td><td>\(iteration.predictions.count)</td>"
+                + metrics.map { metric in
+                    "<td>\(escape(iteration.predictors[metric] ?? "-"))</td><td>\(iteration.kendall[metric].map { String(format: "%.2f", $0) } ?? "-")</td>"
+                }.joined() + "</tr>"
+        }.joined(separator: "\n")
+        let plots = metrics.map { metric -> String in
+            let pairs = study.iterations.flatMap { iteration in
+                iteration.predictions.compactMap { p -> (measured: Double, predicted: Double, latest: Bool, sequence: Int)? in
+                    guard let predicted = p.predicted[metric], let measured = p.measured?[metric] else { return nil }
+                    return (measured, predicted, iteration.firstSequence == last.firstSequence, p.sequence)
+                }
+            }
+            return ReportPlots.predictionSVG(metric: metric, pairs: pairs)
+        }.joined(separator: "\n")
+        return """
+            <h2>Predictor-guided iterations</h2>
+            <p class="note">Each iteration fits a predictor per objective on every measurement so far and measures the sub-networks \
+            it predicts best; τ is Kendall's rank correlation of those predictions with what was then measured (held out: \
+            the predictor had not seen them).</p>
+            <div class="plots">\(plots)</div>
+            <table class="iterations">\(header)
+            \(rows)
+            </table>
+            """
     }
 
     /// `text` as one URL path segment.

@@ -61,7 +61,7 @@ public struct DashboardSite: Sendable {
             case 2 where parts == ["api", "studies"]:
                 return .json(.array(try await catalogEntries()))
             case 2 where parts[0] == "studies", 3 where parts[0] == "studies", 3 where parts[0...1] == ["api", "studies"],
-                 4 where parts[0...1] == ["api", "studies"] && parts[3] == "evaluations":
+                 4 where parts[0...1] == ["api", "studies"]:
                 let name = api ? parts[2] : parts[1]
                 guard let study = try await catalog.snapshot(name) else { return .error(404, "no study called '\(name)'", api: api) }
                 return try respond(study: study, rest: Array(parts.dropFirst(api ? 3 : 2)), api: api, query: query)
@@ -85,6 +85,10 @@ public struct DashboardSite: Sendable {
             return .svg(ReportPlots.paretoSVG(study.summary, x: query["x"], y: query["y"]))
         case (false, ["hypervolume.svg"]):
             return .svg(ReportPlots.hypervolumeSVG(study.summary))
+        case (false, ["iterations.html"]):
+            return .html(DashboardPages.iterations(study))
+        case (true, ["iterations"]):
+            return .json(.array(study.iterations.map(DashboardJSON.iteration)))
         case (true, []):
             return .json(DashboardJSON.study(study))
         case (true, ["evaluations"]):
@@ -155,7 +159,22 @@ enum DashboardJSON {
             ("hypervolume", .double(summary.hypervolume)), ("hypervolume_fraction", .double(summary.normalizedHypervolume)),
             ("reference", point(summary.reference)), ("ideal", point(summary.ideal)),
             ("last_activity", study.lastActivity.map(Literal.double) ?? .null),
+            ("evaluations_per_hour", study.evaluationsPerHour.map(Literal.double) ?? .null),
+            ("max_concurrent", .int(study.maximumConcurrent)), ("iterations", .int(study.iterations.count)),
             ("process", study.status.map { .string($0.process) } ?? .null),
+        ])
+    }
+
+    static func iteration(_ iteration: IterationRecord) -> Literal {
+        func values(_ metrics: [String: Double]) -> Literal { .object(metrics.keys.sorted().map { ($0, .double(metrics[$0]!)) }) }
+        return .object([
+            ("iteration", .int(iteration.iteration)), ("first_sequence", .int(iteration.firstSequence)),
+            ("predictors", .object(iteration.predictors.keys.sorted().map { ($0, .string(iteration.predictors[$0]!)) })),
+            ("kendall", values(iteration.kendall)),
+            ("predictions", .array(iteration.predictions.map { prediction in
+                .object([("sequence", .int(prediction.sequence)), ("predicted", values(prediction.predicted)),
+                         ("measured", prediction.measured.map(values) ?? .null)])
+            })),
         ])
     }
 

@@ -57,6 +57,8 @@ public struct StudySnapshot: Sendable {
     public var summaryLine: String
     public var status: SearchStatus?
     public var records: [EvaluationRecord]
+    /// What each predictor-guided iteration predicted and measured (LINAS; empty for other tactics).
+    public var iterations: [IterationRecord]
 
     /// Reads the store at `url` (read-only).
     public init(name: String, url: String, stores: StoreRegistry) async throws {
@@ -67,6 +69,21 @@ public struct StudySnapshot: Sendable {
         summaryLine = manifest.summary
         status = try await store.status()
         records = try await store.records()
+        iterations = try await store.iterations()
+    }
+
+    /// Evaluations finished per hour, from the first start to the last finish (nil before two evaluations).
+    public var evaluationsPerHour: Double? {
+        guard records.count >= 2, let first = records.map(\.started).min(), let last = records.map(\.finished).max(), last > first else { return nil }
+        return Double(records.count) / (last - first) * 3600
+    }
+
+    /// The most evaluations that ran at the same time (the parallelism the store shows).
+    public var maximumConcurrent: Int {
+        let events = records.flatMap { [($0.started, 1), ($0.finished, -1)] }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        var running = 0, most = 0
+        for (_, change) in events { running += change; most = max(most, running) }
+        return most
     }
 
     /// When the latest evaluation finished (seconds since 1970), or nil before the first.

@@ -73,6 +73,25 @@ public enum ReportPlots {
         hypervolumeSVG([(name: "", summary: summary)], width: width, height: height)
     }
 
+    /// Predicted against measured values of one metric for the sub-networks a predictor-guided tactic chose:
+    /// every iteration's in grey, the last one's highlighted, and the diagonal where prediction equals measurement.
+    public static func predictionSVG(metric: String, pairs: [(measured: Double, predicted: Double, latest: Bool, sequence: Int)],
+                                     width: Double = 420, height: Double = 320) -> String {
+        let points = pairs.map { ($0.measured, $0.predicted) }
+        let low = min(points.map(\.0).min() ?? 0, points.map(\.1).min() ?? 0), high = max(points.map(\.0).max() ?? 1, points.map(\.1).max() ?? 1)
+        var canvas = Canvas(width: width, height: height, points: points + [(low, low), (high, high)], xLabel: "measured \(metric)",
+                            yLabel: "predicted \(metric)")
+        canvas.title = "\(metric): predicted against measured"
+        canvas.polyline([(low, low), (high, high)], style: "fill:none;stroke:#adb5bd;stroke-dasharray:4 3", className: "diagonal")
+        for pair in pairs.sorted(by: { !$0.latest && $1.latest }) {
+            canvas.circle(pair.measured, pair.predicted, radius: pair.latest ? 4 : 2.5,
+                          style: pair.latest ? "fill:#1c7ed6;stroke:white;stroke-width:1" : "fill:#9aa5b1;fill-opacity:0.6",
+                          className: pair.latest ? "prediction latest" : "prediction", sequence: pair.sequence,
+                          title: "#\(pair.sequence): measured \(Canvas.label(pair.measured, precise: true)), predicted \(Canvas.label(pair.predicted, precise: true))")
+        }
+        return canvas.svg
+    }
+
     /// The points of the region a front attains, as a step line in the user's units: between two front points
     /// the better value of the earlier one holds until the next is reached.
     static func staircase(_ points: [(Double, Double)], xSense: ObjectiveSense, ySense: ObjectiveSense) -> [(Double, Double)] {

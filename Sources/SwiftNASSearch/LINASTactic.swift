@@ -29,6 +29,9 @@ public struct LINASTactic: RegisteredTactic {
     var seen: Set<[Int]> = []
     var features: [[Double]] = []
     var measuredMetrics: [[String: Double]] = []
+    /// The predictor each metric's last fit chose (the candidate, for a selection).
+    var fittedPredictors: [String: String] = [:]
+    public private(set) var lastIteration: TacticIteration?
 
     public init(context: TacticContext) throws {
         try self.init(context: context, predictor: context.makePredictor)
@@ -53,6 +56,8 @@ public struct LINASTactic: RegisteredTactic {
         defer { iteration += 1 }
         let size = batchSize
         var batch: [Configuration] = []
+        var predicted: [Int: [String: Double]] = [:]
+        fittedPredictors = [:]
         if iteration > 0, let proposals = innerSearch() {
             var fresh: [(configuration: Configuration, predicted: Evaluation)] = []
             var keys = Set<[Int]>()
@@ -62,9 +67,13 @@ public struct LINASTactic: RegisteredTactic {
             }
             for index in Self.orderByPredictedContribution(fresh.map(\.predicted), measured: measuredEvaluations, count: size) {
                 let configuration = fresh[index].configuration
-                if markSeen(configuration) { batch.append(configuration) }
+                if markSeen(configuration) {
+                    predicted[batch.count] = predictedObjectives(fresh[index].predicted)
+                    batch.append(configuration)
+                }
             }
         }
+        lastIteration = fittedPredictors.isEmpty ? nil : TacticIteration(iteration: iteration, predictors: fittedPredictors, predicted: predicted)
         var attempts = 0
         while batch.count < size && attempts < 100 * size {
             attempts += 1
@@ -134,6 +143,11 @@ public struct LINASTactic: RegisteredTactic {
         return order
     }
 
+    /// A predicted evaluation's objectives in the user's units, by metric.
+    private func predictedObjectives(_ evaluation: Evaluation) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: zip(context.goal.objectives, evaluation.objectives).map { ($0.metric, $0.sense.fromMinimization($1)) })
+    }
+
     /// Records a sub-network as asked; false when it was asked before.
     private mutating func markSeen(_ configuration: Configuration) -> Bool {
         seen.insert(canonicalKey(configuration)).inserted
@@ -151,11 +165,14 @@ public struct LINASTactic: RegisteredTactic {
     mutating func innerSearch() -> [(configuration: Configuration, predicted: Evaluation)]? {
         let matrix = Matrix(rowArrays: features, columns: context.space.choicesPerGene.reduce(0, +))
         var predictors: [String: any Predictor] = [:]
+        var chosen: [String: String] = [:]
         for metric in predictedMetrics {
             var predictor = makePredictor()
             do { try predictor.fit(features: matrix, targets: measuredMetrics.map { $0[metric] ?? .nan }) } catch { return nil }
             predictors[metric] = predictor
+            chosen[metric] = (predictor as? PredictorSelection)?.selected?.name ?? predictor.name
         }
+        fittedPredictors = chosen
         let innerSeed = rng.next()
         guard var algorithm = try? context.makeAlgorithm(seed: innerSeed) else { return nil }
         var spent = 0

@@ -2,6 +2,7 @@ import Foundation
 import SwiftNASCore
 import SwiftNASEvaluation
 import SwiftNASPareto
+import SwiftNASPredictors
 import SwiftNASSpace
 import SwiftNASStore
 
@@ -64,6 +65,7 @@ public struct SearchRunner: Sendable {
             var batch = tactic.ask()
             if batch.isEmpty { break }
             if batch.count > budget - records.count { batch.removeLast(batch.count - (budget - records.count)) }
+            let iteration = tactic.lastIteration
             let first = records.count
             var results = [EvaluationRecord?](repeating: nil, count: batch.count)
             var pending: [Int] = []
@@ -89,6 +91,11 @@ public struct SearchRunner: Sendable {
             tactic.tell(zip(batch, batchRecords).map { configuration, record in
                 Measurement(configuration: configuration, metrics: record.status == .ok ? record.metrics : nil)
             })
+            if let iteration {
+                let record = Self.iterationRecord(iteration, batch: batchRecords)
+                try await store.record(record)
+                events(.iteration(record))
+            }
             if referencePoint == nil { referencePoint = goal.nadir(of: records) }
             let front = goal.front(of: records)
             events(.progress(SearchProgress(
@@ -98,6 +105,24 @@ public struct SearchRunner: Sendable {
                 elapsed: start.duration(to: clock.now))))
         }
         return records
+    }
+
+    /// What an iteration predicted for its batch against what was measured, with Kendall's τ per metric.
+    static func iterationRecord(_ iteration: TacticIteration, batch: [EvaluationRecord]) -> IterationRecord {
+        let predictions = iteration.predicted.keys.sorted().filter { $0 < batch.count }.map { offset in
+            let record = batch[offset]
+            return IterationRecord.Prediction(sequence: record.sequence, predicted: iteration.predicted[offset]!,
+                                              measured: record.status == .ok ? record.metrics : nil)
+        }
+        var kendall: [String: Double] = [:]
+        for metric in Set(predictions.flatMap(\.predicted.keys)) {
+            let pairs = predictions.compactMap { p in p.predicted[metric].flatMap { predicted in p.measured?[metric].map { (predicted, $0) } } }
+            guard pairs.count >= 2 else { continue }
+            let tau = RegressionMetrics.kendallTau(pairs.map(\.1), pairs.map(\.0))
+            if tau.isFinite { kendall[metric] = tau }
+        }
+        return IterationRecord(iteration: iteration.iteration, firstSequence: batch.first?.sequence ?? 0,
+                               predictors: iteration.predictors, predictions: predictions, kendall: kendall)
     }
 
     /// Measures the configurations at `offsets` concurrently, appending each to the store as it completes.

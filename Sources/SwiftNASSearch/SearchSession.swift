@@ -15,6 +15,8 @@ public enum SearchEvent: Sendable {
     /// One evaluation is durably recorded: measured now (as each completes, so in completion order when several
     /// run at once), or replayed from the store on resume.
     case evaluated(EvaluationRecord, replayed: Bool)
+    /// What a predictor-guided iteration predicted for its batch against what was measured (LINAS).
+    case iteration(IterationRecord)
     /// Where the search stands after a batch.
     case progress(SearchProgress)
     /// The search spent its budget (or its tactic had nothing left to ask).

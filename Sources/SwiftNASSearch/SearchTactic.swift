@@ -25,6 +25,27 @@ public protocol SearchTactic: Sendable {
     mutating func ask() -> [Configuration]
     /// The measurements of the last `ask`, in the same order (possibly a prefix when the budget ends).
     mutating func tell(_ measurements: [Measurement])
+    /// How the last `ask` chose its batch, for predictor-guided tactics (nil otherwise).
+    var lastIteration: TacticIteration? { get }
+}
+
+/// What a predictor-guided tactic did to choose its last batch: the predictor fitted per metric and its
+/// predictions for the sub-networks it chose (by offset in the batch; random top-ups have none).
+public struct TacticIteration: Sendable {
+    public var iteration: Int
+    public var predictors: [String: String]
+    public var predicted: [Int: [String: Double]]
+
+    public init(iteration: Int, predictors: [String: String], predicted: [Int: [String: Double]]) {
+        self.iteration = iteration
+        self.predictors = predictors
+        self.predicted = predicted
+    }
+}
+
+extension SearchTactic {
+    /// No predictions: the tactic measures what it asks without predicting it.
+    public var lastIteration: TacticIteration? { nil }
 }
 
 /// Everything a tactic is built from.

@@ -47,6 +47,7 @@ public final class SQLiteStore: SearchStore, StoreBackend {
                         finished REAL NOT NULL,
                         evaluator TEXT NOT NULL);
                     CREATE INDEX IF NOT EXISTS evaluations_by_hash ON evaluations(configuration_hash);
+                    CREATE TABLE IF NOT EXISTS iterations (first_sequence INTEGER PRIMARY KEY, report TEXT NOT NULL);
                     """)
             }
         } catch let error as InputError {
@@ -118,6 +119,27 @@ public final class SQLiteStore: SearchStore, StoreBackend {
                 throw InputError(source: location, field: "swiftnas_manifest.status", "corrupt status")
             }
             return status
+        }
+    }
+
+    public func record(_ iteration: IterationRecord) async throws {
+        let text = String(decoding: try JSONEncoder.sorted.encode(iteration), as: UTF8.self)
+        try await database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO iterations (first_sequence, report) VALUES (?, ?)", arguments: [iteration.firstSequence, text])
+        }
+    }
+
+    public func iterations() async throws -> [IterationRecord] {
+        let location = self.location
+        return try await database.read { db in
+            // Stores written before iterations were recorded have no such table.
+            guard try db.tableExists("iterations") else { return [] }
+            return try String.fetchAll(db, sql: "SELECT report FROM iterations ORDER BY first_sequence").enumerated().map { index, text in
+                guard let iteration = try? JSONDecoder().decode(IterationRecord.self, from: Data(text.utf8)) else {
+                    throw InputError(source: location, field: "iterations[\(index)]", "corrupt record")
+                }
+                return iteration
+            }
         }
     }
 

@@ -71,6 +71,42 @@ public struct SearchStatus: Sendable, Codable, Equatable {
     }
 }
 
+/// What one iteration of a predictor-guided tactic (LINAS) did, for dashboards: the predictor fitted per metric,
+/// and its predictions for the batch it chose against what was then measured.
+public struct IterationRecord: Sendable, Codable, Equatable {
+    /// One sub-network of the batch that was chosen by prediction.
+    public struct Prediction: Sendable, Codable, Equatable {
+        public var sequence: Int
+        public var predicted: [String: Double]
+        /// The measured metrics, nil when the evaluation failed.
+        public var measured: [String: Double]?
+
+        public init(sequence: Int, predicted: [String: Double], measured: [String: Double]?) {
+            self.sequence = sequence
+            self.predicted = predicted
+            self.measured = measured
+        }
+    }
+
+    /// 1 for the first predictor-guided batch.
+    public var iteration: Int
+    /// The sequence number of the batch's first evaluation (the record's key).
+    public var firstSequence: Int
+    /// The predictor fitted for each metric (for a selection: the candidate it chose).
+    public var predictors: [String: String]
+    public var predictions: [Prediction]
+    /// Kendall's τ between predicted and measured values over the batch, per metric (with at least 2 pairs).
+    public var kendall: [String: Double]
+
+    public init(iteration: Int, firstSequence: Int, predictors: [String: String], predictions: [Prediction], kendall: [String: Double]) {
+        self.iteration = iteration
+        self.firstSequence = firstSequence
+        self.predictors = predictors
+        self.predictions = predictions
+        self.kendall = kendall
+    }
+}
+
 /// Where a search keeps every evaluation: the fourth stage of the data flow.
 ///
 /// `append` returns only once the record is durable, so a search killed at any moment loses nothing it
@@ -90,6 +126,10 @@ public protocol SearchStore: Sendable {
     func record(_ status: SearchStatus) async throws
     /// The last recorded status, or nil when none was recorded (a store written before statuses existed).
     func status() async throws -> SearchStatus?
+    /// Durably records what an iteration of the tactic did (replacing any with the same first sequence).
+    func record(_ iteration: IterationRecord) async throws
+    /// Every recorded iteration, in order.
+    func iterations() async throws -> [IterationRecord]
 }
 
 /// A store in memory, for tests and throwaway runs.
@@ -98,6 +138,7 @@ public actor MemoryStore: SearchStore {
     private var storedManifest: SearchManifest?
     private var stored: [Int: EvaluationRecord] = [:]
     private var storedStatus: SearchStatus?
+    private var storedIterations: [Int: IterationRecord] = [:]
 
     public init() {}
 
@@ -115,6 +156,10 @@ public actor MemoryStore: SearchStore {
     public func record(_ status: SearchStatus) { storedStatus = status }
 
     public func status() -> SearchStatus? { storedStatus }
+
+    public func record(_ iteration: IterationRecord) { storedIterations[iteration.firstSequence] = iteration }
+
+    public func iterations() -> [IterationRecord] { storedIterations.keys.sorted().map { storedIterations[$0]! } }
 }
 
 extension SearchStatus {

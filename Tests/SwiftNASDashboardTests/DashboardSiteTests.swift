@@ -107,4 +107,22 @@ enum StudyFixture {
         }
         #expect(study.body.contains("&lt;img src=x onerror=alert(1)&gt;"))
     }
+
+    @Test func predictorGuidedIterationsAreShown() async throws {
+        let path = folder.appendingPathComponent("it.db").path
+        try await StudyFixture.write(path, objectives: objectives, count: 14, state: .finished)
+        let store = try SQLiteStore(path: path)
+        let predictions = (10..<12).map { IterationRecord.Prediction(sequence: $0, predicted: ["accuracy_top1": 75 + Double($0), "macs": 1e8],
+                                                                     measured: ["accuracy_top1": 76 + Double($0), "macs": 1.1e8]) }
+        try await store.record(IterationRecord(iteration: 1, firstSequence: 10, predictors: ["accuracy_top1": "ridge", "macs": "svr"],
+                                               predictions: predictions, kendall: ["accuracy_top1": 1]))
+        let api = try #require(try json(await site().respond(path: "/api/studies/it/iterations", query: [:])) as? [[String: Any]])
+        #expect(api.count == 1 && (api[0]["predictors"] as? [String: String]) == ["accuracy_top1": "ridge", "macs": "svr"])
+        #expect((api[0]["predictions"] as? [[String: Any]])?.count == 2)
+        let page = await site().respond(path: "/studies/it", query: [:])
+        #expect(page.body.contains("Predictor-guided iterations") && page.body.contains("<td>ridge</td><td>1.00</td>"))
+        #expect(page.body.components(separatedBy: "class=\"prediction latest\"").count - 1 == 4)  // 2 per objective
+        let fragment = await site().respond(path: "/studies/it/iterations.html", query: [:])
+        #expect(fragment.status == 200 && fragment.body.hasPrefix("<h2>Predictor-guided iterations"))
+    }
 }

@@ -71,6 +71,7 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
     private var storedManifest: SearchManifest?
     private var stored: [Int: EvaluationRecord] = [:]
     private var storedStatus: SearchStatus?
+    private var storedIterations: [IterationRecord] = []
 
     init(location: String) { self.location = location }
 
@@ -84,6 +85,8 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
     func records() -> [EvaluationRecord] { stored.keys.sorted().map { stored[$0]! } }
     func record(_ status: SearchStatus) { storedStatus = status }
     func status() -> SearchStatus? { storedStatus }
+    func record(_ iteration: IterationRecord) { storedIterations.append(iteration) }
+    func iterations() -> [IterationRecord] { storedIterations }
 }
 
 @Suite struct ExtensionTests {
@@ -116,7 +119,7 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
             case .started(let start): started = start
             case .evaluated(_, let replayed): recorded += replayed ? 0 : 1
             case .finished(let finished): outcome = finished
-            case .note, .progress: break
+            case .note, .progress, .iteration: break
             }
         }
         let start = try #require(started)

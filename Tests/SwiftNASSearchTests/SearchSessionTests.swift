@@ -62,6 +62,13 @@ struct SyntheticBuiltin: BuiltinEvaluator {
         #expect(measured.count == 20)
         guard case .finished(let outcome)? = first.last else { Issue.record("no .finished last"); return }
         #expect(outcome.records.map(\.sequence) == Array(0..<20))
+        // LINAS recorded each predictor-guided batch: 10 random, then 5 batches of 2 with their predictions.
+        let iterations = try await SQLiteStore(path: folder.appendingPathComponent("s.db").path, readOnly: true).iterations()
+        #expect(iterations.map(\.iteration) == [1, 2, 3, 4, 5])
+        #expect(iterations.map(\.firstSequence) == [10, 12, 14, 16, 18])
+        #expect(iterations.allSatisfy { Set($0.predictors.keys) == ["accuracy_top1", "macs"] && $0.predictions.count == 2 })
+        #expect(iterations.allSatisfy { $0.predictions.allSatisfy { $0.measured?["macs"] != nil && $0.predicted["macs"] != nil } })
+        #expect(iterations.contains { $0.kendall["macs"] != nil })
 
         // A new search may not reuse the store; the same search resumes: 20 replayed, 10 new, same first 20.
         await #expect(throws: InputError.self) { _ = try await Self.events(Self.settings(store: url, evaluations: 30, access: .create)) }
@@ -71,6 +78,8 @@ struct SyntheticBuiltin: BuiltinEvaluator {
         #expect(replayed == 20 && fresh == 10)
         guard case .finished(let resumed)? = second.last else { Issue.record("no .finished last"); return }
         #expect(Array(resumed.records.prefix(20)) == outcome.records)
+        let resumedIterations = try await SQLiteStore(path: folder.appendingPathComponent("s.db").path, readOnly: true).iterations()
+        #expect(resumedIterations.map(\.iteration) == Array(1...10))
         let uninterrupted = try await SearchSession(settings: Self.settings(store: "sqlite://" + folder.appendingPathComponent("u.db").path,
                                                                             evaluations: 30, access: .create),
                                                     registry: Self.registry).run()
