@@ -49,4 +49,24 @@ import SwiftNASPredictors
             #expect(value > 50 && value <= 100, "accuracy \(value) of a trained sub-network on 200 validation images")
         }
     }
+
+    /// On a terminal 60 columns wide, the progress line is redrawn after every evaluation and never wraps.
+    @Test(.enabled(if: CrashResumeTests.binary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"),
+                   "needs the built swiftnas binary and script(1) for a pseudo-terminal"))
+    func terminalProgressFitsTheTerminal() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftnas-tty-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let search = [CrashResumeTests.binary!, "search", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--evaluator", "builtin:counts",
+                      "--optimization-metrics", "macs", "params:max", "--num-evals", "12", "--population", "6", "--inner-evals", "300", "--results-path", "r.csv"]
+        let outcome = try SwiftNASBinary.run(["stty cols 60; " + search.joined(separator: " ") + " > /dev/null"], in: directory,
+                                             executable: "/usr/bin/script", prefix: ["-qec"], suffix: ["/dev/null"])
+        #expect(outcome.status == 0, "\(outcome.stdout)")
+        // "\r\n" is one Character in Swift: make line ends plain "\n" before splitting at carriage returns.
+        let screen = outcome.stdout.replacingOccurrences(of: "\u{1B}[K", with: "").replacingOccurrences(of: "\r\n", with: "\n")
+        let drawn = screen.components(separatedBy: "\r").flatMap { $0.components(separatedBy: "\n") }.filter { $0.contains(" evaluated, ") }
+        #expect(drawn.count >= 12, "\(screen)")
+        #expect(drawn.allSatisfy { $0.count <= 59 }, "\(drawn.filter { $0.count > 59 })")
+        #expect(drawn.contains { $0.contains("12/12 evaluated") })
+    }
 }

@@ -9,11 +9,11 @@ enum SwiftNASBinary {
         var stdout: String
     }
 
-    /// Runs `swiftnas arguments…` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: URL) throws -> Outcome {
+    /// Runs `swiftnas arguments…` (or `executable prefix… arguments… suffix…`) in `directory` and waits for it.
+    static func run(_ arguments: [String], in directory: URL, executable: String? = nil, prefix: [String] = [], suffix: [String] = []) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: executable ?? CrashResumeTests.binary!)
+        process.arguments = prefix + arguments + suffix
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
