@@ -55,6 +55,7 @@ let libraries: [String] = [
     "SwiftNASFashion",
     "SwiftNASBuiltins",
     "SwiftNASDashboard",
+    "SwiftNASPostgres",
 ]
 
 let package = Package(
@@ -71,6 +72,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.20.0"),
     ],
     targets: [
         .target(name: "SwiftNASCore"),
@@ -94,9 +97,16 @@ let package = Package(
         .target(name: "SwiftNASFashion", dependencies: [
             "SwiftNASCore", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASEngine", "SwiftNASSupernet", "SwiftNASCosts",
         ], resources: [.copy("Resources")], swiftSettings: numericSettings),
+        // Stores on a PostgreSQL server: many studies per database, one coordinator per study.
+        .target(name: "SwiftNASPostgres", dependencies: [
+            "SwiftNASCore", "SwiftNASStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // `Registry.standard`: every super-network, evaluator, algorithm, tactic, predictor and store SwiftNAS ships.
         .target(name: "SwiftNASBuiltins", dependencies: [
-            "SwiftNASSearch", "SwiftNASEvaluation", "SwiftNASCosts", "SwiftNASLatency", "SwiftNASFashion",
+            "SwiftNASSearch", "SwiftNASEvaluation", "SwiftNASCosts", "SwiftNASLatency", "SwiftNASFashion", "SwiftNASStore", "SwiftNASPostgres",
         ]),
         .target(name: "SwiftNASReport", dependencies: ["SwiftNASPareto", "SwiftNASStore"]),
         // The live dashboard: pages, JSON API and server-rendered SVG over any registered store (Hummingbird).
@@ -125,6 +135,9 @@ let package = Package(
         // Living documentation of docs/extending.md: a toy super-network, predictor and store, each one type
         // and one registration line, searched through the library API.
         .testTarget(name: "SwiftNASExtensionTests", dependencies: ["SwiftNASSearch", "SwiftNASBuiltins"]),
+        .testTarget(name: "SwiftNASPostgresTests", dependencies: [
+            "SwiftNASPostgres", "SwiftNASStore", "SwiftNASSearch", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASDashboard", "SwiftNASCore", "SwiftNASEvaluation",
+        ]),
         .testTarget(name: "SwiftNASDashboardTests", dependencies: ["SwiftNASDashboard", "SwiftNASSearch", "SwiftNASStore", "SwiftNASSpace", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),

@@ -2,7 +2,9 @@ import SwiftNASCosts
 import SwiftNASEvaluation
 import SwiftNASFashion
 import SwiftNASLatency
+import SwiftNASPostgres
 import SwiftNASSearch
+import SwiftNASStore
 
 extension Registry {
     /// Everything SwiftNAS ships, in listing order: DyNAS-T's super-networks and SwiftNAS's native one, every
@@ -26,5 +28,9 @@ extension Registry {
             FittedModelEvaluator.self,
             LatencyTableEvaluator.self,
             FashionMBV3Evaluator.self,
-        ])
+        ],
+        stores: StoreRegistry([
+            SQLiteStore.self,
+            PostgresStore.self,
+        ]))
 }

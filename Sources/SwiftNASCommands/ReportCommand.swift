@@ -17,6 +17,7 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Report a search from its store or results CSV (ours or DyNAS-T's): front, hypervolume, SVG, HTML.")
 
     @Argument(help: "A results CSV, or a store: \(Registry.standard.stores.syntax).") var input: String
+    @Option(help: "The study within a store that holds many (default: its only one).") var study: String?
     @Option(name: [.customLong("optimization-metrics"), .customLong("optimization_metrics")], parsing: .upToNextOption,
             help: "Objectives (default: the store's, or accuracy and MACs columns of a CSV).")
     var optimizationMetrics: [String] = []
@@ -60,11 +61,14 @@ struct ReportCommand: AsyncParsableCommand {
             print("  #\(record.sequence) " + goal.metrics.map { "\($0)=\(record.metrics[$0].map { SearchInvocation.short($0) } ?? "-")" }.joined(separator: " ") + " " + record.configuration)
         }
         // Beside a store file or CSV; a store without a file (a server's) reports into the current folder.
+        // A store on a server (location is not a file) reports into the current folder, named after its study.
         let locationURL = URL(fileURLWithPath: location)
-        let besideInput = FileManager.default.fileExists(atPath: location) ? locationURL.deletingLastPathComponent().path : "."
+        let isFile = FileManager.default.fileExists(atPath: location)
+        let besideInput = isFile ? locationURL.deletingLastPathComponent().path : "."
         let folder = out ?? besideInput
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let stem = locationURL.deletingPathExtension().lastPathComponent
+        let stem = isFile ? locationURL.deletingPathExtension().lastPathComponent
+            : String(location.split(separator: " ").last ?? "study").filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         let files = [
             ("\(stem)-pareto.svg", ReportPlots.paretoSVG(summary)),
             ("\(stem)-hypervolume.svg", ReportPlots.hypervolumeSVG(summary)),
@@ -79,9 +83,24 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// The records and goal of the store `input` names, opened through the store registry, and where it is.
     func readStore() async throws -> ([EvaluationRecord], SearchGoal?, String) {
-        let store = try await Registry.standard.stores.open(input, access: .read, source: input)
-        guard let manifest = try await store.manifest() else { throw InputError(source: store.location, "the store holds no search") }
-        return (try await store.records(), try SearchSettings.goal(of: manifest, source: store.location), store.location)
+        let stores = Registry.standard.stores
+        var study = self.study
+        if study == nil, let studies = try await stores.studies(at: input, source: StoreRegistry.redacted(input)) {
+            guard studies.count == 1 else {
+                throw InputError(source: "--study", "name one of the store's \(studies.count) studies: \(studies.joined(separator: ", "))")
+            }
+            study = studies[0]
+        }
+        let store = try await stores.open(input, study: study, access: .read, source: StoreRegistry.redacted(input))
+        do {
+            guard let manifest = try await store.manifest() else { throw InputError(source: store.location, "the store holds no search") }
+            let result = (try await store.records(), try SearchSettings.goal(of: manifest, source: store.location), store.location)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     func readCSV() throws -> ([EvaluationRecord], SearchGoal?, String) {

@@ -46,6 +46,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: [.customLong("constraint")], help: "A bound such as 'latency<=20' (repeatable).") var constraints: [String] = []
     @Option(help: "The store that keeps every evaluation: \(Registry.standard.stores.syntax) (default: results path with .db).")
     var store: String?
+    @Option(help: "The study within a store that holds many (postgresql://; default 'default').") var study: String?
     @Flag(help: "Continue the search kept in --store.") var resume = false
     @Flag(help: "Replace an existing store instead of refusing to touch it.") var overwrite = false
     @Option(name: [.customLong("inner-evals"), .customLong("num_evals_inner")], help: "Predicted evaluations per LINAS iteration.")
@@ -143,6 +144,7 @@ struct SearchInvocation {
         self.format = format
         search.evaluator = command.evaluator ?? file.string("evaluator")
             ?? registry.supernetworks.owning(space)?.defaultEvaluator ?? SearchSession.fallbackEvaluator
+        search.study = command.study ?? file.string("study")
         search.workers = try command.workers ?? file.int("workers") ?? search.workers
         search.timeout = try command.timeout ?? file.double("timeout") ?? search.timeout
         search.access = command.resume || file.bool("resume") == true ? .resume : command.overwrite ? .overwrite : .create

@@ -105,22 +105,19 @@ public struct DashboardSite: Sendable {
 
     /// Every study as the API lists it; a store that cannot be read is listed with its error.
     func catalogEntries() async throws -> [Literal] {
-        var entries: [Literal] = []
-        for (name, url) in catalog.studies() {
-            do {
-                entries.append(DashboardJSON.study(try await StudySnapshot(name: name, url: url, stores: catalog.stores)))
-            } catch {
-                entries.append(.object([("name", .string(name)), ("error", .string("\(error)"))]))
-            }
+        await snapshots().map { entry in
+            entry.snapshot.map(DashboardJSON.study) ?? .object([("name", .string(entry.name)), ("error", .string(entry.error ?? ""))])
         }
-        return entries
     }
 
+    /// Every study as read now; one that cannot be read comes with its error instead.
     func snapshots() async -> [(name: String, snapshot: StudySnapshot?, error: String?)] {
+        let entries: [StudyCatalog.Entry]
+        do { entries = try await catalog.studies() } catch { return [("stores", nil, "\(error)")] }
         var result: [(name: String, snapshot: StudySnapshot?, error: String?)] = []
-        for (name, url) in catalog.studies() {
-            do { result.append((name, try await StudySnapshot(name: name, url: url, stores: catalog.stores), nil)) } catch {
-                result.append((name, nil, "\(error)"))
+        for entry in entries {
+            do { result.append((entry.name, try await StudySnapshot(name: entry.name, url: entry.url, study: entry.study, stores: catalog.stores), nil)) } catch {
+                result.append((entry.name, nil, "\(error)"))
             }
         }
         return result

@@ -5,9 +5,9 @@ import SwiftNASReport
 import SwiftNASSearch
 import SwiftNASStore
 
-/// The studies a dashboard shows: every store named on its command line, and every `.db` store in a folder
-/// named there (looked up again on every request, so a search started later appears by itself). A study is
-/// named after its store (`results.db` → `results`).
+/// The studies a dashboard shows: every store named on its command line, every `.db` store in a folder named
+/// there, and every study of a store that holds many (PostgreSQL) — looked up again on every request, so a search
+/// started later appears by itself. A single-search store's study is named after it (`results.db` → `results`).
 public struct StudyCatalog: Sendable {
     /// Store URLs, paths, or folders of SQLite stores.
     public var locations: [String]
@@ -18,26 +18,37 @@ public struct StudyCatalog: Sendable {
         self.stores = stores
     }
 
-    /// Every study's name and store URL, in the order named (a folder's stores by name).
-    public func studies() -> [(name: String, url: String)] {
-        var found: [(name: String, url: String)] = []
+    /// One study: its name in the dashboard, its store's URL and its name within that store (nil for a
+    /// single-search store).
+    public struct Entry: Sendable {
+        public var name: String
+        public var url: String
+        public var study: String?
+    }
+
+    /// Every study, in the order named (a folder's stores and a store's studies by name).
+    public func studies() async throws -> [Entry] {
+        var found: [Entry] = []
         var names = Set<String>()
+        func add(_ base: String, url: String, study: String?) {
+            var name = base.isEmpty ? "study" : base
+            var suffix = 2
+            while names.contains(name) { name = "\(base)-\(suffix)"; suffix += 1 }
+            names.insert(name)
+            found.append(Entry(name: name, url: url, study: study))
+        }
         for location in locations {
             var isDirectory: ObjCBool = false
-            let urls: [String]
             if FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory), isDirectory.boolValue {
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: location)) ?? []
-                urls = files.filter { $0.hasSuffix(".db") }.sorted().map { (location as NSString).appendingPathComponent($0) }
+                for file in files.filter({ $0.hasSuffix(".db") }).sorted() {
+                    add(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent,
+                        url: (location as NSString).appendingPathComponent(file), study: nil)
+                }
+            } else if let studies = try await stores.studies(at: location, source: StoreRegistry.redacted(location)) {
+                for study in studies { add(study, url: location, study: study) }
             } else {
-                urls = [location]
-            }
-            for url in urls {
-                let stem = URL(fileURLWithPath: stores.parse(url).location).deletingPathExtension().lastPathComponent
-                var name = stem.isEmpty ? "study" : stem
-                var suffix = 2
-                while names.contains(name) { name = "\(stem)-\(suffix)"; suffix += 1 }
-                names.insert(name)
-                found.append((name, url))
+                add(URL(fileURLWithPath: stores.parse(location).location).deletingPathExtension().lastPathComponent, url: location, study: nil)
             }
         }
         return found
@@ -45,8 +56,8 @@ public struct StudyCatalog: Sendable {
 
     /// What the study called `name` holds now, or nil when there is no such study.
     public func snapshot(_ name: String) async throws -> StudySnapshot? {
-        guard let url = studies().first(where: { $0.name == name })?.url else { return nil }
-        return try await StudySnapshot(name: name, url: url, stores: stores)
+        guard let entry = try await studies().first(where: { $0.name == name }) else { return nil }
+        return try await StudySnapshot(name: name, url: entry.url, study: entry.study, stores: stores)
     }
 }
 
@@ -60,16 +71,22 @@ public struct StudySnapshot: Sendable {
     /// What each predictor-guided iteration predicted and measured (LINAS; empty for other tactics).
     public var iterations: [IterationRecord]
 
-    /// Reads the store at `url` (read-only).
-    public init(name: String, url: String, stores: StoreRegistry) async throws {
-        let store = try await stores.open(url, access: .read, source: url)
-        guard let manifest = try await store.manifest() else { throw InputError(source: store.location, "the store holds no search yet") }
-        self.name = name
-        search = try StoredSearch(manifest, source: store.location)
-        summaryLine = manifest.summary
-        status = try await store.status()
-        records = try await store.records()
-        iterations = try await store.iterations()
+    /// Reads study `study` (nil: the store's only search) of the store at `url`, read-only.
+    public init(name: String, url: String, study: String?, stores: StoreRegistry) async throws {
+        let store = try await stores.open(url, study: study, access: .read, source: StoreRegistry.redacted(url))
+        do {
+            guard let manifest = try await store.manifest() else { throw InputError(source: store.location, "the store holds no search yet") }
+            self.name = name
+            search = try StoredSearch(manifest, source: store.location)
+            summaryLine = manifest.summary
+            status = try await store.status()
+            records = try await store.records()
+            iterations = try await store.iterations()
+            await store.close()
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     /// Evaluations finished per hour, from the first start to the last finish (nil before two evaluations).

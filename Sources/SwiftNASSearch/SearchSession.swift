@@ -140,7 +140,19 @@ public struct SearchSession: Sendable {
     private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, events: @escaping @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
         try checkMetrics(settings.goal.metrics, supportedBy: evaluator, source: "--optimization-metrics")
         let manifest = SearchManifest(fingerprint: settings.fingerprint, summary: settings.summary)
-        let store = try await registry.stores.open(settings.store, access: settings.access)
+        let store = try await registry.stores.open(settings.store, study: settings.study, access: settings.access)
+        do {
+            let records = try await run(&tactic, evaluator: evaluator, store: store, manifest: manifest, events: events)
+            await store.close()
+            return records
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, store: any SearchStore, manifest: SearchManifest,
+                     events: @escaping @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
         if let existing = try await store.manifest() {
             guard existing.fingerprint == manifest.fingerprint else {
                 throw InputError(source: store.location, "holds a different search (\(existing.summary)); its settings differ from these")

@@ -37,6 +37,8 @@ public struct SearchSettings: Sendable {
     public static let defaultTimeout = 3600.0
     /// The store: a path or a URL whose scheme names a registered backend.
     public var store: String
+    /// The study within the store (PostgreSQL stores hold many; nil: the backend's default).
+    public var study: String?
     /// Whether the store starts, continues or replaces a search.
     public var access = StoreAccess.create
     /// The hypervolume reference point in objective units (nil: the nadir of the first batch).

@@ -10,13 +10,20 @@ public final class SQLiteStore: SearchStore, StoreBackend {
 
     public let location: String
     private let database: DatabaseQueue
+    /// Held while this process searches the store.
+    private let coordinator: CoordinatorLock?
 
     /// Opens (creating if needed) the store at `path`. An existing file that is not a SwiftNAS store is an
     /// `InputError` and is left untouched.
     /// With `readOnly`, the file must exist and is only read: a reader (report, dashboard) never writes to a
     /// store a search may be writing.
-    public init(path: String, readOnly: Bool = false) throws {
+    public convenience init(path: String, readOnly: Bool = false) throws {
+        try self.init(path: path, readOnly: readOnly, coordinator: nil)
+    }
+
+    private init(path: String, readOnly: Bool, coordinator: CoordinatorLock?) throws {
         location = path
+        self.coordinator = coordinator
         let exists = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.readonly = readOnly
@@ -60,28 +67,36 @@ public final class SQLiteStore: SearchStore, StoreBackend {
     }
 
     /// Opens the file at `path` for `access`: `.create` refuses an existing file, `.overwrite` replaces a store
-    /// (never another kind of file), `.read` needs the file to exist.
-    public static func open(_ path: String, access: StoreAccess) async throws -> any SearchStore {
+    /// (never another kind of file), `.read` needs the file to exist. Searching takes the store's coordinator
+    /// lock (`path.lock`) first, so a second process searching, resuming or overwriting it is refused.
+    public static func open(_ path: String, study: String?, access: StoreAccess) async throws -> any SearchStore {
+        if let study {
+            throw InputError(source: "--study", "'\(study)': a SQLite store holds one search; studies are for postgresql:// stores")
+        }
         let exists = FileManager.default.fileExists(atPath: path)
         switch access {
         case .read:
             guard exists else { throw InputError(source: path, "no such file") }
             return try SQLiteStore(path: path, readOnly: true)
-        case .create:
-            guard !exists else {
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                if size == 0 { throw InputError(source: path, "is an empty file, not a SwiftNAS store: delete it or choose another --store") }
-                _ = try SQLiteStore(path: path)  // a file that is not a store says so
-                throw InputError(source: path, "already holds a search: add --resume to continue it, --overwrite to replace it, or choose another --store")
+        case .create where exists:
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size == 0 { throw InputError(source: path, "is an empty file, not a SwiftNAS store: delete it or choose another --store") }
+            _ = try SQLiteStore(path: path, readOnly: true)  // a file that is not a store says so
+            throw InputError(source: path, "already holds a search: add --resume to continue it, --overwrite to replace it, or choose another --store")
+        case .create, .resume, .overwrite:
+            let lock = try CoordinatorLock(store: path)
+            if access == .overwrite, exists {
+                _ = try SQLiteStore(path: path, readOnly: true)  // refuses a file that is not a SwiftNAS store
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
-        case .overwrite where exists:
-            _ = try SQLiteStore(path: path)  // refuses a file that is not a SwiftNAS store
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        case .overwrite, .resume:
-            break
+            return try SQLiteStore(path: path, readOnly: false, coordinator: lock)
         }
-        return try SQLiteStore(path: path)
     }
+
+    /// One search per file.
+    public static func studies(at location: String) async throws -> [String]? { nil }
+
+    public func close() async { coordinator?.release() }
 
     public func manifest() async throws -> SearchManifest? {
         try await database.read { db in
@@ -176,7 +191,7 @@ public final class SQLiteStore: SearchStore, StoreBackend {
 
 extension JSONEncoder {
     /// An encoder with sorted keys, so stored JSON is byte-stable.
-    static var sorted: JSONEncoder {
+    public static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder

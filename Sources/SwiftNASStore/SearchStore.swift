@@ -130,6 +130,8 @@ public protocol SearchStore: Sendable {
     func record(_ iteration: IterationRecord) async throws
     /// Every recorded iteration, in order.
     func iterations() async throws -> [IterationRecord]
+    /// Releases the store (its connection, its coordinator lock); called once when the search or reader is done.
+    func close() async
 }
 
 /// A store in memory, for tests and throwaway runs.
@@ -160,6 +162,8 @@ public actor MemoryStore: SearchStore {
     public func record(_ iteration: IterationRecord) { storedIterations[iteration.firstSequence] = iteration }
 
     public func iterations() -> [IterationRecord] { storedIterations.keys.sorted().map { storedIterations[$0]! } }
+
+    public func close() {}
 }
 
 extension SearchStatus {

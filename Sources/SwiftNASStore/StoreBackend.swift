@@ -20,10 +20,14 @@ public protocol StoreBackend: Sendable {
     static var scheme: String { get }
     /// One line for listings and help.
     static var summary: String { get }
-    /// Opens the store at `location` (the URL after `scheme://`) for `access`. A store that cannot serve that
-    /// access (absent for `.read`, present for `.create`, not a SwiftNAS store) is an `InputError` naming it,
-    /// and is left as it was.
-    static func open(_ location: String, access: StoreAccess) async throws -> any SearchStore
+    /// Opens the study `study` (nil: the backend's default) of the store at `location` (the URL after
+    /// `scheme://`) for `access`. A store that cannot serve that access (absent for `.read`, present for
+    /// `.create`, not a SwiftNAS store, searched by another process) is an `InputError` naming it, and is left as
+    /// it was. Opening to search (`.create`, `.resume`, `.overwrite`) makes this process the study's only
+    /// coordinator until the store is closed or the process ends.
+    static func open(_ location: String, study: String?, access: StoreAccess) async throws -> any SearchStore
+    /// The studies of the store at `location`, or nil when a store holds one search (a SQLite file).
+    static func studies(at location: String) async throws -> [String]?
 }
 
 /// The store backends a search can name, keyed by URL scheme; a location without `scheme://` is a file path
@@ -61,19 +65,44 @@ public struct StoreRegistry: Sendable {
         return (defaultScheme, url)
     }
 
-    /// Opens the store `url` names for `access`; an unknown scheme is an `InputError` naming `source`.
-    public func open(_ url: String, access: StoreAccess, source: String = "--store") async throws -> any SearchStore {
+    /// Opens study `study` (nil: the default) of the store `url` names for `access`; an unknown scheme is an
+    /// `InputError` naming `source`.
+    public func open(_ url: String, study: String? = nil, access: StoreAccess, source: String = "--store") async throws -> any SearchStore {
+        let (backend, location) = try resolve(url, source: source)
+        return try await Self.open(backend, location: location, study: study, access: access)
+    }
+
+    /// The studies of the store `url` names, or nil when it holds one search.
+    public func studies(at url: String, source: String = "--store") async throws -> [String]? {
+        let (backend, location) = try resolve(url, source: source)
+        return try await Self.studies(backend, location: location)
+    }
+
+    private func resolve(_ url: String, source: String) throws -> (any StoreBackend.Type, String) {
         let (scheme, location) = parse(url)
         guard let backend = backends.first(where: { $0.scheme == scheme }) else {
             throw InputError(source: source, field: scheme, "unknown store scheme (choose from \(backends.map { $0.scheme }.joined(separator: ", ")), or give a file path)")
         }
-        guard !location.isEmpty else { throw InputError(source: source, "'\(url)' names no store location") }
-        return try await Self.open(backend, location: location, access: access)
+        guard !location.isEmpty else { throw InputError(source: source, "the \(scheme) URL names no store location") }
+        return (backend, location)
     }
 
-    /// `backend.open` with the backend's type opened (calling an async requirement on an existential metatype
-    /// crashes Swift 6.3's SIL generation).
-    private static func open<Backend: StoreBackend>(_ backend: Backend.Type, location: String, access: StoreAccess) async throws -> any SearchStore {
-        try await Backend.open(location, access: access)
+    /// `url` with any password left out (`postgresql://user:secret@host/db` → `postgresql://user@host/db`), for
+    /// messages.
+    public static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[schemeEnd.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + String(url[at...])
+    }
+
+    // The backend's type is opened generically: calling an async requirement on an existential metatype
+    // crashes Swift 6.3's SIL generation.
+    private static func open<Backend: StoreBackend>(_ backend: Backend.Type, location: String, study: String?, access: StoreAccess) async throws -> any SearchStore {
+        try await Backend.open(location, study: study, access: access)
+    }
+
+    private static func studies<Backend: StoreBackend>(_ backend: Backend.Type, location: String) async throws -> [String]? {
+        try await Backend.studies(at: location)
     }
 }

@@ -75,9 +75,10 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
 
     init(location: String) { self.location = location }
 
-    static func open(_ location: String, access: StoreAccess) async throws -> any SearchStore {
+    static func open(_ location: String, study: String?, access: StoreAccess) async throws -> any SearchStore {
         ToyMemoryStore(location: "toy://" + location)
     }
+    static func studies(at location: String) -> [String]? { nil }
 
     func manifest() -> SearchManifest? { storedManifest }
     func begin(_ manifest: SearchManifest) { storedManifest = manifest }
@@ -87,6 +88,7 @@ actor ToyMemoryStore: SearchStore, StoreBackend {
     func status() -> SearchStatus? { storedStatus }
     func record(_ iteration: IterationRecord) { storedIterations.append(iteration) }
     func iterations() -> [IterationRecord] { storedIterations }
+    func close() {}
 }
 
 @Suite struct ExtensionTests {

@@ -65,11 +65,41 @@ import SwiftNASCore
         try await created.begin(SearchManifest(fingerprint: "{}", summary: "s"))
         try await created.append(record(0))
         #expect(created.location == path)
+        await created.close()
         // An existing store is refused for a new search, kept on resume and emptied by overwrite.
         await #expect(throws: InputError.self) { _ = try await registry.open(path, access: .create) }
-        #expect(try await registry.open(path, access: .resume).records().count == 1)
+        let resumed = try await registry.open(path, access: .resume)
+        #expect(try await resumed.records().count == 1)
+        await resumed.close()
         #expect(try await registry.open(path, access: .read).manifest() != nil)
-        #expect(try await registry.open(path, access: .overwrite).records().isEmpty)
+        let overwritten = try await registry.open(path, access: .overwrite)
+        #expect(try await overwritten.records().isEmpty)
+        await overwritten.close()
         await #expect(throws: InputError.self) { _ = try await registry.open("nosuch://x", access: .create) }
+    }
+
+    /// One process searches a SQLite store at a time: a second resume or overwrite is refused, naming the
+    /// holder, and the store stays as it was; readers are not blocked; closing releases the store.
+    @Test func aSecondSearchOfTheSameFileIsRefused() async throws {
+        let path = temporaryPath("locked.db")
+        let registry = StoreRegistry.standard
+        let first = try await registry.open(path, access: .create)
+        try await first.begin(SearchManifest(fingerprint: "{}", summary: "first"))
+        try await first.append(record(0))
+        for access in [StoreAccess.resume, .overwrite] {
+            do {
+                _ = try await registry.open(path, access: access)
+                Issue.record("a second coordinator was let in (\(access))")
+            } catch let error as InputError {
+                #expect("\(error)".contains("is being searched by \(SearchStatus.thisProcess)"), "\(error)")
+            }
+        }
+        let reader = try await registry.open(path, access: .read)
+        #expect(try await reader.records() == [record(0)])
+        await first.close()
+        let second = try await registry.open(path, access: .resume)
+        #expect(try await second.records() == [record(0)])
+        await second.close()
+        await #expect(throws: InputError.self) { _ = try await registry.open(path, study: "x", access: .read) }
     }
 }
