@@ -12,6 +12,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             EvaluateCommand.self,
             ReportCommand.self,
             DashboardCommand.self,
+            StudiesCommand.self,
             SpacesCommand.self,
             SupernetCommand.self,
             OptimizeCommand.self,

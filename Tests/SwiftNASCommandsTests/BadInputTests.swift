@@ -138,6 +138,10 @@ import Testing
         let report = try swiftnas(["report", url, "--out", directory.appendingPathComponent("report").path])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("30 evaluations"), "\(report.stdout)")
+        // The folder's studies, with their state.
+        let studies = try swiftnas(["studies", "--store", directory.path])
+        #expect(studies.status == 0, "\(studies.stderr)")
+        #expect(studies.stdout.split(separator: "\n").contains { $0.hasPrefix("s ") && $0.contains("finished") && $0.contains("30") }, "\(studies.stdout)")
     }
 
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
