@@ -43,7 +43,7 @@ run_one() {
     mkdir -p ".work/corpus/$t" ".work/artifacts/$t" .work/logs
     local dict=()
     [ -f "dict/$t.dict" ] && dict=("-dict=dict/$t.dict")
-    nice -n "$nice" ".build/release/$t" ".work/corpus/$t" "corpus/$t" "${dict[@]}" \
+    SWIFT_BACKTRACE=enable=no nice -n "$nice" ".build/release/$t" ".work/corpus/$t" "corpus/$t" "${dict[@]}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=8192 \
         -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -artifact_prefix=".work/artifacts/$t/" -print_final_stats=1 ${FUZZ_FLAGS:-} \
