@@ -43,3 +43,66 @@ import SwiftNASCore
         #expect(space.parameters == [Parameter(name: "y", count: 2, values: [.int(1), .int(2)])])
     }
 }
+
+/// Depth rules with absurd numbers, found by feeding the `fuzz-space` harness hand-made inputs next to libFuzzer:
+/// each trapped on an arithmetic overflow or looped for minutes; now an `InputError` naming the field.
+@Suite struct DepthRuleBoundsTests {
+    static let head = #"{"name":"s","parameters":[{"name":"d","count":2,"values":[1,2]},{"name":"k","count":4,"values":[3,5]}],"depth_rules":[{"depth":"d","#
+
+    static func error(_ rule: String) -> InputError? {
+        do {
+            _ = try SpaceFile.parse(head + rule + "}]}", source: "s.json", yaml: false)
+            return nil
+        } catch let error as InputError {
+            return error
+        } catch {
+            Issue.record("not an InputError: \(error)")
+            return nil
+        }
+    }
+
+    /// `genes_per_block × blocks` overflowed in `DepthRule.validate`.
+    @Test func hugeGenesPerBlock() {
+        #expect(Self.error(#""blocks":[{"name":"k","genes_per_block":4611686018427387904}],"stage_blocks":[2,2]"#)
+            == InputError(source: "s.json", field: "depth_rules[0].blocks[0]", "'k' has 4 genes, fewer than its blocks need"))
+    }
+
+    /// Stage sizes of ±10¹² summing to 4 passed validation, then `size` looped over 10¹² blocks (a hang).
+    @Test func hugeAndNegativeStageBlocks() {
+        #expect(Self.error(#""blocks":["k"],"stage_blocks":[1000000000000,-999999999996]"#)
+            == InputError(source: "s.json", field: "depth_rules[0].stage_blocks[0]", "must be from 0 to 100000, got 1000000000000"))
+        #expect(Self.error(#""blocks":["k"],"stage_blocks":[2,-1]"#)
+            == InputError(source: "s.json", field: "depth_rules[0].stage_blocks[1]", "must be from 0 to 100000, got -1"))
+    }
+
+    /// `first_depth_gene + stages` overflowed.
+    @Test func hugeFirstDepthGene() {
+        #expect(Self.error(#""blocks":[],"stage_blocks":[1],"first_depth_gene":9223372036854775807"#)
+            == InputError(source: "s.json", field: "depth_rules[0].stage_blocks", "1 stages need that many genes of 'd' (it has 2)"))
+    }
+
+    /// `base_depth + depth` overflowed in `activeBlocks`.
+    @Test func hugeBaseDepth() {
+        #expect(Self.error(#""blocks":["k"],"stage_blocks":[2,2],"base_depth":[9223372036854775807,0]"#)
+            == InputError(source: "s.json", field: "depth_rules[0].base_depth[0]", "must be from -100000 to 100000, got 9223372036854775807"))
+    }
+
+    /// A depth value of 10³⁰⁰ trapped converting to `Int`.
+    @Test func hugeDepthValue() throws {
+        let text = #"{"name":"s","parameters":[{"name":"d","count":1,"values":[1e300]},{"name":"k","count":2,"values":[3,5]}],"depth_rules":[{"depth":"d","blocks":["k"],"stage_blocks":[2]}]}"#
+        #expect(throws: InputError(source: "s.json", field: "parameters[0].values[0]", "a depth must be a whole number from 0 to 100000")) {
+            try SpaceFile.parse(text, source: "s.json", yaml: false)
+        }
+    }
+
+    /// Sizes are counted without a pass over every gene per stage and depth value: a rule over 50 000 stages of
+    /// one block each is counted at once.
+    @Test func sizeOfManyStagesIsQuick() throws {
+        let stages = 50_000
+        let space = try SearchSpace(name: "wide", parameters: [
+            Parameter(name: "d", count: stages, values: [.int(0), .int(1)]),
+            Parameter(name: "k", count: stages, values: [.int(3), .int(5)]),
+        ], depthRules: [DepthRule(depthParameter: "d", blockParameters: [.init("k")], stageBlocks: Array(repeating: 1, count: stages))])
+        #expect(space.size == .infinity || space.size > 1e300)
+    }
+}
