@@ -96,6 +96,13 @@ import SwiftNASPredictors
         #expect(Self.error(try Self.v1(predictor: #"{"logTarget":{"base":{"gbt":{"depth":3,"minimumLeafSamples":3,"shrinkage":0.1,"trees":200}}}}"#)) == nil)
     }
 
+    /// fuzz-model crash-fae8f5db (libFuzzer, kept as Reference/fuzz_model_crash_fae8f5db.json): a version-1 log-target
+    /// GBT of depth 0 reached GradientBoostedTrees.init's precondition.
+    @Test func libFuzzerCrashDepthZeroIsAnInputError() throws {
+        let url = try #require(Bundle.module.url(forResource: "Reference/fuzz_model_crash_fae8f5db", withExtension: "json"))
+        #expect(Self.error(try Data(contentsOf: url)) == InputError(source: "m.json", field: "predictor.logTarget.base.gbt.depth", "must be from 1 to 20"))
+    }
+
     /// `choicesPerGene` of 2⁶³−1 overflowed counting one-hot features (version 2 file).
     @Test func featureShapeThatOverflowsIsAnInputError() throws {
         let model = #"{"format":"swiftnas-fitted-model","formatVersion":2,"predictor":{"kind":"ridge","state":{"alpha":1,"#
