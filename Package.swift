@@ -64,6 +64,8 @@ let package = Package(
     products: [
         .executable(name: "swiftnas", targets: ["swiftnas"]),
         .library(name: "SwiftNAS", targets: libraries),
+        // The command-line module as a library, for the parser fuzzers in Fuzz/ (they reach ConfigFile and the report's CSV reading).
+        .library(name: "SwiftNASCommands", targets: ["SwiftNASCommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

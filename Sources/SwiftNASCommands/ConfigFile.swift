@@ -1,7 +1,6 @@
 import Foundation
 import SwiftNASCore
 import SwiftNASSpace
-import Yams
 
 /// A settings file for `swiftnas search` (YAML or JSON); keys in DyNAS-T's underscore or our kebab spelling.
 struct ConfigFile {
@@ -9,14 +8,16 @@ struct ConfigFile {
     var path: String
 
     static func load(_ path: String) throws -> ConfigFile {
-        let text = try InputFile.text(path)
+        try parse(InputFile.text(path), source: path, json: path.lowercased().hasSuffix(".json"))
+    }
+
+    /// Parses settings text (JSON when `json`, YAML otherwise); `path` names it in errors.
+    static func parse(_ text: String, source path: String, json: Bool) throws -> ConfigFile {
         let root: Literal
-        if path.lowercased().hasSuffix(".json") {
+        if json {
             do { root = try Literal.parse(text) } catch { throw InputError(source: path, "not valid JSON: \(error)") }
         } else {
-            do { root = SpaceFile.literal(fromYAML: try Yams.load(yaml: text)) } catch {
-                throw InputError(source: path, "not valid YAML: \(error)")
-            }
+            root = try SpaceFile.literal(yaml: text, source: path)
         }
         guard case .object(let pairs) = root else { throw InputError(source: path, "must be a mapping of setting names to values") }
         var values: [String: Literal] = [:]

@@ -104,7 +104,12 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func readCSV() throws -> ([EvaluationRecord], SearchGoal?, String) {
-        let text = try InputFile.text(input)
+        let (records, goal) = try Self.records(fromCSV: InputFile.text(input), source: input)
+        return (records, goal, input)
+    }
+
+    /// The evaluations of a results CSV (ours or DyNAS-T's), and the goal its columns imply; `input` names it in errors.
+    static func records(fromCSV text: String, source input: String) throws -> ([EvaluationRecord], SearchGoal?) {
         let table = try CSVTable(parsing: text, source: input)
         let isDyNAST = table.header.contains(MeasurementTable.dynastConfigurationColumn)
         let configColumn = isDyNAST ? MeasurementTable.dynastConfigurationColumn : MeasurementTable.configurationColumn
@@ -134,6 +139,6 @@ struct ReportCommand: AsyncParsableCommand {
         let goal = columns.isSuperset(of: ["accuracy_top1", "macs"])
             ? SearchGoal(objectives: [.init(metric: "accuracy_top1", sense: .maximize), .init(metric: "macs", sense: .minimize)])
             : nil
-        return (records, goal, input)
+        return (records, goal)
     }
 }

@@ -182,7 +182,19 @@ public struct Checkpoint: Sendable, Equatable {
             let elements = Int(u32(at: position + 8)) | Int(u32(at: position + 12)) << 32
             position += 16
             let width = precision.bytes
-            guard shape.reduce(1, *) == elements, elements >= 0, offset >= 0, elements <= body / width, offset <= body - width * elements else {
+            // The product of the dimensions, refused once it passes what the file could hold (no overflow).
+            var product = 1
+            for d in shape {
+                let (next, overflow) = product.multipliedReportingOverflow(by: d)
+                guard !overflow, next <= body else {
+                    throw InputError(source: source, field: name, "shape \(shape) holds more elements than the file")
+                }
+                product = next
+            }
+            guard product == elements else {
+                throw InputError(source: source, field: name, "shape \(shape) holds \(product) elements, the table says \(elements)")
+            }
+            guard elements >= 0, offset >= 0, elements <= body / width, offset <= body - width * elements else {
                 throw InputError(source: source, field: name, "tensor extent or offset is out of the file")
             }
             guard names.insert(name).inserted else { throw InputError(source: source, field: name, "tensor appears twice") }

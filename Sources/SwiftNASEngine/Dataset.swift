@@ -21,8 +21,12 @@ public struct IDXFile: Sendable, Equatable {
             let o = 4 + 4 * d
             let size = Int(data[o]) << 24 | Int(data[o + 1]) << 16 | Int(data[o + 2]) << 8 | Int(data[o + 3])
             dims.append(size)
-            total *= size
-            guard total <= 1 << 34 else { throw InputError(source: source, "IDX dimensions too large") }
+            // The body must hold `total` bytes, so a product beyond the data is refused before it can overflow.
+            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= data.count else {
+                throw InputError(source: source, "IDX dimensions \(dims) need more bytes than the file's \(data.count)")
+            }
+            total = product
         }
         let header = 4 + 4 * rank
         guard data.count == header + total else {

@@ -136,6 +136,8 @@ public struct BlockLatencyTable: Codable, Sendable {
     /// The version of this layout (2: `settings.method`, `subnets`, `minSamples` and each variant's `samples`;
     /// version 1 tables timed blocks in isolation only).
     public static let currentFormatVersion = 2
+    /// The most block slots (stages × maxDepth) a table may describe: far beyond any MobileNetV3 (20).
+    public static let maximumSlots = 100_000
 
     /// Always `formatName`.
     public var format: String
@@ -258,6 +260,11 @@ public struct BlockLatencyTable: Codable, Sendable {
             throw InputError(source: source, field: "formatVersion", "is \(formatVersion); this SwiftNAS reads version \(Self.currentFormatVersion) — rebuild the table")
         }
         guard stages >= 1, maxDepth >= 1 else { throw InputError(source: source, field: "stages", "stages and maxDepth must be at least 1") }
+        // A table has a time per slot, so a slot count beyond any network is refused before it is multiplied out.
+        let (slots, overflow) = stages.multipliedReportingOverflow(by: maxDepth)
+        guard !overflow, slots <= Self.maximumSlots else {
+            throw InputError(source: source, field: "stages", "\(stages) stages × \(maxDepth) blocks is more than \(Self.maximumSlots) block slots")
+        }
         for (name, values) in [("kernelSizes", kernelSizes), ("expandRatios", expandRatios)] where values.isEmpty || Set(values).count != values.count {
             throw InputError(source: source, field: name, "must list distinct values")
         }
@@ -267,8 +274,8 @@ public struct BlockLatencyTable: Codable, Sendable {
         }
         var seen = Set<[Int]>()
         for (i, block) in blocks.enumerated() {
-            guard (0..<(stages * maxDepth)).contains(block.slot) else {
-                throw InputError(source: source, field: "blocks[\(i)].slot", "is \(block.slot), outside the \(stages * maxDepth) slots")
+            guard (0..<slots).contains(block.slot) else {
+                throw InputError(source: source, field: "blocks[\(i)].slot", "is \(block.slot), outside the \(slots) slots")
             }
             guard kernelSizes.contains(block.kernel) else { throw InputError(source: source, field: "blocks[\(i)].kernel", "\(block.kernel) is not one of \(kernelSizes)") }
             guard expandRatios.contains(block.expandRatio) else {
@@ -281,8 +288,10 @@ public struct BlockLatencyTable: Codable, Sendable {
                 throw InputError(source: source, field: "blocks[\(i)]", "repeats slot \(block.slot) kernel \(block.kernel) expand ratio \(block.expandRatio)")
             }
         }
-        let expected = stages * maxDepth * kernelSizes.count * expandRatios.count
-        guard seen.count == expected else {
+        // Every variant is distinct and valid, so there are at most slots × kernels × expand ratios of them.
+        let (perKernel, overflowK) = slots.multipliedReportingOverflow(by: kernelSizes.count)
+        let (expected, overflowE) = perKernel.multipliedReportingOverflow(by: expandRatios.count)
+        guard !overflowK, !overflowE, seen.count == expected else {
             throw InputError(source: source, field: "blocks", "holds \(seen.count) block variants, expected \(expected) (every slot × kernel × expand ratio)")
         }
         return Lookup(self)

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftNASCore
+import SwiftNASSpace
 
 extension FeatureEncoding: Codable {}
 
@@ -183,6 +184,23 @@ public struct FittedModel: Codable, Sendable {
         self.training = training
     }
 
+    /// The number of features a row of `features` has, checked: a space's shape in a model file must be one a
+    /// search space can have (at most `SearchSpace.maximumGenes` genes of 1 to 10⁶ choices each), so that counting
+    /// its features cannot overflow. `InputError` naming `source` and `features.…` otherwise.
+    static func checkedFeatureCount(of features: FeatureSpec, source: String) throws -> Int {
+        if case .configurations(_, let choicesPerGene, _) = features {
+            guard choicesPerGene.count <= SearchSpace.maximumGenes else {
+                throw InputError(source: source, field: "features.configurations.choicesPerGene",
+                                 "\(choicesPerGene.count) genes is more than a search space may have (\(SearchSpace.maximumGenes))")
+            }
+            if let bad = choicesPerGene.firstIndex(where: { !(1...1_000_000).contains($0) }) {
+                throw InputError(source: source, field: "features.configurations.choicesPerGene[\(bad)]",
+                                 "must be from 1 to 1000000, got \(choicesPerGene[bad])")
+            }
+        }
+        return featureCount(of: features)
+    }
+
     /// The number of features a row of `features` has.
     public static func featureCount(of features: FeatureSpec) -> Int {
         switch features {
@@ -269,13 +287,66 @@ public struct FittedModel: Codable, Sendable {
                 throw InputError(source: source, decoding: error, "not a valid model file")
             }
         }
-        do { try SavedPredictor(model.predictor).check(featureCount: featureCount(of: model.features)) } catch let error as FittedStateError {
+        let count = try checkedFeatureCount(of: model.features, source: source)
+        do { try SavedPredictor(model.predictor).check(featureCount: count) } catch let error as FittedStateError {
             throw InputError(source: source, field: "predictor." + error.field, error.message)
         }
         return (model, model.predictor)
     }
 
     static func describe(_ error: Error) -> String { InputError.reason(of: error) }
+}
+
+extension PredictorRecipe {
+    /// The most multiply-adds a version-1 refit may take (an MLP's epochs × rows × weights): the 300 epochs of
+    /// DyNAS-T's default 64-32 network over 1 000 rows of 135 features are about 3 × 10⁹.
+    static let maximumRefitWork = 2e10
+
+    /// Checks the hyper-parameters before the refit: each as the predictor's initialiser requires (where a bad
+    /// value is a precondition failure), and the refit's size bounded (a file must not buy hours of fitting or
+    /// gigabytes of trees). `InputError` naming `field` (`predictor.mlp.hiddenUnits`) otherwise.
+    func check(rows: Int, features: Int, source: String, field: String) throws {
+        func require(_ condition: Bool, _ name: String, _ message: String) throws {
+            if !condition { throw InputError(source: source, field: "\(field).\(name)", message) }
+        }
+        switch self {
+        case .ridge(let alpha):
+            try require(alpha.isFinite && alpha > 0, "ridge.alpha", "must be a positive number")
+        case .svr(let cost, let gamma, let epsilon, let tolerance, let maximumIterations):
+            try require(cost.isFinite && cost > 0, "svr.cost", "must be a positive number")
+            try require(gamma.isFinite && gamma > 0, "svr.gamma", "must be a positive number")
+            try require(epsilon.isFinite && epsilon >= 0, "svr.epsilon", "must be a number ≥ 0")
+            try require(tolerance.isFinite && tolerance > 0, "svr.tolerance", "must be a positive number")
+            try require((1...1_000_000).contains(maximumIterations), "svr.maximumIterations", "must be from 1 to 1000000")
+        case .mlp(let hiddenUnits, let learningRate, let batchSize, let maximumEpochs, let patience, let validationFraction,
+                  let weightDecay, _):
+            try require((1...16).contains(hiddenUnits.count) && hiddenUnits.allSatisfy { (1...4096).contains($0) },
+                        "mlp.hiddenUnits", "must be 1 to 16 layers of 1 to 4096 units")
+            try require(learningRate.isFinite && learningRate > 0, "mlp.learningRate", "must be a positive number")
+            try require((1...1_000_000).contains(batchSize), "mlp.batchSize", "must be from 1 to 1000000")
+            try require((1...100_000).contains(maximumEpochs), "mlp.maximumEpochs", "must be from 1 to 100000")
+            try require(patience >= 0, "mlp.patience", "must be at least 0")
+            try require(validationFraction >= 0 && validationFraction < 1, "mlp.validationFraction", "must be at least 0 and below 1")
+            try require(weightDecay.isFinite && weightDecay >= 0, "mlp.weightDecay", "must be a number ≥ 0")
+            let widths = [features] + hiddenUnits + [1]
+            let weights = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0 + 1) * Double($1.1) }
+            let work = Double(maximumEpochs) * Double(rows) * weights
+            try require(work <= Self.maximumRefitWork, "mlp",
+                        "refitting \(maximumEpochs) epochs of \(rows) rows through \(Int(weights)) weights is more work than a model file may ask for")
+        case .gbt(let trees, let depth, let shrinkage, let minimumLeafSamples):
+            try require((1...100_000).contains(trees), "gbt.trees", "must be from 1 to 100000")
+            try require((1...20).contains(depth), "gbt.depth", "must be from 1 to 20")
+            try require(shrinkage.isFinite && shrinkage > 0, "gbt.shrinkage", "must be a positive number")
+            try require(minimumLeafSamples >= 1, "gbt.minimumLeafSamples", "must be at least 1")
+            // Each tree is a complete binary array of 2^(depth+1) − 1 nodes.
+            try require(trees * ((1 << (depth + 1)) - 1) <= 4_000_000, "gbt",
+                        "\(trees) trees of depth \(depth) hold more than 4000000 nodes")
+        case .gp(let refinementIterations):
+            try require((0...10_000).contains(refinementIterations), "gp.refinementIterations", "must be from 0 to 10000")
+        case .logTarget(let base):
+            try base.check(rows: rows, features: features, source: source, field: field + ".logTarget.base")
+        }
+    }
 }
 
 /// A version-1 model file: the recipe with every tuned hyper-parameter pinned, and the rows it was fitted on.
@@ -295,9 +366,11 @@ struct FittedModelVersion1: Decodable {
               trainingTargets.count == trainingFeatures.count, trainingPredictions.count == trainingFeatures.count else {
             throw InputError(source: source, field: "trainingFeatures", "rows, targets and predictions do not line up")
         }
-        guard FittedModel.featureCount(of: features) == width else {
-            throw InputError(source: source, field: "features", "describes \(FittedModel.featureCount(of: features)) columns but the rows have \(width)")
+        let count = try FittedModel.checkedFeatureCount(of: features, source: source)
+        guard count == width else {
+            throw InputError(source: source, field: "features", "describes \(count) columns but the rows have \(width)")
         }
+        try self.predictor.check(rows: trainingFeatures.count, features: width, source: source, field: "predictor")
         let matrix = Matrix(rowArrays: trainingFeatures, columns: width)
         var predictor = self.predictor.predictor
         do { try predictor.fit(features: matrix, targets: trainingTargets) } catch let error as PredictorError {

@@ -205,20 +205,36 @@ public struct DepthRule: Sendable, Hashable, Codable {
         if baseDepth.count != stageBlocks.count {
             throw InputError(source: source, field: "\(field).base_depth", "needs one entry per stage (\(stageBlocks.count))")
         }
-        if firstDepthGene < 0 || firstDepthGene + stageBlocks.count > space.parameters[d].count {
+        // Every count below is bounded by the space's gene limit before any arithmetic, so that absurd numbers in a
+        // space file are errors, never overflows or loops over billions of blocks.
+        let limit = SearchSpace.maximumGenes
+        if let i = stageBlocks.firstIndex(where: { !(0...limit).contains($0) }) {
+            throw InputError(source: source, field: "\(field).stage_blocks[\(i)]", "must be from 0 to \(limit), got \(stageBlocks[i])")
+        }
+        if let i = baseDepth.firstIndex(where: { !(-limit...limit).contains($0) }) {
+            throw InputError(source: source, field: "\(field).base_depth[\(i)]", "must be from -\(limit) to \(limit), got \(baseDepth[i])")
+        }
+        if firstDepthGene < 0 || firstDepthGene > space.parameters[d].count - stageBlocks.count {
             throw InputError(source: source, field: "\(field).stage_blocks",
                              "\(stageBlocks.count) stages need that many genes of '\(depthParameter)' (it has \(space.parameters[d].count))")
         }
+        // GeneActivity keeps the active blocks of every stage for every depth value.
+        if stageBlocks.count * space.parameters[d].values.count > 1_000_000 {
+            throw InputError(source: source, field: "\(field).stage_blocks",
+                             "\(stageBlocks.count) stages × \(space.parameters[d].values.count) depth values is more than 1000000")
+        }
         for (i, v) in space.parameters[d].values.enumerated() {
-            guard let n = v.number, n == n.rounded(), n >= 0 else {
-                throw InputError(source: source, field: "parameters[\(d)].values[\(i)]", "a depth must be a whole number >= 0")
+            guard let n = v.number, n == n.rounded(), n >= 0, n <= Double(limit) else {
+                throw InputError(source: source, field: "parameters[\(d)].values[\(i)]", "a depth must be a whole number from 0 to \(limit)")
             }
         }
         for (i, block) in blockParameters.enumerated() {
             guard let p = space.parameterIndex(block.name) else {
                 throw InputError(source: source, field: "\(field).blocks[\(i)]", "no parameter named '\(block.name)'")
             }
-            if block.genesPerBlock < 1 || block.offset < 0 || block.offset + block.genesPerBlock * totalBlocks > space.parameters[p].count {
+            let genes = space.parameters[p].count
+            if block.genesPerBlock < 1 || block.genesPerBlock > genes || block.offset < 0 || block.offset > genes
+                || block.offset + block.genesPerBlock * totalBlocks > genes {
                 throw InputError(source: source, field: "\(field).blocks[\(i)]",
                                  "'\(block.name)' has \(space.parameters[p].count) genes, fewer than its blocks need")
             }
@@ -255,15 +271,19 @@ public struct DepthRule: Sendable, Hashable, Codable {
         guard let d = space.parameterIndex(depthParameter) else { return (1, []) }
         let genes = blockGenes(in: space, offsets: offsets)
         var covered = Set(genes.map(\.gene))
+        // Per stage, the product of the choices of its first b blocks' genes (prefix products over blocks), so the
+        // count takes one pass over the genes and one lookup per stage and depth value.
+        var perBlock = stageBlocks.map { [Double](repeating: 1, count: $0) }
+        for g in genes { perBlock[g.stage][g.block] *= Double(g.choices) }
         var total = 1.0
         for stage in stageBlocks.indices {
             covered.insert(offsets[d] + firstDepthGene + stage)
+            var prefix = [1.0]
+            prefix.reserveCapacity(stageBlocks[stage] + 1)
+            for product in perBlock[stage] { prefix.append(prefix[prefix.count - 1] * product) }
             var stageTotal = 0.0
             for value in space.parameters[d].values {
-                let active = activeBlocks(stage: stage, depthValue: value)
-                var count = 1.0
-                for g in genes where g.stage == stage && g.block < active { count *= Double(g.choices) }
-                stageTotal += count
+                stageTotal += prefix[activeBlocks(stage: stage, depthValue: value)]
             }
             total *= stageTotal
         }

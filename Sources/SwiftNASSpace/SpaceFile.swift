@@ -24,11 +24,7 @@ public enum SpaceFile {
     public static func parse(_ text: String, source: String, yaml: Bool) throws -> SearchSpace {
         let root: Literal
         if yaml {
-            let loaded: Any?
-            do { loaded = try Yams.load(yaml: text) } catch {
-                throw InputError(source: source, "not valid YAML: \(error)")
-            }
-            root = literal(fromYAML: loaded)
+            root = try literal(yaml: text, source: source)
         } else {
             do { root = try Literal.parse(text) } catch {
                 throw InputError(source: source, "not valid JSON: \(error)")
@@ -118,7 +114,81 @@ public enum SpaceFile {
         return try items.enumerated().map { try int($1, source: source, field: "\(field)[\($0)]") }
     }
 
-    /// Converts what Yams loads into a literal (object keys sorted, for determinism).
+    /// The most values a YAML document may expand to: aliases repeat what they name without copying it in the
+    /// text, so a few lines of nested aliases can stand for billions of values.
+    public static let maximumYAMLValues = 250_000
+    /// The deepest nesting of lists and mappings read from YAML (as `Literal.parse` allows for JSON).
+    public static let maximumYAMLDepth = 256
+
+    /// Parses the first YAML document of `text` into a literal (mapping keys sorted, for determinism; `<<` merge
+    /// keys applied). Not valid YAML, a key that is a list or a mapping, nesting deeper than `maximumYAMLDepth`
+    /// or more than `maximumYAMLValues` values once aliases are expanded is an `InputError` naming `source`.
+    ///
+    /// This reads Yams' node tree itself rather than `Yams.load`, which traps on a mapping key that is not a
+    /// plain value (`? [a]: 1`) and expands aliases without limit.
+    public static func literal(yaml text: String, source: String) throws -> Literal {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw InputError(source: source, "not valid YAML: \(error)")
+        }
+        guard let node else { return .null }
+        var budget = maximumYAMLValues
+        return try literal(fromYAML: node, source: source, path: "", depth: 0, budget: &budget)
+    }
+
+    static func literal(fromYAML node: Node, source: String, path: String, depth: Int, budget: inout Int) throws -> Literal {
+        budget -= 1
+        guard budget >= 0 else {
+            throw InputError(source: source, field: path, "the YAML expands to more than \(maximumYAMLValues) values (aliases repeating aliases)")
+        }
+        guard depth <= maximumYAMLDepth else {
+            throw InputError(source: source, field: path, "lists and mappings nested more than \(maximumYAMLDepth) deep")
+        }
+        switch node {
+        case .scalar:
+            return literal(fromYAML: Constructor.default.any(from: node))
+        case .alias:  // `compose` resolves aliases to the nodes they name; kept for completeness
+            throw InputError(source: source, field: path, "an unresolved YAML alias")
+        case .sequence(let sequence):
+            return .array(try sequence.enumerated().map { index, item in
+                try literal(fromYAML: item, source: source, path: "\(path)[\(index)]", depth: depth + 1, budget: &budget)
+            })
+        case .mapping(let mapping):
+            var values: [String: Literal] = [:]
+            for (key, value) in try pairs(of: mapping, source: source, path: path, depth: depth) {
+                let field = path.isEmpty ? key : "\(path).\(key)"
+                values[key] = try literal(fromYAML: value, source: source, path: field, depth: depth + 1, budget: &budget)
+            }
+            return .object(values.keys.sorted().map { ($0, values[$0]!) })
+        }
+    }
+
+    /// A mapping's pairs with `<<` merges applied (merged pairs first, so the mapping's own keys win), keys as text.
+    static func pairs(of mapping: Node.Mapping, source: String, path: String, depth: Int) throws -> [(String, Node)] {
+        guard depth <= maximumYAMLDepth else {
+            throw InputError(source: source, field: path, "merge keys nested more than \(maximumYAMLDepth) deep")
+        }
+        var merged: [(String, Node)] = []
+        var own: [(String, Node)] = []
+        for (key, value) in mapping {
+            if key.tag.rawValue == Tag.Name.merge.rawValue {
+                switch value {
+                case .mapping(let inner): merged += try pairs(of: inner, source: source, path: path, depth: depth + 1)
+                case .sequence(let list):
+                    for case .mapping(let inner) in list.reversed() { merged += try pairs(of: inner, source: source, path: path, depth: depth + 1) }
+                default: throw InputError(source: source, field: path.isEmpty ? "<<" : "\(path).<<", "a merge key must name a mapping or a list of mappings")
+                }
+                continue
+            }
+            guard case .scalar(let scalar) = key else {
+                throw InputError(source: source, field: path.isEmpty ? "(top level)" : path, "a mapping key must be a plain value, not a list or a mapping")
+            }
+            own.append((scalar.string, value))
+        }
+        return merged + own
+    }
+
+    /// Converts a value Yams constructs into a literal (object keys sorted, for determinism).
     public static func literal(fromYAML value: Any?) -> Literal {
         switch value {
         case nil: return .null
