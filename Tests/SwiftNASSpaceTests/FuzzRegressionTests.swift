@@ -2,19 +2,24 @@ import Testing
 import SwiftNASCore
 @testable import SwiftNASSpace
 
+/// The `InputError` that `body` throws; nil (and a recorded issue for any other error) when it throws none.
+private func inputError(_ body: () throws -> Void) -> InputError? {
+    do {
+        try body()
+        return nil
+    } catch let error as InputError {
+        return error
+    } catch {
+        Issue.record("not an InputError: \(error)")
+        return nil
+    }
+}
+
 /// Inputs the libFuzzer harness `fuzz-space` (`Fuzz/run.sh 600 fuzz-space`) found crashing the space-file parser;
 /// each must now be an `InputError` naming the file and, where there is one, the field.
 @Suite struct SpaceFuzzRegressionTests {
     static func error(_ text: String, yaml: Bool = true) -> InputError? {
-        do {
-            _ = try SpaceFile.parse(text, source: "fuzz.yaml", yaml: yaml)
-            return nil
-        } catch let error as InputError {
-            return error
-        } catch {
-            Issue.record("not an InputError: \(error)")
-            return nil
-        }
+        inputError { _ = try SpaceFile.parse(text, source: "fuzz.yaml", yaml: yaml) }
     }
 
     /// fuzz-space crash-a01e07e8 and crash-b8b47898: a YAML mapping key that is a list (`? - a`) trapped in Yams'
@@ -50,15 +55,7 @@ import SwiftNASCore
     static let head = #"{"name":"s","parameters":[{"name":"d","count":2,"values":[1,2]},{"name":"k","count":4,"values":[3,5]}],"depth_rules":[{"depth":"d","#
 
     static func error(_ rule: String) -> InputError? {
-        do {
-            _ = try SpaceFile.parse(head + rule + "}]}", source: "s.json", yaml: false)
-            return nil
-        } catch let error as InputError {
-            return error
-        } catch {
-            Issue.record("not an InputError: \(error)")
-            return nil
-        }
+        inputError { _ = try SpaceFile.parse(head + rule + "}]}", source: "s.json", yaml: false) }
     }
 
     /// `genes_per_block × blocks` overflowed in `DepthRule.validate`.
