@@ -5,20 +5,9 @@ import SwiftNASEngine
 /// Inputs the libFuzzer harnesses in Fuzz/ (`Fuzz/run.sh 600 fuzz-checkpoint`, `fuzz-idx`) found crashing the
 /// parsers, inlined as hex; each must now be an `InputError` naming the file and what is wrong.
 @Suite struct EngineFuzzRegressionTests {
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            out.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return out
-    }
-
     /// fuzz-checkpoint crash-68f4f5bf: a tensor whose dimensions multiply past Int.max trapped in `shape.reduce(1, *)`.
     @Test func checkpointShapeWhoseProductOverflowsIsAnInputError() {
-        let input = Self.bytes("53574e4153434b31020000000c0000007b2261726368223a2278227d020054000b007354656d2e7700000010000600"
+        let input = bytes(hex: "53574e4153434b31020000000c0000007b2261726368223a2278227d020054000b007354656d2e7700000010000600"
             + "0000400000000900686561642e01696201736102000000a00000000000000000000000000000000053414e434b31020000000c00003d0000000000"
             + "99903dd46a000000")
         #expect(throws: InputError.self) { try Checkpoint(parsing: input, source: "fuzz.snck") }
@@ -43,7 +32,7 @@ import SwiftNASEngine
 
     /// fuzz-idx crash-bf30cd10: IDX dimensions whose product overflowed Int trapped in `total *= size`.
     @Test func idxDimensionsWhoseProductOverflowsAreAnInputError() {
-        let input = Self.bytes("00000802ff62ffffff6d070000fffffffdfaffffff0000000000ffffffffffffc8c8c8")
+        let input = bytes(hex: "00000802ff62ffffff6d070000fffffffdfaffffff0000000000ffffffffffffc8c8c8")
         #expect(throws: InputError.self) { try IDXFile(parsing: input, source: "fuzz.idx") }
         do { _ = try IDXFile(parsing: input, source: "fuzz.idx") } catch let error as InputError {
             #expect(error.source == "fuzz.idx" && error.message.contains("need more bytes than the file"), "\(error)")
