@@ -32,7 +32,7 @@ fi
 (cd "$root" && swift build -c release --product swiftnas-bench >/dev/null)
 bench="$(cd "$root" && swift build -c release --show-bin-path)/swiftnas-bench"
 
-"$python" -c 'import torch; cpu = getattr(torch.backends, "cpu", None); print(f"torch {torch.__version__}, {cpu.get_cpu_capability() if cpu else torch.backends.mkldnn.is_available() and "mkldnn" or "no mkldnn"}")'
+"$python" -c 'import torch; cpu = getattr(torch.backends, "cpu", None); cap = cpu.get_cpu_capability() if cpu else ("mkldnn" if torch.backends.mkldnn.is_available() else "no mkldnn"); print("torch", torch.__version__ + ",", cap)'
 grep -m1 'model name' /proc/cpuinfo
 echo "before: $(uptime)"
 for threads in ${SWIFTNAS_INFER_THREADS:-1 2}; do
