@@ -139,7 +139,6 @@ let package = Package(
         .testTarget(name: "SwiftNASExtensionTests", dependencies: ["SwiftNASSearch", "SwiftNASBuiltins"]),
         .testTarget(name: "SwiftNASPostgresTests", dependencies: [
             "SwiftNASPostgres", "SwiftNASStore", "SwiftNASSearch", "SwiftNASSpace", "SwiftNASPareto", "SwiftNASDashboard", "SwiftNASCore", "SwiftNASEvaluation",
-            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "SwiftNASDashboardTests", dependencies: ["SwiftNASDashboard", "SwiftNASSearch", "SwiftNASStore", "SwiftNASSpace", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),

@@ -12,10 +12,6 @@ import SwiftNASStore
 /// store's connection, so a second coordinator gets an error naming the live one; the lock goes away with the
 /// connection, whether the process closes the store, exits or is killed. Readers (report, dashboard) need no lock.
 /// The password is kept only to connect: `location` and every message leave it out.
-///
-/// A connection that is lost (the server restarted or ended it, the network cut) is reconnected with exponential
-/// backoff for up to `reconnectFor` and the statement run again (every write is idempotent); a coordinator takes
-/// its lock again, or stops with an error when another process took the study meanwhile.
 public actor PostgresStore: SearchStore, StoreBackend {
     public static let scheme = "postgresql"
     public static let summary = "a PostgreSQL database, many studies (--study): postgresql://user:password@host:port/database[?sslmode=require]"
@@ -23,54 +19,15 @@ public actor PostgresStore: SearchStore, StoreBackend {
     public static let defaultStudy = "default"
 
     public nonisolated let location: String
-    let url: PostgresURL
     let study: String
-    var connection: PostgresConnection
+    let connection: PostgresConnection
     let logger: Logger
-    /// Whether this store holds the study's coordinator lock (to take again after a reconnection).
-    var coordinating = false
-    /// How long to keep reconnecting to a database that went away before giving up.
-    let reconnectFor: Duration
 
-    init(url: PostgresURL, study: String, connection: PostgresConnection, logger: Logger, reconnectFor: Duration = .seconds(300)) {
+    init(url: PostgresURL, study: String, connection: PostgresConnection, logger: Logger) {
         location = "\(url) study \(study)"
-        self.url = url
         self.study = study
         self.connection = connection
         self.logger = logger
-        self.reconnectFor = reconnectFor
-    }
-
-    /// Runs `body` on the connection; when the connection is lost, reconnects with backoff and runs it again.
-    func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now.advanced(by: reconnectFor)
-        var delay = Duration.milliseconds(250)
-        while true {
-            do {
-                return try await body(connection)
-            } catch where Self.isConnectionLoss(error) && ContinuousClock.now < deadline {
-                FileHandle.standardError.write(Data("swiftnas: lost the connection to \(location); reconnecting in \(delay)\n".utf8))
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(10))
-                guard let fresh = try? await Self.connect(url) else { continue }
-                try? await connection.close()
-                connection = fresh
-                if coordinating { try await lockCoordinator() }
-            }
-        }
-    }
-
-    /// Whether `error` means the connection (not the statement) failed: closed, reset, or the server shutting down.
-    static func isConnectionLoss(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError else { return false }
-        switch error.code {
-        case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection: return true
-        case .server:
-            // SQLSTATE class 08 (connection exception) and 57P (operator intervention: shutdown, terminated).
-            let state = error.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state.hasPrefix("57P")
-        default: return false
-        }
     }
 
     public static func open(_ rest: String, study: String?, access: StoreAccess) async throws -> any SearchStore {
@@ -206,35 +163,25 @@ public actor PostgresStore: SearchStore, StoreBackend {
             }
             throw InputError(source: location, "is being searched by \(holder): one process searches a study at a time (wait for it, or choose another --study)")
         }
-        coordinating = true
         let process = SearchStatus.thisProcess
         try await connection.query("UPDATE swiftnas_studies SET coordinator = \(process) WHERE name = \(study)", logger: logger)
     }
 
     public func manifest() async throws -> SearchManifest? {
-        let (study, logger) = (self.study, self.logger)
-        return try await run { connection in
-            for try await (fingerprint, summary) in try await connection.query(
-                "SELECT fingerprint, summary FROM swiftnas_studies WHERE name = \(study)", logger: logger).decode((String, String).self) {
-                return SearchManifest(fingerprint: fingerprint, summary: summary)
-            }
-            return nil
+        for try await (fingerprint, summary) in try await connection.query(
+            "SELECT fingerprint, summary FROM swiftnas_studies WHERE name = \(study)", logger: logger).decode((String, String).self) {
+            return SearchManifest(fingerprint: fingerprint, summary: summary)
         }
+        return nil
     }
 
     public func begin(_ manifest: SearchManifest) async throws {
         let now = Date().timeIntervalSince1970, process = SearchStatus.thisProcess
-        let (study, logger) = (self.study, self.logger)
         do {
-            // Idempotent, so a retry after a lost connection finds its own row.
-            _ = try await run { connection in
-                try await connection.query("""
-                    INSERT INTO swiftnas_studies (name, fingerprint, summary, coordinator, created)
-                    VALUES (\(study), \(manifest.fingerprint), \(manifest.summary), \(process), \(now))
-                    ON CONFLICT (name) DO NOTHING
-                    """, logger: logger)
-            }
-            guard try await self.manifest()?.fingerprint == manifest.fingerprint else { throw InputError(source: location, "taken") }
+            try await connection.query("""
+                INSERT INTO swiftnas_studies (name, fingerprint, summary, coordinator, created)
+                VALUES (\(study), \(manifest.fingerprint), \(manifest.summary), \(process), \(now))
+                """, logger: logger)
         } catch {
             throw InputError(source: location, "already holds a search (use --resume to continue it, or another --study)")
         }
@@ -243,8 +190,7 @@ public actor PostgresStore: SearchStore, StoreBackend {
     public func append(_ record: EvaluationRecord) async throws {
         let metrics = String(decoding: try JSONEncoder.sorted.encode(record.metrics), as: UTF8.self)
         let status = record.status.rawValue
-        let (study, logger) = (self.study, self.logger)
-        _ = try await run { connection in try await connection.query("""
+        try await connection.query("""
             INSERT INTO swiftnas_evaluations
             (study, sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator)
             VALUES (\(study), \(record.sequence), \(record.configurationHash), \(record.configuration), \(metrics), \(status),
@@ -252,75 +198,62 @@ public actor PostgresStore: SearchStore, StoreBackend {
             ON CONFLICT (study, sequence) DO UPDATE SET configuration_hash = EXCLUDED.configuration_hash,
                 configuration = EXCLUDED.configuration, metrics = EXCLUDED.metrics, status = EXCLUDED.status,
                 error = EXCLUDED.error, started = EXCLUDED.started, finished = EXCLUDED.finished, evaluator = EXCLUDED.evaluator
-            """, logger: logger) }
+            """, logger: logger)
     }
 
     public func records() async throws -> [EvaluationRecord] {
-        let (study, logger, location) = (self.study, self.logger, self.location)
-        return try await run { connection in
-            var records: [EvaluationRecord] = []
-            let rows = try await connection.query("""
-                SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
-                FROM swiftnas_evaluations WHERE study = \(study) ORDER BY sequence
-                """, logger: logger)
-            for try await (sequence, hash, configuration, metricsText, statusText, error, started, finished, evaluator)
-                in rows.decode((Int, String, String, String, String, String?, Double, Double, String).self) {
-                guard let metrics = try? JSONDecoder().decode([String: Double].self, from: Data(metricsText.utf8)),
-                      let status = EvaluationRecord.Status(rawValue: statusText) else {
-                    throw InputError(source: location, field: "evaluations[\(sequence)]", "corrupt record")
-                }
-                records.append(EvaluationRecord(sequence: sequence, configurationHash: hash, configuration: configuration, metrics: metrics,
-                                                status: status, error: error, started: started, finished: finished, evaluator: evaluator))
+        var records: [EvaluationRecord] = []
+        let rows = try await connection.query("""
+            SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
+            FROM swiftnas_evaluations WHERE study = \(study) ORDER BY sequence
+            """, logger: logger)
+        for try await (sequence, hash, configuration, metricsText, statusText, error, started, finished, evaluator)
+            in rows.decode((Int, String, String, String, String, String?, Double, Double, String).self) {
+            guard let metrics = try? JSONDecoder().decode([String: Double].self, from: Data(metricsText.utf8)),
+                  let status = EvaluationRecord.Status(rawValue: statusText) else {
+                throw InputError(source: location, field: "evaluations[\(sequence)]", "corrupt record")
             }
-            return records
+            records.append(EvaluationRecord(sequence: sequence, configurationHash: hash, configuration: configuration, metrics: metrics,
+                                            status: status, error: error, started: started, finished: finished, evaluator: evaluator))
         }
+        return records
     }
 
     public func record(_ status: SearchStatus) async throws {
         let text = String(decoding: try JSONEncoder.sorted.encode(status), as: UTF8.self)
-        let (study, logger) = (self.study, self.logger)
-        _ = try await run { connection in
-            try await connection.query("UPDATE swiftnas_studies SET status = \(text) WHERE name = \(study)", logger: logger)
-        }
+        try await connection.query("UPDATE swiftnas_studies SET status = \(text) WHERE name = \(study)", logger: logger)
     }
 
     public func status() async throws -> SearchStatus? {
-        let (study, logger, location) = (self.study, self.logger, self.location)
-        return try await run { connection in
-            for try await text in try await connection.query("SELECT status FROM swiftnas_studies WHERE name = \(study)", logger: logger)
-                .decode(String?.self) {
-                guard let text else { return nil }
-                guard let status = try? JSONDecoder().decode(SearchStatus.self, from: Data(text.utf8)) else {
-                    throw InputError(source: location, field: "status", "corrupt status")
-                }
-                return status
+        for try await text in try await connection.query("SELECT status FROM swiftnas_studies WHERE name = \(study)", logger: logger)
+            .decode(String?.self) {
+            guard let text else { return nil }
+            guard let status = try? JSONDecoder().decode(SearchStatus.self, from: Data(text.utf8)) else {
+                throw InputError(source: location, field: "status", "corrupt status")
             }
-            return nil
+            return status
         }
+        return nil
     }
 
     public func record(_ iteration: IterationRecord) async throws {
         let text = String(decoding: try JSONEncoder.sorted.encode(iteration), as: UTF8.self)
-        let (study, logger) = (self.study, self.logger)
-        _ = try await run { connection in try await connection.query("""
+        try await connection.query("""
             INSERT INTO swiftnas_iterations (study, first_sequence, report) VALUES (\(study), \(iteration.firstSequence), \(text))
             ON CONFLICT (study, first_sequence) DO UPDATE SET report = EXCLUDED.report
-            """, logger: logger) }
+            """, logger: logger)
     }
 
     public func iterations() async throws -> [IterationRecord] {
-        let (study, logger, location) = (self.study, self.logger, self.location)
-        return try await run { connection in
-            var iterations: [IterationRecord] = []
-            for try await text in try await connection.query(
-                "SELECT report FROM swiftnas_iterations WHERE study = \(study) ORDER BY first_sequence", logger: logger).decode(String.self) {
-                guard let iteration = try? JSONDecoder().decode(IterationRecord.self, from: Data(text.utf8)) else {
-                    throw InputError(source: location, field: "iterations[\(iterations.count)]", "corrupt record")
-                }
-                iterations.append(iteration)
+        var iterations: [IterationRecord] = []
+        for try await text in try await connection.query(
+            "SELECT report FROM swiftnas_iterations WHERE study = \(study) ORDER BY first_sequence", logger: logger).decode(String.self) {
+            guard let iteration = try? JSONDecoder().decode(IterationRecord.self, from: Data(text.utf8)) else {
+                throw InputError(source: location, field: "iterations[\(iterations.count)]", "corrupt record")
             }
-            return iterations
+            iterations.append(iteration)
         }
+        return iterations
     }
 
     public func close() async {

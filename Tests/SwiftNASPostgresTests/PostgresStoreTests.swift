@@ -7,7 +7,6 @@ import SwiftNASPareto
 import SwiftNASSearch
 import SwiftNASSpace
 import SwiftNASStore
-import PostgresNIO
 @testable import SwiftNASPostgres
 
 /// The PostgreSQL store against a real server: the throwaway cluster `.ci/run` starts
@@ -72,34 +71,6 @@ import PostgresNIO
         let second = try await Self.stores.open(Self.url!, study: study, access: .resume)
         #expect(try await second.manifest()?.summary == "first")
         await second.close()
-    }
-
-    /// The server ends the store's connection (as a restart or a network cut would) between two appends: the
-    /// store reconnects, nothing is lost, and it takes its coordinator lock again.
-    @Test(.enabled(if: url != nil, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh)"))
-    func aLostConnectionIsReconnected() async throws {
-        let store = try #require(try await Self.stores.open(Self.url!, study: study, access: .create) as? PostgresStore)
-        try await store.begin(SearchManifest(fingerprint: "{}", summary: "reconnect"))
-        try await store.append(record(0))
-        var backend: Int32 = 0
-        for try await pid in try await store.connection.query("SELECT pg_backend_pid()", logger: PostgresStore.logger).decode(Int32.self) {
-            backend = pid
-        }
-        let admin = try await PostgresStore.connect(try PostgresURL(parsing: String(Self.url!.dropFirst("postgresql://".count)), source: "test"))
-        do { try await admin.query("SELECT pg_terminate_backend(\(backend))", logger: PostgresStore.logger) } catch {
-            try? await admin.close()
-            throw error
-        }
-        try await store.append(record(1))
-        #expect(try await store.records() == [record(0), record(1)])
-        do {
-            _ = try await Self.stores.open(Self.url!, study: study, access: .resume)
-            Issue.record("the coordinator lock was not taken again after reconnecting")
-        } catch let error as InputError {
-            #expect("\(error)".contains("is being searched by"))
-        }
-        try? await admin.close()
-        await store.close()
     }
 
     @Test(.enabled(if: url != nil, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh)"))
