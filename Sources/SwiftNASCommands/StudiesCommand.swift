@@ -19,15 +19,17 @@ struct StudiesCommand: AsyncParsableCommand {
         let registry = Registry.standard
         let catalog = StudyCatalog(locations: stores.isEmpty ? [FileManager.default.currentDirectoryPath] : stores, stores: registry.stores)
         let entries = try await catalog.studies()
-        var rows: [[String]] = [["study", "state", "process", "done", "failed", "pending", "front", "last activity", "search"]]
+        var rows: [[String]] = [["study", "state", "coordinator", "done", "failed", "pending", "workers", "queue p/l/d", "front", "last activity", "search"]]
         for entry in entries {
             do {
                 let study = try await StudySnapshot(name: entry.name, url: entry.url, study: entry.study, stores: registry.stores)
                 let last = study.lastActivity.map { Date(timeIntervalSince1970: $0).formatted(.iso8601) } ?? "-"
-                rows.append([entry.name, study.state, study.status?.process ?? "-", "\(study.records.count)", "\(study.failed)",
-                             "\(study.pending)", "\(study.summary.front.count)", last, study.summaryLine])
+                let coordinator = study.status.map { $0.process + (study.queue.map { $0.coordinatorAlive ? " (alive)" : " (gone)" } ?? "") } ?? "-"
+                let queue = study.queue.map { "\($0.pending)/\($0.leased)/\($0.done)" } ?? "-"
+                rows.append([entry.name, study.state, coordinator, "\(study.records.count)", "\(study.failed)", "\(study.pending)",
+                             study.queue.map { "\($0.workers)" } ?? "-", queue, "\(study.summary.front.count)", last, study.summaryLine])
             } catch {
-                rows.append([entry.name, "unreadable", "-", "-", "-", "-", "-", "-", "\(error)"])
+                rows.append([entry.name, "unreadable", "-", "-", "-", "-", "-", "-", "-", "-", "\(error)"])
             }
         }
         if entries.isEmpty { log("swiftnas: no studies in \(catalog.locations.map(StoreRegistry.redacted).joined(separator: ", "))") }

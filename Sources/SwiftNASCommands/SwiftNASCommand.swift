@@ -13,6 +13,7 @@ public struct SwiftNASCommand: AsyncParsableCommand {
             ReportCommand.self,
             DashboardCommand.self,
             StudiesCommand.self,
+            WorkerCommand.self,
             SpacesCommand.self,
             SupernetCommand.self,
             OptimizeCommand.self,

@@ -70,6 +70,8 @@ public struct StudySnapshot: Sendable {
     public var records: [EvaluationRecord]
     /// What each predictor-guided iteration predicted and measured (LINAS; empty for other tactics).
     public var iterations: [IterationRecord]
+    /// The work queue's counts, coordinator and workers (stores that workers share; nil for others).
+    public var queue: QueueCounts?
 
     /// Reads study `study` (nil: the store's only search) of the store at `url`, read-only.
     public init(name: String, url: String, study: String?, stores: StoreRegistry) async throws {
@@ -82,6 +84,7 @@ public struct StudySnapshot: Sendable {
             status = try await store.status()
             records = try await store.records()
             iterations = try await store.iterations()
+            queue = try await store.workQueue?.counts()
             await store.close()
         } catch {
             await store.close()
@@ -108,7 +111,9 @@ public struct StudySnapshot: Sendable {
 
     /// `running`, `finished`, `failed`, `interrupted`, or `unknown` for a store that recorded no status.
     public var state: String {
-        status?.observed(lastActivity: lastActivity ?? 0) ?? "unknown"
+        // A shared store knows whether its coordinator is alive, wherever it runs.
+        if let queue, status?.state == .running { return queue.coordinatorAlive ? "running" : "interrupted" }
+        return status?.observed(lastActivity: lastActivity ?? 0) ?? "unknown"
     }
 
     public var failed: Int { records.filter { $0.status == .failed }.count }

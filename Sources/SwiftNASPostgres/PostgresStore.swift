@@ -6,80 +6,71 @@ import SwiftNASCore
 import SwiftNASStore
 
 /// A store on a PostgreSQL server (`postgresql://user:password@host:port/database`): one database holds many
-/// studies, each one search, named by `--study`. Every evaluation is committed before `append` returns.
+/// studies, each one search, named by `--study`. Every evaluation is committed before it is reported.
+///
+/// It is also the study's work queue (`WorkQueue`): the searching process enqueues, `swiftnas worker` processes on
+/// any machine claim, evaluate and complete.
 ///
 /// One process searches a study at a time: opening one to search takes a PostgreSQL advisory lock, held by the
 /// store's connection, so a second coordinator gets an error naming the live one; the lock goes away with the
-/// connection, whether the process closes the store, exits or is killed. Readers (report, dashboard) need no lock.
+/// connection, whether the process closes the store, exits or is killed. Readers (report, dashboard) and workers
+/// need no lock. A lost connection is re-established with backoff (`ReconnectingConnection`); the coordinator
+/// re-takes its lock on the new one.
 /// The password is kept only to connect: `location` and every message leave it out.
 public actor PostgresStore: SearchStore, StoreBackend {
     public static let scheme = "postgresql"
     public static let summary = "a PostgreSQL database, many studies (--study): postgresql://user:password@host:port/database[?sslmode=require]"
     /// The study a search uses when none is named.
     public static let defaultStudy = "default"
+    /// Workers anywhere evaluate its studies (`swiftnas worker`).
+    public static let distributes = true
 
     public nonisolated let location: String
     let study: String
-    let connection: PostgresConnection
-    let logger: Logger
+    let connection: ReconnectingConnection
+    /// This process's claim to coordinate the study (used when it searches).
+    let coordinator: CoordinatorClaim
 
-    init(url: PostgresURL, study: String, connection: PostgresConnection, logger: Logger) {
+    init(url: PostgresURL, study: String, connection: ReconnectingConnection, coordinator: CoordinatorClaim) {
         location = "\(url) study \(study)"
         self.study = study
         self.connection = connection
-        self.logger = logger
+        self.coordinator = coordinator
     }
 
     public static func open(_ rest: String, study: String?, access: StoreAccess) async throws -> any SearchStore {
         let url = try PostgresURL(parsing: rest, source: "--store")
         let study = study ?? defaultStudy
         guard !study.isEmpty, study.count <= 200 else { throw InputError(source: "--study", "must be 1 to 200 characters") }
-        let connection = try await connect(url)
-        let store = PostgresStore(url: url, study: study, connection: connection, logger: logger)
+        let coordinator = CoordinatorClaim(study: study, location: "\(url) study \(study)")
+        let searches = [StoreAccess.create, .resume, .overwrite].contains(access)
+        let connection = ReconnectingConnection(url: url, onConnect: { connection in
+            try await createSchema(connection)
+            if searches { try await coordinator.take(on: connection) }
+        })
+        let store = PostgresStore(url: url, study: study, connection: connection, coordinator: coordinator)
         do {
+            try await connection.start()
             try await store.prepare(for: access)
         } catch {
             await store.close()
-            throw error
+            throw failure(error, url: store.location)
         }
         return store
     }
 
     public static func studies(at rest: String) async throws -> [String]? {
         let url = try PostgresURL(parsing: rest, source: "--store")
-        let connection = try await connect(url)
+        let connection = ReconnectingConnection(url: url, onConnect: { try await createSchema($0) })
         do {
-            try await createSchema(connection)
-            var names: [String] = []
-            for try await name in try await connection.query("SELECT name FROM swiftnas_studies ORDER BY name", logger: logger).decode(String.self) {
-                names.append(name)
+            try await connection.start()
+            let names = try await connection.run { connection, logger in
+                try await connection.query("SELECT name FROM swiftnas_studies ORDER BY name", logger: logger).collect(String.self)
             }
-            try? await connection.close()
+            await connection.close()
             return names
         } catch {
-            try? await connection.close()
-            throw failure(error, url: url)
-        }
-    }
-
-    static var logger: Logger {
-        var logger = Logger(label: "swiftnas.postgres")
-        logger.logLevel = .critical
-        return logger
-    }
-
-    static func connect(_ url: PostgresURL) async throws -> PostgresConnection {
-        var tls = PostgresConnection.Configuration.TLS.disable
-        if url.tls != .disable {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if url.tls == .require { configuration.certificateVerification = .none }
-            tls = .require(try NIOSSLContext(configuration: configuration))
-        }
-        let configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
-                                                             database: url.database, tls: tls)
-        do {
-            return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        } catch {
+            await connection.close()
             throw failure(error, url: url)
         }
     }
@@ -95,9 +86,13 @@ public actor PostgresStore: SearchStore, StoreBackend {
         return InputError(source: "\(url)", "\(error)")
     }
 
+    /// The database's clock in seconds since 1970: leases are judged by one clock, whatever the workers' clocks say.
+    static let now = "extract(epoch from clock_timestamp())::float8"
+
     /// Creates the tables when the database has none (serialised by a transaction-level advisory lock, so
     /// processes starting together do not race).
     static func createSchema(_ connection: PostgresConnection) async throws {
+        let logger = silent
         try await connection.query("BEGIN", logger: logger)
         do {
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('swiftnas.schema'))", logger: logger)
@@ -106,6 +101,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
                     name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, summary TEXT NOT NULL, status TEXT,
                     coordinator TEXT, created DOUBLE PRECISION NOT NULL)
                 """, logger: logger)
+            try await connection.query("ALTER TABLE swiftnas_studies ADD COLUMN IF NOT EXISTS work TEXT", logger: logger)
+            try await connection.query("ALTER TABLE swiftnas_studies ADD COLUMN IF NOT EXISTS coordinator_token TEXT", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS swiftnas_evaluations (
                     study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
@@ -118,6 +115,22 @@ public actor PostgresStore: SearchStore, StoreBackend {
                     study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
                     first_sequence INTEGER NOT NULL, report TEXT NOT NULL, PRIMARY KEY (study, first_sequence))
                 """, logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS swiftnas_queue (
+                    study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
+                    sequence INTEGER NOT NULL, configuration_hash TEXT NOT NULL, configuration TEXT NOT NULL,
+                    metrics TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, worker TEXT,
+                    token TEXT, lease_expires DOUBLE PRECISION, enqueued DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (study, sequence))
+                """, logger: logger)
+            try await connection.query("CREATE INDEX IF NOT EXISTS swiftnas_queue_open ON swiftnas_queue (study, sequence) WHERE state <> 'done'",
+                                       logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS swiftnas_workers (
+                    study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
+                    worker TEXT NOT NULL, slots INTEGER NOT NULL, lease DOUBLE PRECISION NOT NULL,
+                    seen DOUBLE PRECISION NOT NULL, PRIMARY KEY (study, worker))
+                """, logger: logger)
             try await connection.query("COMMIT", logger: logger)
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
@@ -125,138 +138,164 @@ public actor PostgresStore: SearchStore, StoreBackend {
         }
     }
 
-    /// Checks that the study can serve `access`, taking the coordinator lock to search it.
+    static var silent: Logger {
+        var logger = Logger(label: "swiftnas.postgres")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Checks that the study can serve `access` (the coordinator lock, if searching, was taken on connecting).
     func prepare(for access: StoreAccess) async throws {
-        do {
-            try await Self.createSchema(connection)
-            let exists = try await manifest() != nil
-            switch access {
-            case .read:
-                guard exists else { throw InputError(source: location, "no such study (see `swiftnas studies`)") }
-                return
-            case .create, .resume, .overwrite:
-                try await lockCoordinator()
-                if access == .create, exists {
-                    throw InputError(source: location, "already holds a search: add --resume to continue it, --overwrite to replace it, or choose another --study")
-                }
-                if access == .overwrite, exists {
+        let exists = try await manifest() != nil
+        switch access {
+        case .read:
+            guard exists else { throw InputError(source: location, "no such study (see `swiftnas studies`)") }
+        case .work:
+            return
+        case .create, .resume, .overwrite:
+            if access == .create, exists {
+                throw InputError(source: location, "already holds a search: add --resume to continue it, --overwrite to replace it, or choose another --study")
+            }
+            if access == .overwrite, exists {
+                let study = self.study
+                try await connection.run { connection, logger in
                     try await connection.query("DELETE FROM swiftnas_studies WHERE name = \(study)", logger: logger)
                 }
             }
-        } catch {
-            throw Self.failure(error, url: location)
         }
-    }
-
-    /// Takes the study's advisory lock for this connection, or names the process that holds it.
-    func lockCoordinator() async throws {
-        let key = "swiftnas.study:" + study
-        var locked = false
-        for try await value in try await connection.query("SELECT pg_try_advisory_lock(hashtext(\(key)))", logger: logger).decode(Bool.self) {
-            locked = value
-        }
-        guard locked else {
-            var holder = "another process"
-            for try await coordinator in try await connection.query(
-                "SELECT coordinator FROM swiftnas_studies WHERE name = \(study)", logger: logger).decode(String?.self) {
-                if let coordinator { holder = coordinator }
-            }
-            throw InputError(source: location, "is being searched by \(holder): one process searches a study at a time (wait for it, or choose another --study)")
-        }
-        let process = SearchStatus.thisProcess
-        try await connection.query("UPDATE swiftnas_studies SET coordinator = \(process) WHERE name = \(study)", logger: logger)
     }
 
     public func manifest() async throws -> SearchManifest? {
-        for try await (fingerprint, summary) in try await connection.query(
-            "SELECT fingerprint, summary FROM swiftnas_studies WHERE name = \(study)", logger: logger).decode((String, String).self) {
-            return SearchManifest(fingerprint: fingerprint, summary: summary)
+        let study = self.study
+        return try await connection.run { connection, logger in
+            try await connection.query("SELECT fingerprint, summary FROM swiftnas_studies WHERE name = \(study)", logger: logger)
+                .collect((String, String).self).first.map { SearchManifest(fingerprint: $0.0, summary: $0.1) }
         }
-        return nil
     }
 
     public func begin(_ manifest: SearchManifest) async throws {
-        let now = Date().timeIntervalSince1970, process = SearchStatus.thisProcess
+        let study = self.study, process = SearchStatus.thisProcess, token = coordinator.token
         do {
-            try await connection.query("""
-                INSERT INTO swiftnas_studies (name, fingerprint, summary, coordinator, created)
-                VALUES (\(study), \(manifest.fingerprint), \(manifest.summary), \(process), \(now))
-                """, logger: logger)
-        } catch {
+            try await connection.run { connection, logger in
+                try await connection.query("""
+                    INSERT INTO swiftnas_studies (name, fingerprint, summary, coordinator, coordinator_token, created)
+                    VALUES (\(study), \(manifest.fingerprint), \(manifest.summary), \(process), \(token), \(unescaped: Self.now))
+                    """, logger: logger)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw InputError(source: location, "already holds a search (use --resume to continue it, or another --study)")
         }
     }
 
     public func append(_ record: EvaluationRecord) async throws {
+        let study = self.study
         let metrics = String(decoding: try JSONEncoder.sorted.encode(record.metrics), as: UTF8.self)
         let status = record.status.rawValue
-        try await connection.query("""
-            INSERT INTO swiftnas_evaluations
-            (study, sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator)
-            VALUES (\(study), \(record.sequence), \(record.configurationHash), \(record.configuration), \(metrics), \(status),
-                    \(record.error), \(record.started), \(record.finished), \(record.evaluator))
-            ON CONFLICT (study, sequence) DO UPDATE SET configuration_hash = EXCLUDED.configuration_hash,
-                configuration = EXCLUDED.configuration, metrics = EXCLUDED.metrics, status = EXCLUDED.status,
-                error = EXCLUDED.error, started = EXCLUDED.started, finished = EXCLUDED.finished, evaluator = EXCLUDED.evaluator
-            """, logger: logger)
+        try await connection.run { connection, logger in
+            try await connection.query("""
+                INSERT INTO swiftnas_evaluations
+                (study, sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator)
+                VALUES (\(study), \(record.sequence), \(record.configurationHash), \(record.configuration), \(metrics), \(status),
+                        \(record.error), \(record.started), \(record.finished), \(record.evaluator))
+                ON CONFLICT (study, sequence) DO UPDATE SET configuration_hash = EXCLUDED.configuration_hash,
+                    configuration = EXCLUDED.configuration, metrics = EXCLUDED.metrics, status = EXCLUDED.status,
+                    error = EXCLUDED.error, started = EXCLUDED.started, finished = EXCLUDED.finished, evaluator = EXCLUDED.evaluator
+                """, logger: logger)
+        }
     }
 
     public func records() async throws -> [EvaluationRecord] {
-        var records: [EvaluationRecord] = []
-        let rows = try await connection.query("""
-            SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
-            FROM swiftnas_evaluations WHERE study = \(study) ORDER BY sequence
-            """, logger: logger)
-        for try await (sequence, hash, configuration, metricsText, statusText, error, started, finished, evaluator)
-            in rows.decode((Int, String, String, String, String, String?, Double, Double, String).self) {
+        try await records(where: nil)
+    }
+
+    /// The study's records, all or those with the sequence numbers `sequences`.
+    func records(where sequences: [Int]?) async throws -> [EvaluationRecord] {
+        let study = self.study, location = self.location
+        typealias Row = (Int, String, String, String, String, String?, Double, Double, String)
+        let rows = try await connection.run { connection, logger -> [Row] in
+            if let sequences {
+                return try await connection.query("""
+                    SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
+                    FROM swiftnas_evaluations WHERE study = \(study) AND sequence = ANY(\(sequences)) ORDER BY sequence
+                    """, logger: logger).collect(Row.self)
+            }
+            return try await connection.query("""
+                SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
+                FROM swiftnas_evaluations WHERE study = \(study) ORDER BY sequence
+                """, logger: logger).collect(Row.self)
+        }
+        return try rows.map { sequence, hash, configuration, metricsText, statusText, error, started, finished, evaluator in
             guard let metrics = try? JSONDecoder().decode([String: Double].self, from: Data(metricsText.utf8)),
                   let status = EvaluationRecord.Status(rawValue: statusText) else {
                 throw InputError(source: location, field: "evaluations[\(sequence)]", "corrupt record")
             }
-            records.append(EvaluationRecord(sequence: sequence, configurationHash: hash, configuration: configuration, metrics: metrics,
-                                            status: status, error: error, started: started, finished: finished, evaluator: evaluator))
+            return EvaluationRecord(sequence: sequence, configurationHash: hash, configuration: configuration, metrics: metrics,
+                                    status: status, error: error, started: started, finished: finished, evaluator: evaluator)
         }
-        return records
     }
 
     public func record(_ status: SearchStatus) async throws {
+        let study = self.study
         let text = String(decoding: try JSONEncoder.sorted.encode(status), as: UTF8.self)
-        try await connection.query("UPDATE swiftnas_studies SET status = \(text) WHERE name = \(study)", logger: logger)
+        try await connection.run { connection, logger in
+            try await connection.query("UPDATE swiftnas_studies SET status = \(text) WHERE name = \(study)", logger: logger)
+        }
     }
 
     public func status() async throws -> SearchStatus? {
-        for try await text in try await connection.query("SELECT status FROM swiftnas_studies WHERE name = \(study)", logger: logger)
-            .decode(String?.self) {
-            guard let text else { return nil }
-            guard let status = try? JSONDecoder().decode(SearchStatus.self, from: Data(text.utf8)) else {
-                throw InputError(source: location, field: "status", "corrupt status")
-            }
-            return status
+        let study = self.study
+        let texts = try await connection.run { connection, logger in
+            try await connection.query("SELECT status FROM swiftnas_studies WHERE name = \(study)", logger: logger).collect(String?.self)
         }
-        return nil
+        guard let text = texts.first ?? nil else { return nil }
+        guard let status = try? JSONDecoder().decode(SearchStatus.self, from: Data(text.utf8)) else {
+            throw InputError(source: location, field: "status", "corrupt status")
+        }
+        return status
     }
 
     public func record(_ iteration: IterationRecord) async throws {
+        let study = self.study
         let text = String(decoding: try JSONEncoder.sorted.encode(iteration), as: UTF8.self)
-        try await connection.query("""
-            INSERT INTO swiftnas_iterations (study, first_sequence, report) VALUES (\(study), \(iteration.firstSequence), \(text))
-            ON CONFLICT (study, first_sequence) DO UPDATE SET report = EXCLUDED.report
-            """, logger: logger)
+        try await connection.run { connection, logger in
+            try await connection.query("""
+                INSERT INTO swiftnas_iterations (study, first_sequence, report) VALUES (\(study), \(iteration.firstSequence), \(text))
+                ON CONFLICT (study, first_sequence) DO UPDATE SET report = EXCLUDED.report
+                """, logger: logger)
+        }
     }
 
     public func iterations() async throws -> [IterationRecord] {
-        var iterations: [IterationRecord] = []
-        for try await text in try await connection.query(
-            "SELECT report FROM swiftnas_iterations WHERE study = \(study) ORDER BY first_sequence", logger: logger).decode(String.self) {
-            guard let iteration = try? JSONDecoder().decode(IterationRecord.self, from: Data(text.utf8)) else {
-                throw InputError(source: location, field: "iterations[\(iterations.count)]", "corrupt record")
-            }
-            iterations.append(iteration)
+        let study = self.study
+        let texts = try await connection.run { connection, logger in
+            try await connection.query("SELECT report FROM swiftnas_iterations WHERE study = \(study) ORDER BY first_sequence", logger: logger)
+                .collect(String.self)
         }
-        return iterations
+        return try texts.enumerated().map { index, text in
+            guard let iteration = try? JSONDecoder().decode(IterationRecord.self, from: Data(text.utf8)) else {
+                throw InputError(source: location, field: "iterations[\(index)]", "corrupt record")
+            }
+            return iteration
+        }
     }
 
     public func close() async {
-        try? await connection.close()
+        await connection.close()
+    }
+}
+
+extension PostgresRowSequence {
+    /// Every row's one column, decoded.
+    func collect<Column: PostgresDecodable & Sendable>(_ type: Column.Type) async throws -> [Column] {
+        var rows: [Column] = []
+        for try await row in decode(Column.self) { rows.append(row) }
+        return rows
+    }
+
+    /// Every row, decoded.
+    func collect<each Column: PostgresDecodable & Sendable>(_ type: (repeat each Column).Type) async throws -> [(repeat each Column)] {
+        var rows: [(repeat each Column)] = []
+        for try await row in decode(type) { rows.append(row) }
+        return rows
     }
 }

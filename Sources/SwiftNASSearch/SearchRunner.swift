@@ -18,8 +18,9 @@ public struct SearchProgress: Sendable {
     public var elapsed: Duration
 }
 
-/// Runs a search: asks the tactic, evaluates (concurrently, up to `workers` at once), records every
-/// evaluation durably in the store before the tactic hears of it, and repeats until the budget is spent.
+/// Runs a search: asks the tactic, has each batch measured by its dispatch (in this process, up to `workers` at
+/// once, or by workers through the store's queue), every evaluation durable in the store before the tactic hears of
+/// it, and repeats until the budget is spent.
 ///
 /// Resuming is replay: the tactic is rebuilt from the same settings and seed, and every question it asks
 /// that the store already answered (same sequence number and configuration hash) is answered from the store.
@@ -28,23 +29,28 @@ public struct SearchProgress: Sendable {
 public struct SearchRunner: Sendable {
     public var space: SearchSpace
     public var goal: SearchGoal
-    public var evaluator: any Evaluator
+    public var dispatch: any EvaluationDispatch
     public var store: any SearchStore
     public var budget: Int
-    public var workers: Int
     /// The hypervolume reference point in the user's units, one per objective (nil: the nadir of the first
     /// batch's successful evaluations).
     public var reference: [Double]?
 
-    public init(space: SearchSpace, goal: SearchGoal, evaluator: any Evaluator, store: any SearchStore,
-                budget: Int, workers: Int = 1, reference: [Double]? = nil) {
+    public init(space: SearchSpace, goal: SearchGoal, dispatch: any EvaluationDispatch, store: any SearchStore,
+                budget: Int, reference: [Double]? = nil) {
         self.space = space
         self.goal = goal
-        self.evaluator = evaluator
+        self.dispatch = dispatch
         self.store = store
         self.budget = budget
-        self.workers = workers
         self.reference = reference
+    }
+
+    /// A search that evaluates in this process with `evaluator`, up to `workers` at once.
+    public init(space: SearchSpace, goal: SearchGoal, evaluator: any Evaluator, store: any SearchStore,
+                budget: Int, workers: Int = 1, reference: [Double]? = nil) {
+        self.init(space: space, goal: goal, dispatch: LocalDispatch(evaluator: evaluator, store: store, workers: workers), store: store,
+                  budget: budget, reference: reference)
     }
 
     /// Runs `tactic` to the end of the budget and returns every record in sequence order. `events` hears
@@ -125,34 +131,15 @@ public struct SearchRunner: Sendable {
                                predictors: iteration.predictors, predictions: predictions, kendall: kendall)
     }
 
-    /// Measures the configurations at `offsets` concurrently, appending each to the store as it completes.
+    /// Measures the configurations at `offsets` through the dispatch.
     private func evaluate(
         _ batch: [Configuration], hashes: [String], offsets: [Int], firstSequence: Int, events: @escaping @Sendable (SearchEvent) -> Void
     ) async throws -> [(Int, EvaluationRecord)] {
-        let metrics = goal.metrics
-        let evaluator = self.evaluator, store = self.store, space = self.space
-        return try await offsets.concurrentMap(limit: workers) { offset in
-            let configuration = batch[offset]
-            let started = Date().timeIntervalSince1970
-            var values: [String: Double] = [:]
-            var failure: String?
-            do {
-                values = try await evaluator.evaluate(configuration, metrics: metrics)
-                if let missing = metrics.first(where: { !(values[$0]?.isFinite ?? false) }) {
-                    failure = "no finite value for metric '\(missing)'"
-                    values = [:]
-                }
-            } catch {
-                failure = "\(error)"
-            }
-            let record = EvaluationRecord(
-                sequence: firstSequence + offset, configurationHash: hashes[offset],
-                configuration: space.json(of: configuration), metrics: values,
-                status: failure == nil ? .ok : .failed, error: failure,
-                started: started, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
-            try await store.append(record)
-            events(.evaluated(record, replayed: false))
-            return (offset, record)
+        let jobs = offsets.map { offset in
+            QueuedEvaluation(sequence: firstSequence + offset, configurationHash: hashes[offset],
+                             configuration: space.json(of: batch[offset]), metrics: goal.metrics)
         }
+        let records = try await dispatch.measure(jobs, offsets.map { batch[$0] }) { events(.evaluated($0, replayed: false)) }
+        return Array(zip(offsets, records))
     }
 }

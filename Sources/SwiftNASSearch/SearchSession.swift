@@ -109,6 +109,10 @@ public struct SearchSession: Sendable {
     @discardableResult
     public func run(events: @escaping @Sendable (SearchEvent) -> Void = { _ in }) async throws -> SearchOutcome {
         try settings.validate()
+        let distributed = try registry.stores.distributes(settings.store)
+        if settings.workers == 0, !distributed {
+            throw InputError(source: "--workers", "0 leaves nobody to evaluate: only a store that workers share (postgresql://) can do without local evaluation")
+        }
         let space = settings.space, goal = settings.goal
         let supernetwork = registry.supernetworks.owning(space)
         let prototype = try registry.predictors.make(settings.predictor, seed: settings.seed)
@@ -118,17 +122,20 @@ public struct SearchSession: Sendable {
             algorithms: registry.algorithms, makePredictor: { prototype })
         context.algorithmOptions = settings.algorithmOptions
         var tactic = try SearchTactics.make(settings.tactic, context: context, among: registry.tactics)
-        let evaluator = try await registry.evaluators.make(
-            settings.evaluator ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space, supernetwork: supernetwork,
-            process: .init(workers: settings.workers, timeout: .seconds(settings.timeout)))
+        var evaluator: (any Evaluator)?
+        if settings.workers > 0 {
+            evaluator = try await registry.evaluators.make(
+                settings.evaluator ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space, supernetwork: supernetwork,
+                process: .init(workers: settings.workers, timeout: .seconds(settings.timeout)))
+        }
         do {
             let records = try await run(&tactic, evaluator: evaluator, events: events)
-            await evaluator.shutdown()
+            await evaluator?.shutdown()
             let outcome = SearchOutcome(records: records, front: goal.front(of: records))
             events(.finished(outcome))
             return outcome
         } catch {
-            await evaluator.shutdown()
+            await evaluator?.shutdown()
             throw error
         }
     }
@@ -137,8 +144,8 @@ public struct SearchSession: Sendable {
     /// has no model for with a clear message.
     public static let fallbackEvaluator = "builtin:counts"
 
-    private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, events: @escaping @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
-        try checkMetrics(settings.goal.metrics, supportedBy: evaluator, source: "--optimization-metrics")
+    private func run(_ tactic: inout some SearchTactic, evaluator: (any Evaluator)?, events: @escaping @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
+        if let evaluator { try checkMetrics(settings.goal.metrics, supportedBy: evaluator, source: "--optimization-metrics") }
         let manifest = SearchManifest(fingerprint: settings.fingerprint, summary: settings.summary)
         let store = try await registry.stores.open(settings.store, study: settings.study, access: settings.access)
         do {
@@ -151,7 +158,7 @@ public struct SearchSession: Sendable {
         }
     }
 
-    private func run(_ tactic: inout some SearchTactic, evaluator: any Evaluator, store: any SearchStore, manifest: SearchManifest,
+    private func run(_ tactic: inout some SearchTactic, evaluator: (any Evaluator)?, store: any SearchStore, manifest: SearchManifest,
                      events: @escaping @Sendable (SearchEvent) -> Void) async throws -> [EvaluationRecord] {
         if let existing = try await store.manifest() {
             guard existing.fingerprint == manifest.fingerprint else {
@@ -162,14 +169,42 @@ public struct SearchSession: Sendable {
             if settings.access == .resume { events(.note("\(store.location) holds no search yet: starting the search")) }
             try await store.begin(manifest)
         }
+        let dispatch: any EvaluationDispatch
+        var localWorker: QueueWorker?
+        if let queue = store.workQueue {
+            try await queue.publish(StudyWork(space: String(decoding: try JSONEncoder().encode(settings.space), as: UTF8.self)))
+            dispatch = QueueDispatch(queue: queue, store: store)
+            if let evaluator {
+                localWorker = QueueWorker(queue: queue, evaluator: evaluator, space: settings.space, name: SearchStatus.thisProcess + " (coordinator)",
+                                          slots: settings.workers, log: { events(.note($0)) })
+            }
+        } else {
+            guard let evaluator else { throw InputError(source: "--workers", "0 leaves nobody to evaluate") }
+            dispatch = LocalDispatch(evaluator: evaluator, store: store, workers: settings.workers)
+        }
+        let evaluatorDescription = store.workQueue == nil ? dispatch.identity
+            : evaluator.map { "\($0.identity) (\(settings.workers) here) and \(dispatch.identity)" } ?? dispatch.identity
         events(.started(SearchStart(
             space: settings.space.name, spaceSize: settings.space.sizeDescription, goal: settings.goal, tactic: settings.tactic,
-            algorithm: settings.algorithm, budget: settings.evaluations, evaluator: evaluator.identity, store: store.location)))
-        let runner = SearchRunner(space: settings.space, goal: settings.goal, evaluator: evaluator, store: store,
-                                  budget: settings.evaluations, workers: settings.workers, reference: settings.reference)
+            algorithm: settings.algorithm, budget: settings.evaluations, evaluator: evaluatorDescription, store: store.location)))
+        let runner = SearchRunner(space: settings.space, goal: settings.goal, dispatch: dispatch, store: store,
+                                  budget: settings.evaluations, reference: settings.reference)
         try await store.record(status(.running))
         do {
-            let records = try await runner.run(&tactic, events: events)
+            let records: [EvaluationRecord]
+            if let localWorker {
+                // The local worker evaluates beside the remote ones until the budget is spent.
+                records = try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do { try await localWorker.run() } catch { events(.note("the local worker stopped: \(error)")) }
+                    }
+                    let records = try await runner.run(&tactic, events: events)
+                    group.cancelAll()
+                    return records
+                }
+            } else {
+                records = try await runner.run(&tactic, events: events)
+            }
             try await store.record(status(.finished))
             return records
         } catch {

@@ -29,7 +29,8 @@ public struct SearchSettings: Sendable {
     public var measuredPerIteration: Int?
     /// The evaluator (`builtin:NAME?options` or a command); nil: the super-network's default.
     public var evaluator: String?
-    /// Evaluations in parallel.
+    /// Evaluations in parallel in this process; on a store that workers share (PostgreSQL) they evaluate beside
+    /// `swiftnas worker` processes, and 0 leaves the evaluating to those.
     public var workers = 1
     /// Seconds to wait for one evaluation of a process evaluator.
     public var timeout = SearchSettings.defaultTimeout
@@ -56,9 +57,12 @@ public struct SearchSettings: Sendable {
     /// Checks the counts, naming the flag at fault.
     public func validate() throws {
         if goal.objectives.isEmpty { throw InputError(source: "--optimization-metrics", "name at least one objective") }
-        for (value, name) in [(evaluations, "--num-evals"), (population, "--population"), (workers, "--workers"),
+        for (value, name) in [(evaluations, "--num-evals"), (population, "--population"), (max(workers, 1), "--workers"),
                               (innerEvaluations, "--inner-evals"), (measuredPerIteration ?? 1, "--measured-per-iteration")] where value < 1 {
             throw InputError(source: name, "must be at least 1, got \(value)")
+        }
+        if workers < 0 {
+            throw InputError(source: "--workers", "must be at least 0 (0: only `swiftnas worker` processes evaluate, on a postgresql:// store), got \(workers)")
         }
         if let reference, reference.count != goal.objectives.count {
             throw InputError(source: "--reference", "needs \(goal.objectives.count) comma-separated numbers, one per objective")

@@ -75,6 +75,8 @@ public final class SQLiteStore: SearchStore, StoreBackend {
         }
         let exists = FileManager.default.fileExists(atPath: path)
         switch access {
+        case .work:
+            throw InputError(source: path, "a SQLite store is searched and evaluated by one process: workers on other machines need a postgresql:// store")
         case .read:
             guard exists else { throw InputError(source: path, "no such file") }
             return try SQLiteStore(path: path, readOnly: true)

@@ -132,6 +132,13 @@ public protocol SearchStore: Sendable {
     func iterations() async throws -> [IterationRecord]
     /// Releases the store (its connection, its coordinator lock); called once when the search or reader is done.
     func close() async
+    /// The store's queue when it hands evaluations to workers on other machines (PostgreSQL), else nil.
+    var workQueue: (any WorkQueue)? { get }
+}
+
+extension SearchStore {
+    /// Evaluates only in the searching process.
+    public var workQueue: (any WorkQueue)? { nil }
 }
 
 /// A store in memory, for tests and throwaway runs.

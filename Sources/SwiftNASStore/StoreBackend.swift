@@ -10,6 +10,9 @@ public enum StoreAccess: Sendable, Equatable {
     case resume
     /// Replace whatever search the store holds with a new one.
     case overwrite
+    /// Evaluate a study's queued work as a worker (`swiftnas worker`): no coordinator lock, and the study may not
+    /// exist yet. Only stores with a `workQueue` serve it.
+    case work
 }
 
 /// A kind of store, opened by URL scheme (`sqlite:///path/results.db`, `postgresql://host/db`).
@@ -28,6 +31,13 @@ public protocol StoreBackend: Sendable {
     static func open(_ location: String, study: String?, access: StoreAccess) async throws -> any SearchStore
     /// The studies of the store at `location`, or nil when a store holds one search (a SQLite file).
     static func studies(at location: String) async throws -> [String]?
+    /// Whether its stores hand evaluations to workers on other machines (their `workQueue` is not nil).
+    static var distributes: Bool { get }
+}
+
+extension StoreBackend {
+    /// Evaluations stay in the searching process.
+    public static var distributes: Bool { false }
 }
 
 /// The store backends a search can name, keyed by URL scheme; a location without `scheme://` is a file path
@@ -70,6 +80,11 @@ public struct StoreRegistry: Sendable {
     public func open(_ url: String, study: String? = nil, access: StoreAccess, source: String = "--store") async throws -> any SearchStore {
         let (backend, location) = try resolve(url, source: source)
         return try await Self.open(backend, location: location, study: study, access: access)
+    }
+
+    /// Whether the store `url` names hands evaluations to workers (`swiftnas worker`).
+    public func distributes(_ url: String, source: String = "--store") throws -> Bool {
+        try resolve(url, source: source).0.distributes
     }
 
     /// The studies of the store `url` names, or nil when it holds one search.

@@ -1,0 +1,251 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import SwiftNASCore
+
+/// One connection to a PostgreSQL server that survives the server or the network going away: every query has a
+/// deadline, and a query that fails because the connection is gone (closed, reset, or silent past its deadline)
+/// is run again on a new connection, reconnecting with exponential backoff for up to `patience`.
+///
+/// Every statement SwiftNAS sends is idempotent or fenced (a retried `complete` finds its claim already done), so
+/// running one again after a lost reply is safe. `onConnect` runs on each new connection before any query (the
+/// coordinator re-takes its study's lock there; if another process took it meanwhile, that error ends the search).
+actor ReconnectingConnection {
+    let url: PostgresURL
+    /// The longest one statement may take before the connection is presumed dead.
+    let queryTimeout: Duration
+    /// How long to keep reconnecting before giving up with an error.
+    let patience: Duration
+    private let onConnect: @Sendable (PostgresConnection) async throws -> Void
+    private var connection: PostgresConnection?
+    private var connecting: Task<PostgresConnection, any Error>?
+    private var generation = 0
+    private var closed = false
+    private let logger: Logger
+    /// Where notes on lost and regained connections go (the search log).
+    private let note: @Sendable (String) -> Void
+
+    init(url: PostgresURL, queryTimeout: Duration = .seconds(20), patience: Duration = .seconds(600),
+         note: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data("swiftnas: \($0)\n".utf8)) },
+         onConnect: @escaping @Sendable (PostgresConnection) async throws -> Void = { _ in }) {
+        self.url = url
+        self.queryTimeout = queryTimeout
+        self.patience = patience
+        self.note = note
+        self.onConnect = onConnect
+        var logger = Logger(label: "swiftnas.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    /// Connects once, failing at once with a clear error (a wrong password or database is not worth retrying
+    /// at start).
+    func start() async throws {
+        _ = try await current(retrying: false)
+    }
+
+    /// Runs `body` on the connection, again on a new one if the connection is lost, until it succeeds, fails for
+    /// another reason, or `patience` runs out.
+    @discardableResult
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        let deadline = clock.now + patience
+        var delay = Duration.milliseconds(100)
+        var reported = false
+        while true {
+            let (connection, generation) = try await current(retrying: true, until: deadline)
+            do {
+                let logger = self.logger
+                let value = try await Self.within(queryTimeout) { try await body(connection, logger) }
+                if reported { note("the connection to \(url) is back") }
+                return value
+            } catch where Self.isConnectionLost(error) {
+                drop(generation)
+                guard clock.now < deadline, !closed else { throw PostgresStore.failure(error, url: url) }
+                if !reported {
+                    note("lost the connection to \(url) (\(PostgresStore.failure(error, url: url).message)): reconnecting with backoff for up to \(patience)")
+                    reported = true
+                }
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// Closes the connection; later calls fail.
+    func close() async {
+        closed = true
+        connecting?.cancel()
+        if let connection { await Self.shut(connection) }
+        connection = nil
+    }
+
+    private func current(retrying: Bool, until deadline: ContinuousClock.Instant = .now) async throws -> (PostgresConnection, Int) {
+        if closed { throw InputError(source: "\(url)", "the store is closed") }
+        if let connection { return (connection, generation) }
+        if let connecting { return (try await connecting.value, generation) }
+        let url = self.url, logger = self.logger, onConnect = self.onConnect, note = self.note
+        let task = Task { () throws -> PostgresConnection in
+            var delay = Duration.milliseconds(100)
+            var reported = false
+            while true {
+                do {
+                    let connection = try await Self.within(.seconds(10)) { try await Self.connect(url, logger: logger) }
+                    do {
+                        try await onConnect(connection)
+                    } catch {
+                        await Self.shut(connection)
+                        throw error
+                    }
+                    return connection
+                } catch where retrying && Self.isConnectionLost(error) && ContinuousClock.now < deadline {
+                    if !reported {
+                        note("cannot reach \(url) (\(PostgresStore.failure(error, url: url).message)): retrying with backoff")
+                        reported = true
+                    }
+                    try await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(5))
+                }
+            }
+        }
+        connecting = task
+        defer { connecting = nil }
+        do {
+            let connection = try await task.value
+            if closed {
+                await Self.shut(connection)
+                throw InputError(source: "\(url)", "the store is closed")
+            }
+            self.connection = connection
+            generation += 1
+            return (connection, generation)
+        } catch {
+            throw PostgresStore.failure(error, url: url)
+        }
+    }
+
+    /// Forgets the connection of `generation` (if it is still the current one), closing it in the background: a
+    /// dead connection's close may itself never finish.
+    private func drop(_ generation: Int) {
+        guard generation == self.generation, let connection else { return }
+        self.connection = nil
+        Task { await Self.shut(connection) }
+    }
+
+    /// Closes `connection`, ignoring errors (it may be dead already).
+    static func shut(_ connection: PostgresConnection) async {
+        do { try await connection.close() } catch {}
+    }
+
+    static func connect(_ url: PostgresURL, logger: Logger) async throws -> PostgresConnection {
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if url.tls != .disable {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if url.tls == .require { configuration.certificateVerification = .none }
+            tls = .require(try NIOSSLContext(configuration: configuration))
+        }
+        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: url.password,
+                                                             database: url.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+    }
+
+    /// Whether `error` means the connection (or the server behind it) is gone, rather than that the statement
+    /// was wrong: worth reconnecting and running it again.
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        if error is DeadlineExceeded { return true }
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection: return true
+            case .server:
+                // Class 08: connection exception; 57P01–57P03: administrator shutdown, crash shutdown, cannot
+                // connect now (the server is starting or stopping).
+                let state = error.serverInfo?[.sqlState] ?? ""
+                return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+            default: return false
+            }
+        }
+        if error is NIOConnectionError || error is ChannelError || error is IOError { return true }
+        return false
+    }
+
+    /// A statement or connection attempt that did not finish in time.
+    struct DeadlineExceeded: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String { "no answer within \(limit)" }
+    }
+
+    /// Runs `body`, throwing `DeadlineExceeded` if it has not finished after `limit`. The body is cancelled and
+    /// left behind rather than awaited: a query on a dead connection may never return.
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let race = Race<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(continuation)
+                let work = Task {
+                    do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
+                }
+                let timer = Task {
+                    try? await Task.sleep(for: limit)
+                    if !Task.isCancelled, race.finish(.failure(DeadlineExceeded(limit: limit))) { work.cancel() }
+                }
+                race.onFinish { timer.cancel(); work.cancel() }
+            }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+}
+
+/// The first of a body and its deadline to finish resumes the waiting caller; the other is ignored.
+private final class Race<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var result: Result<T, any Error>?
+    private var cleanup: (@Sendable () -> Void)?
+    private var done = false
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.lock()
+        if let result {
+            lock.unlock()
+            continuation.resume(with: result)
+            return
+        }
+        self.continuation = continuation
+        lock.unlock()
+    }
+
+    /// Registers what to cancel once decided (run at once if already decided).
+    func onFinish(_ cleanup: @escaping @Sendable () -> Void) {
+        lock.lock()
+        if done {
+            lock.unlock()
+            cleanup()
+            return
+        }
+        self.cleanup = cleanup
+        lock.unlock()
+    }
+
+    /// Decides the race with `result` if undecided; returns whether this call decided it.
+    @discardableResult
+    func finish(_ result: Result<T, any Error>) -> Bool {
+        lock.lock()
+        guard !done else {
+            lock.unlock()
+            return false
+        }
+        done = true
+        let continuation = self.continuation
+        self.continuation = nil
+        if continuation == nil { self.result = result }
+        let cleanup = self.cleanup
+        self.cleanup = nil
+        lock.unlock()
+        continuation?.resume(with: result)
+        cleanup?()
+        return true
+    }
+}
