@@ -104,6 +104,8 @@ let package = Package(
             "SwiftNASCore", "SwiftNASStore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `Registry.standard`: every super-network, evaluator, algorithm, tactic, predictor and store SwiftNAS ships.

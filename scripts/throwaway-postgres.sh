@@ -21,6 +21,16 @@ else
     -A scram-sha-256 >/dev/null
   "${swiftnas_pg_as[@]}" "$swiftnas_pg_bin/pg_ctl" -D "$swiftnas_pg_dir/data" -l "$swiftnas_pg_dir/log" -w \
     -o "-p $swiftnas_pg_port -k $swiftnas_pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  # A restart with a two-second outage between, for the tests that survive one (SWIFTNAS_TEST_POSTGRES_RESTART).
+  cat > "$swiftnas_pg_dir/restart" <<RESTART
+#!/bin/sh
+${swiftnas_pg_as[*]} "$swiftnas_pg_bin/pg_ctl" -D "$swiftnas_pg_dir/data" -m fast -w stop >/dev/null 2>&1 </dev/null || exit 1
+sleep 2
+exec ${swiftnas_pg_as[*]} "$swiftnas_pg_bin/pg_ctl" -D "$swiftnas_pg_dir/data" -l "$swiftnas_pg_dir/log" -w \
+  -o "-p $swiftnas_pg_port -k $swiftnas_pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null 2>&1 </dev/null
+RESTART
+  chmod 755 "$swiftnas_pg_dir/restart"
+  export SWIFTNAS_TEST_POSTGRES_RESTART="$swiftnas_pg_dir/restart"
   export SWIFTNAS_TEST_POSTGRES_URL="postgresql://swiftnas:$swiftnas_pg_password@127.0.0.1:$swiftnas_pg_port/postgres"
   trap '"${swiftnas_pg_as[@]}" "$swiftnas_pg_bin/pg_ctl" -D "$swiftnas_pg_dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$swiftnas_pg_dir"' EXIT
   echo "throwaway-postgres: PostgreSQL $("$swiftnas_pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$swiftnas_pg_port" >&2

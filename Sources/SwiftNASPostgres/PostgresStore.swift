@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 import SwiftNASCore
@@ -78,12 +80,20 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// `error` as one line naming the store (without its password).
     static func failure(_ error: any Error, url: CustomStringConvertible) -> InputError {
         if let error = error as? InputError { return error }
+        return InputError(source: "\(url)", reason(error))
+    }
+
+    /// What went wrong, in the server's words when it said something, else the innermost cause.
+    static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] { return InputError(source: "\(url)", message) }
-            if let underlying = error.underlying { return InputError(source: "\(url)", "cannot connect: \(underlying)") }
-            return InputError(source: "\(url)", "PostgreSQL error: \(error.code)")
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return reason(underlying) }
+            return "PostgreSQL error: \(error.code)"
         }
-        return InputError(source: "\(url)", "\(error)")
+        if let error = error as? NIOConnectionError {
+            return "cannot connect: " + (error.connectionErrors.first.map { "\($0.error)" } ?? "\(error)")
+        }
+        return "\(error)"
     }
 
     /// The database's clock in seconds since 1970: leases are judged by one clock, whatever the workers' clocks say.

@@ -60,6 +60,9 @@ actor ReconnectingConnection {
                 let value = try await Self.within(queryTimeout) { try await body(connection, logger) }
                 if reported { note("the connection to \(url) is back") }
                 return value
+            } catch where Self.isTransient(error) && clock.now < deadline && !closed {
+                // A deadlock or serialisation failure rolled the statement back: run it again.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50)))
             } catch where Self.isConnectionLost(error) {
                 drop(generation)
                 guard clock.now < deadline, !closed else { throw PostgresStore.failure(error, url: url) }
@@ -83,7 +86,11 @@ actor ReconnectingConnection {
 
     private func current(retrying: Bool, until deadline: ContinuousClock.Instant = .now) async throws -> (PostgresConnection, Int) {
         if closed { throw InputError(source: "\(url)", "the store is closed") }
-        if let connection { return (connection, generation) }
+        if let connection {
+            // A connection the server closed (a restart) is replaced before a statement waits on it in vain.
+            if !connection.isClosed { return (connection, generation) }
+            drop(generation)
+        }
         if let connecting { return (try await connecting.value, generation) }
         let url = self.url, logger = self.logger, onConnect = self.onConnect, note = self.note
         let task = Task { () throws -> PostgresConnection in
@@ -168,6 +175,13 @@ actor ReconnectingConnection {
         }
         if error is NIOConnectionError || error is ChannelError || error is IOError { return true }
         return false
+    }
+
+    /// Whether `error` is the server rolling a statement back to break a deadlock or a serialisation conflict
+    /// (SQLSTATE 40P01, 40001): worth running again as it is.
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server else { return false }
+        return ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "")
     }
 
     /// A statement or connection attempt that did not finish in time.

@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+@testable import SwiftNASCommands
+
+/// A distributed search on the throwaway PostgreSQL server (`scripts/throwaway-postgres.sh`): a coordinator with
+/// `--workers 0` and `swiftnas worker` processes, killed with SIGKILL at random moments, the coordinator killed and
+/// resumed, the server restarted mid-search. Every run must end with the store an undisturbed local search writes:
+/// the same 200 sub-networks in the same order with the same metrics, none lost, none twice.
+@Suite(.serialized) struct DistributedSearchTests {
+    static let url = ProcessInfo.processInfo.environment["SWIFTNAS_TEST_POSTGRES_URL"]
+    /// A script that restarts the throwaway server (exported by `scripts/throwaway-postgres.sh`).
+    static let restart = ProcessInfo.processInfo.environment["SWIFTNAS_TEST_POSTGRES_RESTART"]
+    static let ready = url != nil && CrashResumeTests.binary != nil && CrashResumeTests.python != nil
+    static let budget = 200
+
+    let base = CrashResumeTests()
+    let study = "distributed-\(UUID().uuidString.prefix(8))"
+
+    func search(store: String, results: String, evaluator: String, log: String, extra: [String]) -> [String] {
+        ["search", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--optimization-metrics", "accuracy_top1", "macs",
+         "--search-tactic", "evolutionary", "--search-algo", "nsga2", "--num-evals", "\(Self.budget)", "--population", "20",
+         "--seed", "11", "--store", store, "--results-path", results, "--evaluator", "\(CrashResumeTests.python!) \(evaluator) \(log)"] + extra
+    }
+
+    /// Runs `executable` and waits for it with posix_spawn and waitpid (Foundation's `Process` sometimes misses the
+    /// exit of a program that starts a daemon, as `pg_ctl start` does).
+    static func spawnAndWait(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0) }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status >> 8) & 0xff
+    }
+
+    /// Starts the binary with its output appended to `output`.
+    func launch(_ arguments: [String], output: String) throws -> Process {
+        if !FileManager.default.fileExists(atPath: output) { _ = FileManager.default.createFile(atPath: output, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// The undisturbed local search's rows.
+    func reference(_ evaluator: String) throws -> [String] {
+        let results = base.directory.appendingPathComponent("reference.csv").path
+        let process = try launch(search(store: base.directory.appendingPathComponent("reference.db").path, results: results, evaluator: evaluator,
+                                        log: base.directory.appendingPathComponent("reference.log").path, extra: ["--workers", "2"]),
+                                 output: base.directory.appendingPathComponent("reference.out").path)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return try base.rows(results)
+    }
+
+    /// Runs the distributed search (coordinator with `--workers 0`, four workers) while `disturb` acts on it,
+    /// resuming the coordinator whenever it is killed, until it finishes; returns its rows and the workers' logs.
+    func distributed(_ evaluator: String, disturb: (_ calls: () -> Int, _ coordinator: inout Process, _ workers: inout [Process]) throws -> Void) throws -> ([String], String) {
+        let results = base.directory.appendingPathComponent("\(study).csv").path
+        let log = base.directory.appendingPathComponent("\(study).log").path
+        let workerLog = base.directory.appendingPathComponent("\(study)-workers.out").path
+        let coordinatorLog = base.directory.appendingPathComponent("\(study)-coordinator.out").path
+        func calls() -> Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        func worker() throws -> Process {
+            try launch(["worker", "--store", Self.url!, "--study", study, "--evaluator", "\(CrashResumeTests.python!) \(evaluator) \(log)",
+                        "--lease", "2"], output: workerLog)
+        }
+        var workers = try (0..<4).map { _ in try worker() }
+        let arguments = search(store: Self.url!, results: results, evaluator: evaluator, log: log, extra: ["--study", study, "--workers", "0"])
+        var coordinator = try launch(arguments, output: coordinatorLog)
+        try disturb(calls, &coordinator, &workers)
+        var resumes = 0
+        while true {
+            coordinator.waitUntilExit()
+            if coordinator.terminationReason == .exit { break }
+            resumes += 1
+            #expect(resumes < 10)
+            coordinator = try launch(arguments + ["--resume"], output: coordinatorLog)
+        }
+        #expect(coordinator.terminationStatus == 0, "\((try? String(contentsOfFile: coordinatorLog, encoding: .utf8)) ?? "")")
+        // The workers see the study finish and leave by themselves.
+        for process in workers {
+            let deadline = Date().addingTimeInterval(30)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            #expect(!process.isRunning, "a worker did not leave after the study finished")
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        _ = workers.map { $0.waitUntilExit() }
+        return (try base.rows(results), (try? String(contentsOfFile: workerLog, encoding: .utf8)) ?? "")
+    }
+
+    @Test(.enabled(if: ready, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh), the swiftnas binary and python3"))
+    func killedWorkersAndCoordinatorLoseNothingAndRepeatNothing() throws {
+        let evaluator = try base.evaluatorScript()
+        let expected = try reference(evaluator)
+        var generator = SystemRandomNumberGenerator()
+        var workerKills = 0, coordinatorKills = 0
+        let (actual, workerLog) = try distributed(evaluator) { calls, coordinator, workers in
+            // Kill a random worker every few evaluations (and start another); kill the coordinator twice.
+            while calls() < Self.budget * 3 / 4 {
+                let target = calls() + Int.random(in: 3...12, using: &generator)
+                let deadline = Date().addingTimeInterval(60)
+                while calls() < target && Date() < deadline { usleep(2_000) }
+                let victim = Int.random(in: workers.indices, using: &generator)
+                kill(workers[victim].processIdentifier, SIGKILL)
+                workers[victim].waitUntilExit()
+                workerKills += 1
+                workers[victim] = try launch(workers[victim].arguments!, output: base.directory.appendingPathComponent("\(study)-workers.out").path)
+                if coordinatorKills < 2, calls() > Self.budget * (coordinatorKills + 1) / 3, coordinator.isRunning {
+                    kill(coordinator.processIdentifier, SIGKILL)
+                    coordinator.waitUntilExit()
+                    coordinatorKills += 1
+                    coordinator = try launch(coordinator.arguments! + ["--resume"],
+                                             output: base.directory.appendingPathComponent("\(study)-coordinator.out").path)
+                }
+            }
+            #expect(coordinatorKills == 2)
+        }
+        #expect(workerKills >= 10)
+        #expect(actual.count == Self.budget)
+        #expect(actual == expected)
+        // Late results of killed workers are never written; a worker whose lease lapsed says so.
+        #expect(!workerLog.contains("error"), "\(workerLog.suffix(2000))")
+    }
+
+    @Test(.enabled(if: ready && restart != nil, "needs SWIFTNAS_TEST_POSTGRES_URL and SWIFTNAS_TEST_POSTGRES_RESTART (source scripts/throwaway-postgres.sh)"))
+    func aSearchRidesOutARestartOfTheServer() throws {
+        let evaluator = try base.evaluatorScript()
+        let expected = try reference(evaluator)
+        let (actual, _) = try distributed(evaluator) { calls, _, _ in
+            for target in [Self.budget / 4, Self.budget / 2] {
+                let deadline = Date().addingTimeInterval(60)
+                while calls() < target && Date() < deadline { usleep(5_000) }
+                let status = try Self.spawnAndWait("/bin/sh", [Self.restart!])
+                #expect(status == 0)
+            }
+        }
+        #expect(actual == expected)
+    }
+
+    @Test(.enabled(if: ready, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh) and the swiftnas binary"))
+    func aSecondCoordinatorIsRefusedAndAWorkerNeedsASharedStore() throws {
+        let evaluator = try base.evaluatorScript()
+        let results = base.directory.appendingPathComponent("\(study).csv").path
+        let log = base.directory.appendingPathComponent("\(study).log").path
+        let arguments = search(store: Self.url!, results: results, evaluator: evaluator, log: log, extra: ["--study", study, "--workers", "0"])
+        let first = try launch(arguments, output: base.directory.appendingPathComponent("first.out").path)
+        defer { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() }
+        // Wait until the first holds the study (it has started the search and waits for workers).
+        for _ in 0..<200 {
+            let listing = try SwiftNASBinary.run(["studies", "--store", Self.url!], in: base.directory)
+            if listing.stdout.split(separator: "\n").contains(where: { $0.hasPrefix(study + " ") && $0.contains("running") }) { break }
+            usleep(50_000)
+        }
+        let second = try SwiftNASBinary.run(arguments + ["--resume"], in: base.directory)
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("is being searched by") && second.stderr.contains("one process searches a study at a time"), "\(second.stderr)")
+        let password = URLComponents(string: Self.url!)?.password ?? "-"
+        #expect(!second.stderr.contains(password))
+        let sqlite = try SwiftNASBinary.run(["worker", "--store", base.directory.appendingPathComponent("x.db").path, "--evaluator", "builtin:counts"],
+                                            in: base.directory)
+        #expect(sqlite.status == 2 && sqlite.stderr.contains("need a postgresql:// store"), "\(sqlite.stderr)")
+        let local = try SwiftNASBinary.run(["search", "--supernet", "ofa_resnet50", "--workers", "0", "--store", base.directory.appendingPathComponent("y.db").path],
+                                           in: base.directory)
+        #expect(local.status == 2 && local.stderr.contains("--workers"), "\(local.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: base.directory.appendingPathComponent("y.db").path))
+    }
+}
