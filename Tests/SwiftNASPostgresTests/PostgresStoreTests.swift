@@ -120,6 +120,75 @@ import SwiftNASStore
     }
 }
 
+extension PostgresStoreTests {
+    func job(_ sequence: Int) -> QueuedEvaluation {
+        QueuedEvaluation(sequence: sequence, configurationHash: "h\(sequence)", configuration: #"{"a":[\#(sequence)]}"#, metrics: ["accuracy_top1", "macs"])
+    }
+
+    func result(of claim: ClaimedEvaluation) -> EvaluationRecord {
+        var result = record(claim.job.sequence)
+        result.evaluator = "test"
+        return result
+    }
+
+    @Test(.enabled(if: url != nil, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh)"))
+    func theQueueHandsEachEvaluationOutOnceAndRefusesLateResults() async throws {
+        let coordinator = try await Self.stores.open(Self.url!, study: study, access: .create)
+        try await coordinator.begin(SearchManifest(fingerprint: "{}", summary: "queue"))
+        let queue = try #require(coordinator.workQueue)
+        try await queue.enqueue((0..<4).map(job))
+        try await queue.enqueue([job(1)])  // the same again (a resumed coordinator) is harmless
+        var clash = job(2)
+        clash.configurationHash = "other"
+        await #expect(throws: InputError.self) { try await queue.enqueue([clash]) }
+
+        let worker = try await Self.stores.open(Self.url!, study: study, access: .work)
+        let workerQueue = try #require(worker.workQueue)
+        // Two workers claiming at once never get the same evaluation.
+        async let first = workerQueue.claim(worker: "a", limit: 2, lease: 1)
+        async let second = queue.claim(worker: "b", limit: 2, lease: 60)
+        let (a, b) = try await (first, second)
+        #expect(Set(a.map(\.job.sequence)).isDisjoint(with: b.map(\.job.sequence)) && a.count + b.count == 4)
+        #expect(try await workerQueue.claim(worker: "c", limit: 4, lease: 60).isEmpty)
+        #expect(try await queue.counts() == QueueCounts(pending: 0, leased: 4, done: 0, workers: 0, coordinatorAlive: true))
+
+        // b completes; a's lease (1 s) runs out unrenewed, c takes its work, and a's late results are refused.
+        for claim in b { #expect(try await queue.complete(claim, with: result(of: claim))) }
+        #expect(try await queue.complete(b[0], with: result(of: b[0])), "a retried completion of a done claim is not an error")
+        try await Task.sleep(for: .milliseconds(1_300))
+        let retaken = try await workerQueue.claim(worker: "c", limit: 4, lease: 60)
+        #expect(retaken.map(\.job.sequence) == a.map(\.job.sequence).sorted() && retaken.allSatisfy { $0.attempt == 2 })
+        for claim in a { #expect(try await !workerQueue.complete(claim, with: result(of: claim))) }
+        // c gives one back (stopping) and completes the other; the given-back one is claimable at once.
+        try await workerQueue.release([retaken[0]])
+        #expect(try await workerQueue.complete(retaken[1], with: result(of: retaken[1])))
+        let again = try await queue.claim(worker: "b", limit: 4, lease: 60)
+        #expect(again.map(\.job.sequence) == [retaken[0].job.sequence] && again[0].attempt == 2)
+        #expect(try await queue.complete(again[0], with: result(of: again[0])))
+        #expect(try await queue.completed([0, 1, 2, 3]) == (0..<4).map { var r = record($0); r.evaluator = "test"; return r })
+        #expect(try await queue.counts().done == 4)
+        await worker.close()
+        await coordinator.close()
+    }
+
+    @Test(.enabled(if: url != nil, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh)"))
+    func anEvaluationThatLosesEveryWorkerIsRecordedAsFailed() async throws {
+        let store = try await Self.stores.open(Self.url!, study: study, access: .create)
+        try await store.begin(SearchManifest(fingerprint: "{}", summary: "poison"))
+        let queue = try #require(store.workQueue)
+        try await queue.enqueue([job(0)])
+        for attempt in 1...workQueueMaxAttempts {
+            let claims = try await queue.claim(worker: "w\(attempt)", limit: 1, lease: 0.2)
+            #expect(claims.map(\.attempt) == [attempt])
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(try await queue.claim(worker: "last", limit: 1, lease: 60).isEmpty)
+        let records = try await store.records()
+        #expect(records.count == 1 && records[0].status == .failed && records[0].error?.contains("vanished 3 times") == true)
+        await store.close()
+    }
+}
+
 /// A cheap deterministic evaluator for the session test: two conflicting sums of the genes.
 struct CountsLike: BuiltinEvaluator {
     static let name = "countslike"
