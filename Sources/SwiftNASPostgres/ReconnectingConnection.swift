@@ -92,20 +92,25 @@ actor ReconnectingConnection {
             drop(generation)
         }
         if let connecting { return (try await connecting.value, generation) }
-        let url = self.url, logger = self.logger, onConnect = self.onConnect, note = self.note
+        let url = self.url, logger = self.logger, onConnect = self.onConnect, note = self.note, queryTimeout = self.queryTimeout
         let task = Task { () throws -> PostgresConnection in
             var delay = Duration.milliseconds(100)
             var reported = false
             while true {
                 do {
-                    let connection = try await Self.within(.seconds(10)) { try await Self.connect(url, logger: logger) }
-                    do {
-                        try await onConnect(connection)
-                    } catch {
-                        await Self.shut(connection)
-                        throw error
+                    // Connecting and preparing the connection share one deadline: a server that goes away again
+                    // in between must not leave every caller waiting on this task.
+                    return try await Self.within(queryTimeout) {
+                        let connection = try await Self.connect(url, logger: logger)
+                        do {
+                            try await onConnect(connection)
+                            try Task.checkCancellation()
+                        } catch {
+                            await Self.shut(connection)
+                            throw error
+                        }
+                        return connection
                     }
-                    return connection
                 } catch where retrying && Self.isConnectionLost(error) && ContinuousClock.now < deadline {
                     if !reported {
                         note("cannot reach \(url) (\(PostgresStore.failure(error, url: url).message)): retrying with backoff")

@@ -8,7 +8,9 @@ import Testing
 /// the same 200 sub-networks in the same order with the same metrics, none lost, none twice.
 @Suite(.serialized) struct DistributedSearchTests {
     static let url = ProcessInfo.processInfo.environment["SWIFTNAS_TEST_POSTGRES_URL"]
-    /// A script that restarts the throwaway server (exported by `scripts/throwaway-postgres.sh`).
+    /// A second throwaway server and a script that restarts it (exported by `scripts/throwaway-postgres.sh`): the
+    /// other tests, running meanwhile, keep theirs.
+    static let restartURL = ProcessInfo.processInfo.environment["SWIFTNAS_TEST_POSTGRES_RESTART_URL"]
     static let restart = ProcessInfo.processInfo.environment["SWIFTNAS_TEST_POSTGRES_RESTART"]
     static let ready = url != nil && CrashResumeTests.binary != nil && CrashResumeTests.python != nil
     static let budget = 200
@@ -40,12 +42,12 @@ import Testing
     }
 
     /// Starts the binary with its output appended to `output`.
-    func launch(_ arguments: [String], output: String) throws -> Process {
+    func launch(_ arguments: [String], output: String, executable: String? = nil) throws -> Process {
         if !FileManager.default.fileExists(atPath: output) { _ = FileManager.default.createFile(atPath: output, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         handle.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashResumeTests.binary!)
+        process.executableURL = URL(fileURLWithPath: executable ?? CrashResumeTests.binary!)
         process.arguments = arguments
         process.standardOutput = handle
         process.standardError = handle
@@ -66,18 +68,25 @@ import Testing
 
     /// Runs the distributed search (coordinator with `--workers 0`, four workers) while `disturb` acts on it,
     /// resuming the coordinator whenever it is killed, until it finishes; returns its rows and the workers' logs.
-    func distributed(_ evaluator: String, disturb: (_ calls: () -> Int, _ coordinator: inout Process, _ workers: inout [Process]) throws -> Void) throws -> ([String], String) {
+    /// Where worker `index` runs: a program and arguments before the binary's (`ip netns exec NS`), and the store URL it uses.
+    typealias WorkerPlace = (executable: String?, prefix: [String], url: String)
+
+    func distributed(_ evaluator: String, store: String = DistributedSearchTests.url!,
+                     workerPlace: ((Int) -> WorkerPlace)? = nil,
+                     disturb: (_ calls: () -> Int, _ coordinator: inout Process, _ workers: inout [Process]) throws -> Void) throws -> ([String], String) {
         let results = base.directory.appendingPathComponent("\(study).csv").path
         let log = base.directory.appendingPathComponent("\(study).log").path
         let workerLog = base.directory.appendingPathComponent("\(study)-workers.out").path
         let coordinatorLog = base.directory.appendingPathComponent("\(study)-coordinator.out").path
         func calls() -> Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
-        func worker() throws -> Process {
-            try launch(["worker", "--store", Self.url!, "--study", study, "--evaluator", "\(CrashResumeTests.python!) \(evaluator) \(log)",
-                        "--lease", "2"], output: workerLog)
+        func worker(_ index: Int) throws -> Process {
+            let place: WorkerPlace = workerPlace?(index) ?? (nil, [], store)
+            return try launch(place.prefix + ["worker", "--store", place.url, "--study", study, "--evaluator",
+                                              "\(CrashResumeTests.python!) \(evaluator) \(log)", "--lease", "2"],
+                              output: workerLog, executable: place.executable)
         }
-        var workers = try (0..<4).map { _ in try worker() }
-        let arguments = search(store: Self.url!, results: results, evaluator: evaluator, log: log, extra: ["--study", study, "--workers", "0"])
+        var workers = try (0..<4).map(worker)
+        let arguments = search(store: store, results: results, evaluator: evaluator, log: log, extra: ["--study", study, "--workers", "0"])
         var coordinator = try launch(arguments, output: coordinatorLog)
         try disturb(calls, &coordinator, &workers)
         var resumes = 0
@@ -116,7 +125,8 @@ import Testing
                 kill(workers[victim].processIdentifier, SIGKILL)
                 workers[victim].waitUntilExit()
                 workerKills += 1
-                workers[victim] = try launch(workers[victim].arguments!, output: base.directory.appendingPathComponent("\(study)-workers.out").path)
+                workers[victim] = try launch(workers[victim].arguments!, output: base.directory.appendingPathComponent("\(study)-workers.out").path,
+                                             executable: workers[victim].executableURL?.path)
                 if coordinatorKills < 2, calls() > Self.budget * (coordinatorKills + 1) / 3, coordinator.isRunning {
                     kill(coordinator.processIdentifier, SIGKILL)
                     coordinator.waitUntilExit()
@@ -134,11 +144,12 @@ import Testing
         #expect(!workerLog.contains("error"), "\(workerLog.suffix(2000))")
     }
 
-    @Test(.enabled(if: ready && restart != nil, "needs SWIFTNAS_TEST_POSTGRES_URL and SWIFTNAS_TEST_POSTGRES_RESTART (source scripts/throwaway-postgres.sh)"))
+    @Test(.enabled(if: ready && restart != nil && restartURL != nil,
+                   "needs SWIFTNAS_TEST_POSTGRES_RESTART_URL and SWIFTNAS_TEST_POSTGRES_RESTART (source scripts/throwaway-postgres.sh)"))
     func aSearchRidesOutARestartOfTheServer() throws {
         let evaluator = try base.evaluatorScript()
         let expected = try reference(evaluator)
-        let (actual, _) = try distributed(evaluator) { calls, _, _ in
+        let (actual, _) = try distributed(evaluator, store: Self.restartURL!) { calls, _, _ in
             for target in [Self.budget / 4, Self.budget / 2] {
                 let deadline = Date().addingTimeInterval(60)
                 while calls() < target && Date() < deadline { usleep(5_000) }
@@ -147,6 +158,93 @@ import Testing
             }
         }
         #expect(actual == expected)
+    }
+
+    /// Whether this machine lets the tests make network namespaces (root and iproute2).
+    static let namespaces: Bool = {
+        guard ready, getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { return false }
+        let probe = "swnas-probe-\(getpid())"
+        guard (try? spawnAndWait("/usr/sbin/ip", ["netns", "add", probe])) == 0 else { return false }
+        _ = try? spawnAndWait("/usr/sbin/ip", ["netns", "del", probe])
+        return true
+    }()
+
+    @Test(.enabled(if: namespaces, "needs root and `ip netns` (network namespaces), SWIFTNAS_TEST_POSTGRES_URL and the swiftnas binary"))
+    func workersInOtherNetworkNamespacesRideOutACutLink() throws {
+        let ip = "/usr/sbin/ip", tag = getpid() % 10_000
+        let server = try #require(URLComponents(string: Self.url!))
+        // Two namespaces, each joined to this one by a veth pair (10.213.N.1 here, 10.213.N.2 there). The server listens on
+        // 127.0.0.1 only, so a relay here forwards 10.213.N.1:PORT to it: the workers' traffic crosses the veth link.
+        let namespaces = (1...2).map { "swnas-\(tag)-\($0)" }
+        func run(_ arguments: [String]) throws {
+            let status = try Self.spawnAndWait(ip, arguments)
+            #expect(status == 0, "ip \(arguments.joined(separator: " ")) exited with \(status)")
+        }
+        defer { for name in namespaces { _ = try? Self.spawnAndWait(ip, ["netns", "del", name]) } }
+        for (index, name) in namespaces.enumerated() {
+            let host = "vh\(tag)x\(index + 1)", inside = "vn\(tag)x\(index + 1)"
+            try run(["netns", "add", name])
+            try run(["link", "add", host, "type", "veth", "peer", "name", inside])
+            try run(["link", "set", inside, "netns", name])
+            try run(["addr", "add", "10.213.\(index + 1).1/24", "dev", host])
+            try run(["link", "set", host, "up"])
+            try run(["netns", "exec", name, "ip", "addr", "add", "10.213.\(index + 1).2/24", "dev", inside])
+            try run(["netns", "exec", name, "ip", "link", "set", inside, "up"])
+            try run(["netns", "exec", name, "ip", "link", "set", "lo", "up"])
+        }
+        let relayScript = base.directory.appendingPathComponent("relay.py").path
+        try """
+        import asyncio, sys
+        target_port = int(sys.argv[1])
+        async def pipe(reader, writer):
+            try:
+                while data := await reader.read(65536):
+                    writer.write(data)
+                    await writer.drain()
+            except Exception:
+                pass
+            finally:
+                writer.close()
+        async def serve(reader, writer):
+            try:
+                upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", target_port)
+            except Exception:
+                writer.close()
+                return
+            await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+        async def main():
+            servers = [await asyncio.start_server(serve, host, int(sys.argv[2])) for host in sys.argv[3:]]
+            print("ready", flush=True)
+            await asyncio.gather(*(s.serve_forever() for s in servers))
+        asyncio.run(main())
+        """.write(toFile: relayScript, atomically: true, encoding: .utf8)
+        let relayPort = 20_000 + Int(tag)
+        let relay = try launch([relayScript, "\(server.port!)", "\(relayPort)", "10.213.1.1", "10.213.2.1"],
+                               output: base.directory.appendingPathComponent("relay.out").path, executable: CrashResumeTests.python!)
+        defer { relay.terminate() }
+        usleep(500_000)
+        func url(through index: Int) -> String {
+            var components = server
+            components.host = "10.213.\(index).1"
+            components.port = relayPort
+            return components.string!
+        }
+        let evaluator = try base.evaluatorScript()
+        let expected = try reference(evaluator)
+        let (actual, workerLog) = try distributed(evaluator, workerPlace: { index in
+            (ip, ["netns", "exec", namespaces[index % 2], CrashResumeTests.binary!], url(through: index % 2 + 1))
+        }) { calls, _, _ in
+            // Cut each namespace's link in turn for four seconds, mid-search.
+            for (index, name) in namespaces.enumerated() {
+                let deadline = Date().addingTimeInterval(60)
+                while calls() < Self.budget * (index + 1) / 3 && Date() < deadline { usleep(5_000) }
+                try run(["netns", "exec", name, "ip", "link", "set", "vn\(tag)x\(index + 1)", "down"])
+                usleep(4_000_000)
+                try run(["netns", "exec", name, "ip", "link", "set", "vn\(tag)x\(index + 1)", "up"])
+            }
+        }
+        #expect(actual == expected)
+        #expect(workerLog.contains("10.213.1.1") && workerLog.contains("10.213.2.1"), "the workers did not use the namespaces' links")
     }
 
     @Test(.enabled(if: ready, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh) and the swiftnas binary"))
