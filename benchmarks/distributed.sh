@@ -11,7 +11,8 @@
 # Environment: SWIFTNAS_TEST_POSTGRES_URL (a server to use; default: a throwaway one from
 # scripts/throwaway-postgres.sh), DIST_BUDGET (evaluations per run, default 80), DIST_POPULATION (default 40, so
 # each generation divides evenly among 1, 2, 4 and 8 workers), DIST_WORKERS (default "1 2 4 8"), DIST_VENV (a venv
-# with optuna and psycopg2), DIST_SKIP_BUILD=1 (use the existing .build/release/swiftnas).
+# with optuna and psycopg2), DIST_SKIP_BUILD=1 (use the existing .build/release/swiftnas), DIST_SWIFTNAS (a swiftnas
+# binary to use instead).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -32,8 +33,12 @@ else
 fi
 py="$venv/bin/python"
 "$py" -c 'import optuna, psycopg2; print("optuna", optuna.__version__, "psycopg2", psycopg2.__version__.split()[0])'
-[[ "${DIST_SKIP_BUILD:-0}" == 1 ]] || swift build -c release --product swiftnas 2>&1 | tail -1
-swiftnas="$repo/.build/release/swiftnas"
+if [[ -n "${DIST_SWIFTNAS:-}" ]]; then
+  swiftnas="$DIST_SWIFTNAS"
+else
+  [[ "${DIST_SKIP_BUILD:-0}" == 1 ]] || swift build -c release --product swiftnas 2>&1 | tail -1
+  swiftnas="$repo/.build/release/swiftnas"
+fi
 now() { python3 -c 'import time; print(time.time())'; }
 tag="$(date +%s)"
 

@@ -57,7 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
         while published == nil {
             if !announced { log("swiftnas worker \(name): waiting for \(store.location) to start") }
             announced = true
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .milliseconds(250))
             published = try await queue.work()
         }
         let space: SearchSpace

@@ -62,7 +62,7 @@ enum DashboardPages {
         func options(selected: String) -> String {
             axes.map { "<option value=\"\(escape($0))\"\($0 == selected ? " selected" : "")>\(escape($0))</option>" }.joined()
         }
-        let facts: [(String, String)] = [
+        var facts: [(String, String)] = [
             ("space", study.search.space), ("objectives", goal.objectives.map(\.description).joined(separator: ", ")),
             ("tactic", study.search.tactic + " / " + study.search.algorithm), ("state", study.state),
             ("evaluations", "\(study.records.count) done, \(study.failed) failed, \(study.pending) pending"),
@@ -70,6 +70,10 @@ enum DashboardPages {
             ("last activity", time(study.lastActivity)),
             ("throughput", study.evaluationsPerHour.map { String(format: "%.1f evaluations per hour, up to %d at once", $0, study.maximumConcurrent) } ?? "-"),
         ]
+        if let queue = study.queue {
+            facts.append(("workers", "\(queue.workers) live; coordinator \(queue.coordinatorAlive ? "alive" : "gone")"))
+            facts.append(("queue", "\(queue.pending) pending, \(queue.leased) leased, \(queue.done) done"))
+        }
         let factRows = facts.map { "<tr><th>\(escape($0.0))</th><td data-fact=\"\(escape($0.0))\">\(escape($0.1))</td></tr>" }.joined(separator: "\n")
         let headers = (["#"] + goal.metrics + ["status", "error", "seconds", "configuration"]).enumerated().map { index, name in
             "<th data-column=\"\(index)\">\(escape(name))</th>"

@@ -159,6 +159,10 @@ enum DashboardJSON {
             ("evaluations_per_hour", study.evaluationsPerHour.map(Literal.double) ?? .null),
             ("max_concurrent", .int(study.maximumConcurrent)), ("iterations", .int(study.iterations.count)),
             ("process", study.status.map { .string($0.process) } ?? .null),
+            ("queue", study.queue.map { queue in
+                .object([("pending", .int(queue.pending)), ("leased", .int(queue.leased)), ("done", .int(queue.done)),
+                         ("workers", .int(queue.workers)), ("coordinator_alive", .bool(queue.coordinatorAlive))])
+            } ?? .null),
         ])
     }
 

@@ -47,7 +47,7 @@ public actor PostgresStore: SearchStore, StoreBackend {
         let coordinator = CoordinatorClaim(study: study, location: "\(url) study \(study)")
         let searches = [StoreAccess.create, .resume, .overwrite].contains(access)
         let connection = ReconnectingConnection(url: url, onConnect: { connection in
-            try await createSchema(connection)
+            try await prepare(connection)
             if searches { try await coordinator.take(on: connection) }
         })
         let store = PostgresStore(url: url, study: study, connection: connection, coordinator: coordinator)
@@ -63,7 +63,7 @@ public actor PostgresStore: SearchStore, StoreBackend {
 
     public static func studies(at rest: String) async throws -> [String]? {
         let url = try PostgresURL(parsing: rest, source: "--store")
-        let connection = ReconnectingConnection(url: url, onConnect: { try await createSchema($0) })
+        let connection = ReconnectingConnection(url: url, onConnect: { try await prepare($0) })
         do {
             try await connection.start()
             let names = try await connection.run { connection, logger in
@@ -99,12 +99,31 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// The database's clock in seconds since 1970: leases are judged by one clock, whatever the workers' clocks say.
     static let now = "extract(epoch from clock_timestamp())::float8"
 
-    /// Creates the tables when the database has none (serialised by a transaction-level advisory lock, so
-    /// processes starting together do not race).
+    /// Prepares a new connection: session settings, then the tables if the database lacks them.
+    ///
+    /// The server is told to end this session if it ever sits in an open transaction for a minute (a client cut off
+    /// mid-transaction must not hold locks for everyone), and to probe an idle client's TCP connection every 15 s
+    /// (so a coordinator on a vanished machine loses its study's lock in about a minute, not hours).
+    static func prepare(_ connection: PostgresConnection) async throws {
+        let logger = silent
+        try await connection.query("SET idle_in_transaction_session_timeout = 60000", logger: logger)
+        for setting in ["tcp_keepalives_idle = 15", "tcp_keepalives_interval = 5", "tcp_keepalives_count = 6"] {
+            try await connection.query("SET \(unescaped: setting)", logger: logger)
+        }
+        let complete = try await connection.query("""
+            SELECT to_regclass('swiftnas_workers') IS NOT NULL AND EXISTS (SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'swiftnas_studies' AND column_name = 'coordinator_token' AND table_schema = current_schema())
+            """, logger: logger).collect(Bool.self).first ?? false
+        if !complete { try await createSchema(connection) }
+    }
+
+    /// Creates the tables (serialised by a transaction-level advisory lock, so processes starting together do not
+    /// race; a lock held too long by a stuck session is an error after 15 s rather than a wait forever).
     static func createSchema(_ connection: PostgresConnection) async throws {
         let logger = silent
         try await connection.query("BEGIN", logger: logger)
         do {
+            try await connection.query("SET LOCAL lock_timeout = 15000", logger: logger)
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('swiftnas.schema'))", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS swiftnas_studies (
