@@ -42,7 +42,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: [.customLong("results-path"), .customLong("results_path")], help: "Results CSV path.") var resultsPath: String?
     @Option(help: "Results CSV layout: \(ResultsCSV.Format.allCases.map(\.rawValue).joined(separator: " or ")).") var format: String?
     @Option(help: "\(Registry.standard.evaluators.syntax).") var evaluator: String?
-    @Option(help: "Evaluations in parallel (evaluator processes).") var workers: Int?
+    @Option(help: "Evaluations in parallel in this process (evaluator processes); on a postgresql:// store they work beside `swiftnas worker` processes, and 0 leaves all evaluation to those (docs/distributed.md).") var workers: Int?
     @Option(name: [.customLong("constraint")], help: "A bound such as 'latency<=20' (repeatable).") var constraints: [String] = []
     @Option(help: "The store that keeps every evaluation: \(Registry.standard.stores.syntax) (default: results path with .db).")
     var store: String?

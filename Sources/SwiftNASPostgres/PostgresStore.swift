@@ -272,15 +272,20 @@ public actor PostgresStore: SearchStore, StoreBackend {
     }
 
     public func status() async throws -> SearchStatus? {
+        try await studyDocument("status", as: SearchStatus.self)
+    }
+
+    /// The JSON document in column `column` of the study's row, decoded; nil when the study or the document is absent.
+    func studyDocument<Document: Decodable>(_ column: String, as type: Document.Type) async throws -> Document? {
         let study = self.study
         let texts = try await connection.run { connection, logger in
-            try await connection.query("SELECT status FROM swiftnas_studies WHERE name = \(study)", logger: logger).collect(String?.self)
+            try await connection.query("SELECT \(unescaped: column) FROM swiftnas_studies WHERE name = \(study)", logger: logger).collect(String?.self)
         }
         guard let text = texts.first ?? nil else { return nil }
-        guard let status = try? JSONDecoder().decode(SearchStatus.self, from: Data(text.utf8)) else {
-            throw InputError(source: location, field: "status", "corrupt status")
+        guard let document = try? JSONDecoder().decode(Document.self, from: Data(text.utf8)) else {
+            throw InputError(source: location, field: column, "corrupt \(column) document")
         }
-        return status
+        return document
     }
 
     public func record(_ iteration: IterationRecord) async throws {

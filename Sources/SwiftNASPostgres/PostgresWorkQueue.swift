@@ -61,15 +61,7 @@ extension PostgresStore: WorkQueue {
     }
 
     public func work() async throws -> StudyWork? {
-        let study = self.study
-        let texts = try await connection.run { connection, logger in
-            try await connection.query("SELECT work FROM swiftnas_studies WHERE name = \(study)", logger: logger).collect(String?.self)
-        }
-        guard let text = texts.first ?? nil else { return nil }
-        guard let work = try? JSONDecoder().decode(StudyWork.self, from: Data(text.utf8)) else {
-            throw InputError(source: location, field: "work", "corrupt work description")
-        }
-        return work
+        try await studyDocument("work", as: StudyWork.self)
     }
 
     public func enqueue(_ jobs: [QueuedEvaluation]) async throws {
