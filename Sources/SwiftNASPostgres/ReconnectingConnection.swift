@@ -42,7 +42,8 @@ actor ReconnectingConnection {
     /// Connects once, failing at once with a clear error (a wrong password or database is not worth retrying
     /// at start).
     func start() async throws {
-        _ = try await current(retrying: false)
+        // Only a deadline is worth another try here: a busy machine can starve the connection's tasks past it.
+        _ = try await current(retrying: { $0 is DeadlineExceeded }, until: .now + min(patience, .seconds(60)))
     }
 
     /// Runs `body` on the connection, again on a new one if the connection is lost, until it succeeds, fails for
@@ -54,7 +55,7 @@ actor ReconnectingConnection {
         var delay = Duration.milliseconds(100)
         var reported = false
         while true {
-            let (connection, generation) = try await current(retrying: true, until: deadline)
+            let (connection, generation) = try await current(retrying: Self.isConnectionLost, until: deadline)
             do {
                 let logger = self.logger
                 let value = try await Self.within(queryTimeout) { try await body(connection, logger) }
@@ -84,7 +85,7 @@ actor ReconnectingConnection {
         connection = nil
     }
 
-    private func current(retrying: Bool, until deadline: ContinuousClock.Instant = .now) async throws -> (PostgresConnection, Int) {
+    private func current(retrying: @escaping @Sendable (any Error) -> Bool, until deadline: ContinuousClock.Instant) async throws -> (PostgresConnection, Int) {
         if closed { throw InputError(source: "\(url)", "the store is closed") }
         if let connection {
             // A connection the server closed (a restart) is replaced before a statement waits on it in vain.
@@ -111,7 +112,7 @@ actor ReconnectingConnection {
                         }
                         return connection
                     }
-                } catch where retrying && Self.isConnectionLost(error) && ContinuousClock.now < deadline {
+                } catch where retrying(error) && ContinuousClock.now < deadline {
                     if !reported {
                         note("cannot reach \(url) (\(PostgresStore.failure(error, url: url).message)): retrying with backoff")
                         reported = true

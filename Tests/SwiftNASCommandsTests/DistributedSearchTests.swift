@@ -266,6 +266,21 @@ import Testing
         #expect(second.stderr.contains("is being searched by") && second.stderr.contains("one process searches a study at a time"), "\(second.stderr)")
         let password = URLComponents(string: Self.url!)?.password ?? "-"
         #expect(!second.stderr.contains(password))
+        // The same exclusivity on SQLite, across processes: a resume or an overwrite while a search runs is refused
+        // and the running search finishes intact.
+        let file = base.directory.appendingPathComponent("shared.db").path, fileLog = base.directory.appendingPathComponent("shared.log").path
+        let fileResults = base.directory.appendingPathComponent("shared.csv").path
+        let running = try launch(search(store: file, results: fileResults, evaluator: evaluator, log: fileLog, extra: ["--workers", "1"]),
+                                 output: base.directory.appendingPathComponent("shared.out").path)
+        while running.isRunning && ((try? String(contentsOfFile: fileLog, encoding: .utf8)) ?? "").split(separator: "\n").count < 5 { usleep(5_000) }
+        for flag in ["--resume", "--overwrite"] {
+            let intruder = try SwiftNASBinary.run(search(store: file, results: fileResults + flag, evaluator: evaluator, log: fileLog, extra: [flag]),
+                                                  in: base.directory)
+            #expect(intruder.status == 2 && intruder.stderr.contains("is being searched by"), "\(flag): \(intruder.stderr)")
+        }
+        running.waitUntilExit()
+        #expect(running.terminationStatus == 0)
+        #expect(try base.rows(fileResults).count == Self.budget)
         let sqlite = try SwiftNASBinary.run(["worker", "--store", base.directory.appendingPathComponent("x.db").path, "--evaluator", "builtin:counts"],
                                             in: base.directory)
         #expect(sqlite.status == 2 && sqlite.stderr.contains("need a postgresql:// store"), "\(sqlite.stderr)")
