@@ -117,6 +117,8 @@ import SwiftNASStore
         #expect(!entry.url.isEmpty)
         let snapshot = try #require(try await catalog.snapshot(study))
         #expect(snapshot.records.count == 24 && snapshot.state == "finished")
+        // The search went through the study's queue (its local worker evaluated); nobody holds the study now.
+        #expect(snapshot.queue?.done == 24 && snapshot.queue?.pending == 0 && snapshot.queue?.coordinatorAlive == false)
     }
 }
 
