@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
         .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet", "SwiftNASFashion"], resources: [.copy("Reference")]),
-        .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASPredictors", "SwiftNASStore", "SwiftNASSearch", "SwiftNASPareto"]),
+        .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASCore", "SwiftNASPredictors", "SwiftNASStore", "SwiftNASSearch", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASFashionTests", dependencies: ["SwiftNASFashion", "SwiftNASSupernet", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation", "SwiftNASCore"]),
     ],
     swiftLanguageModes: [.v6]

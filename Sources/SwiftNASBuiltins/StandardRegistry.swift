@@ -22,12 +22,14 @@ extension Registry {
             OFAResNet50(quantized: true),
             BertSST2(quantized: true),
             FashionMBV3Supernetwork(),
+            NASBench201(),
         ],
         evaluators: [
             CountsEvaluator.self,
             FittedModelEvaluator.self,
             LatencyTableEvaluator.self,
             FashionMBV3Evaluator.self,
+            TableEvaluator.self,
         ],
         stores: StoreRegistry([
             SQLiteStore.self,

@@ -21,6 +21,8 @@ public protocol Supernetwork: Sendable {
     func costModel() throws -> (any CostModel)?
     /// The evaluator a search uses when none is named (`builtin:counts`, `builtin:fashion_mbv3`).
     var defaultEvaluator: String { get }
+    /// How tables of measurements (`builtin:table`) name its sub-networks besides a `config` column, or nil.
+    var tableKey: TableKey? { get }
 }
 
 extension Supernetwork {
@@ -28,6 +30,8 @@ extension Supernetwork {
     public func costModel() throws -> (any CostModel)? { nil }
     /// Exact cost counts: the one measurement every registered super-network with a cost model offers.
     public var defaultEvaluator: String { "builtin:counts" }
+    /// Tables name its sub-networks by configuration JSON only.
+    public var tableKey: TableKey? { nil }
 }
 
 /// The super-networks a search can name, in listing order.

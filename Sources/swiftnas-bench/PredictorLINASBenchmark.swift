@@ -1,4 +1,5 @@
 import Foundation
+import SwiftNASCore
 import SwiftNASPredictors
 
 /// DyNAS-T's LINAS predictor fit: ridge (α 0.1…10) and RBF SVR (C 1…100) tuned by 5-fold CV MAPE, the better one

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SwiftNASCommands
+import SwiftNASCore
 import SwiftNASPredictors
 
 @Suite struct CommandLineTests {

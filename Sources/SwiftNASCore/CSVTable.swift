@@ -1,5 +1,3 @@
-import SwiftNASCore
-
 /// A CSV file parsed per RFC 4180: comma-separated fields, fields in double quotes may hold commas, line breaks
 /// and doubled quotes (`""`), lines end in LF or CRLF. The first record is the header.
 public struct CSVTable: Sendable, Hashable {
