@@ -196,8 +196,8 @@ actor ReconnectingConnection {
         var description: String { "no answer within \(limit)" }
     }
 
-    /// Runs `body`, throwing `DeadlineExceeded` if it has not finished after `limit`. The body is cancelled and
-    /// left behind rather than awaited: a query on a dead connection may never return.
+    /// Runs `body`, throwing `DeadlineExceeded` if it has not finished after `limit` of this process's responsive
+    /// time. The body is cancelled and left behind rather than awaited: a query on a dead connection may never return.
     static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let race = Race<T>()
         return try await withTaskCancellationHandler {
@@ -207,7 +207,15 @@ actor ReconnectingConnection {
                     do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
                 }
                 let timer = Task {
-                    try? await Task.sleep(for: limit)
+                    // The deadline counts only time in which this process was itself responsive: a tick that comes
+                    // late means every thread was busy (a starved process, not a silent server), and does not count.
+                    let tick = min(Duration.seconds(1), limit / 4)
+                    var waited = Duration.zero
+                    while waited < limit, !Task.isCancelled {
+                        let start = ContinuousClock.now
+                        try? await Task.sleep(for: tick)
+                        if ContinuousClock.now - start < tick + tick / 2 { waited += tick }
+                    }
                     if !Task.isCancelled, race.finish(.failure(DeadlineExceeded(limit: limit))) { work.cancel() }
                 }
                 race.onFinish { timer.cancel(); work.cancel() }

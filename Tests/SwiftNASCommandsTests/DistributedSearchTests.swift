@@ -76,14 +76,15 @@ import Testing
                      disturb: (_ calls: () -> Int, _ coordinator: inout Process, _ workers: inout [Process]) throws -> Void) throws -> ([String], String) {
         let results = base.directory.appendingPathComponent("\(study).csv").path
         let log = base.directory.appendingPathComponent("\(study).log").path
-        let workerLog = base.directory.appendingPathComponent("\(study)-workers.out").path
+        // One output file per worker slot (processes appending to one file would overwrite each other's lines).
+        func workerLog(_ index: Int) -> String { base.directory.appendingPathComponent("\(study)-worker\(index).out").path }
         let coordinatorLog = base.directory.appendingPathComponent("\(study)-coordinator.out").path
         func calls() -> Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
         func worker(_ index: Int) throws -> Process {
             let place: WorkerPlace = workerPlace?(index) ?? (nil, [], store)
             return try launch(place.prefix + ["worker", "--store", place.url, "--study", study, "--evaluator",
                                               "\(CrashResumeTests.python!) \(evaluator) \(log)", "--lease", "2"],
-                              output: workerLog, executable: place.executable)
+                              output: workerLog(index), executable: place.executable)
         }
         var workers = try (0..<4).map(worker)
         let arguments = search(store: store, results: results, evaluator: evaluator, log: log, extra: ["--study", study, "--workers", "0"])
@@ -106,7 +107,7 @@ import Testing
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         _ = workers.map { $0.waitUntilExit() }
-        return (try base.rows(results), (try? String(contentsOfFile: workerLog, encoding: .utf8)) ?? "")
+        return (try base.rows(results), (0..<4).map { (try? String(contentsOfFile: workerLog($0), encoding: .utf8)) ?? "" }.joined())
     }
 
     @Test(.enabled(if: ready, "needs SWIFTNAS_TEST_POSTGRES_URL (source scripts/throwaway-postgres.sh), the swiftnas binary and python3"))
@@ -125,7 +126,7 @@ import Testing
                 kill(workers[victim].processIdentifier, SIGKILL)
                 workers[victim].waitUntilExit()
                 workerKills += 1
-                workers[victim] = try launch(workers[victim].arguments!, output: base.directory.appendingPathComponent("\(study)-workers.out").path,
+                workers[victim] = try launch(workers[victim].arguments!, output: base.directory.appendingPathComponent("\(study)-worker\(victim).out").path,
                                              executable: workers[victim].executableURL?.path)
                 if coordinatorKills < 2, calls() > Self.budget * (coordinatorKills + 1) / 3, coordinator.isRunning {
                     kill(coordinator.processIdentifier, SIGKILL)
