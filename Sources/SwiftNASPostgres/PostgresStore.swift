@@ -264,10 +264,15 @@ public actor PostgresStore: SearchStore, StoreBackend {
     }
 
     public func record(_ status: SearchStatus) async throws {
+        try await setStudyDocument("status", to: status)
+    }
+
+    /// Stores `document` as JSON in column `column` of the study's row.
+    func setStudyDocument(_ column: String, to document: some Encodable) async throws {
         let study = self.study
-        let text = String(decoding: try JSONEncoder.sorted.encode(status), as: UTF8.self)
+        let text = String(decoding: try JSONEncoder.sorted.encode(document), as: UTF8.self)
         try await connection.run { connection, logger in
-            try await connection.query("UPDATE swiftnas_studies SET status = \(text) WHERE name = \(study)", logger: logger)
+            try await connection.query("UPDATE swiftnas_studies SET \(unescaped: column) = \(text) WHERE name = \(study)", logger: logger)
         }
     }
 

@@ -53,11 +53,7 @@ extension PostgresStore: WorkQueue {
     public nonisolated var workQueue: (any WorkQueue)? { self }
 
     public func publish(_ work: StudyWork) async throws {
-        let study = self.study
-        let text = String(decoding: try JSONEncoder.sorted.encode(work), as: UTF8.self)
-        try await connection.run { connection, logger in
-            try await connection.query("UPDATE swiftnas_studies SET work = \(text) WHERE name = \(study)", logger: logger)
-        }
+        try await setStudyDocument("work", to: work)
     }
 
     public func work() async throws -> StudyWork? {
