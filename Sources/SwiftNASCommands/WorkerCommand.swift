@@ -27,7 +27,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Evaluations at a time in this worker (evaluator processes).") var slots: Int = 1
     @Option(help: "Seconds a claim stays valid without a heartbeat (heartbeats come every third of it); after that the work returns to the queue.")
     var lease: Double = 30
-    @Option(help: "Seconds to wait for one evaluation of a process evaluator (default \(Int(SearchSettings.defaultTimeout))).")
+    @Option(help: "Seconds to wait for one evaluation of a process evaluator; a timed-out or crashed evaluation is retried once on a fresh process.")
     var timeout: Double = SearchSettings.defaultTimeout
     @Flag(help: "Stay when the study finishes, for a resumed or larger search.") var wait = false
 
