@@ -10,8 +10,8 @@
 #
 # Environment: SWIFTNAS_TEST_POSTGRES_URL (a server to use; default: a throwaway one from
 # scripts/throwaway-postgres.sh), DIST_BUDGET (evaluations per run, default 80), DIST_POPULATION (default 40, so
-# each generation divides evenly among 1, 2, 4 and 8 workers), DIST_WORKERS (default "1 2 4 8"), DIST_VENV (a venv
-# with optuna and psycopg2), DIST_SKIP_BUILD=1 (use the existing .build/release/swiftnas), DIST_SWIFTNAS (a swiftnas
+# each generation divides evenly among 1, 2, 4 and 8 workers), DIST_WORKERS (default "1 2 4 8"), DIST_PYTHON (an
+# interpreter with optuna and psycopg2; default: a throwaway venv), DIST_SKIP_BUILD=1 (use the existing .build/release/swiftnas), DIST_SWIFTNAS (a swiftnas
 # binary to use instead).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,14 +24,8 @@ work="$(mktemp -d -t swiftnas-distributed.XXXXXX)"
 url="$SWIFTNAS_TEST_POSTGRES_URL"
 optuna_url="postgresql+psycopg2://${url#postgresql://}"
 
-if [[ -n "${DIST_VENV:-}" ]]; then
-  venv="$DIST_VENV"
-else
-  venv="$work/venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet optuna psycopg2-binary
-fi
-py="$venv/bin/python"
+source benchmarks/peer_python.sh
+py="$(peer_python "${DIST_PYTHON:-}" "$work" optuna psycopg2-binary)"
 "$py" -c 'import optuna, psycopg2; print("optuna", optuna.__version__, "psycopg2", psycopg2.__version__.split()[0])'
 if [[ -n "${DIST_SWIFTNAS:-}" ]]; then
   swiftnas="$DIST_SWIFTNAS"

@@ -9,7 +9,7 @@
 #
 # Environment: NB201_TABLE (default ../shared/data/nasbench201/nb201_cifar10_latency.csv), NB201_WORK (runs; an existing
 # folder resumes), NB201_DEVICES (default: every *_latency_ms column), NB201_SEEDS (default 1..10), NB201_METHODS,
-# NB201_VENV (a venv with numpy, optuna, pymoo), NB201_SWIFTNAS (a swiftnas binary; default: a release build),
+# NB201_PYTHON (an interpreter with numpy, optuna, pymoo; default: a throwaway venv), NB201_SWIFTNAS (a swiftnas binary; default: a release build),
 # NB201_MARKDOWN (write the table there too).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,13 +18,8 @@ table="${NB201_TABLE:-$repo/../shared/data/nasbench201/nb201_cifar10_latency.csv
 work="${NB201_WORK:-$(mktemp -d -t nb201-quality.XXXXXX)}"
 seeds="${NB201_SEEDS:-1 2 3 4 5 6 7 8 9 10}"
 echo "nb201-quality: work folder $work" >&2
-if [[ -n "${NB201_VENV:-}" ]]; then
-  venv="$NB201_VENV"
-else
-  venv="$work/venv"
-  [[ -x "$venv/bin/python" ]] || { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet numpy scipy optuna pymoo; }
-fi
-py="$venv/bin/python"
+source benchmarks/peer_python.sh
+py="$(peer_python "${NB201_PYTHON:-}" "$work" numpy scipy optuna pymoo)"
 "$py" -c 'import numpy, optuna, pymoo; print("numpy", numpy.__version__, "optuna", optuna.__version__, "pymoo", pymoo.__version__)' >&2
 if [[ -n "${NB201_SWIFTNAS:-}" ]]; then
   swiftnas="$NB201_SWIFTNAS"

@@ -66,10 +66,7 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch {
             throw InputError(source: store.location, field: "work.space", "not a search space this version reads: \(error)")
         }
-        let supernetwork = registry.supernetworks.owning(space)
-        let evaluator = try await registry.evaluators.make(
-            self.evaluator ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space, supernetwork: supernetwork,
-            process: .init(workers: slots, timeout: .seconds(timeout)))
+        let evaluator = try await registry.evaluator(self.evaluator, for: space, process: .init(workers: slots, timeout: .seconds(timeout)))
         log("swiftnas worker \(name): evaluating \(space.name) for \(store.location) with \(evaluator.identity), \(slots) at a time")
         let wait = self.wait
         var worker = QueueWorker(

@@ -31,7 +31,10 @@ public struct TableEvaluator: BuiltinEvaluator {
     /// The key column's way of naming a configuration; nil: rows are keyed by the configuration's hash.
     let key: TableKey?
     let columns: [String]
-    let rows: [String: [Double]]
+    /// Each row's metric values, in file order.
+    let rows: [[Double]]
+    /// The row of each key.
+    let rowOfKey: [String: Int]
 
     public init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws {
         let source = "--evaluator"
@@ -58,8 +61,8 @@ public struct TableEvaluator: BuiltinEvaluator {
         if let repeated = Dictionary(grouping: table.header, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw InputError(source: file, field: "header", "column '\(repeated)' appears twice")
         }
-        var rows: [String: [Double]] = [:]
-        var firstRow: [String: Int] = [:]
+        var rows: [[Double]] = []
+        var rowOfKey: [String: Int] = [:]
         rows.reserveCapacity(table.records.count)
         for (index, record) in table.records.enumerated() {
             let row = "row \(index + 1)"
@@ -78,23 +81,24 @@ public struct TableEvaluator: BuiltinEvaluator {
             } else {
                 rowKey = record[keyColumn]
             }
-            if let first = firstRow[rowKey] {
-                throw InputError(source: file, field: row, "the same sub-network as row \(first) ('\(table.header[keyColumn])' repeats)")
+            if let first = rowOfKey[rowKey] {
+                throw InputError(source: file, field: row, "the same sub-network as row \(first + 1) ('\(table.header[keyColumn])' repeats)")
             }
-            firstRow[rowKey] = index + 1
-            rows[rowKey] = values
+            rowOfKey[rowKey] = index
+            rows.append(values)
         }
         self.space = space
         self.file = file
         self.columns = metricColumns.map { table.header[$0] }
         self.rows = rows
+        self.rowOfKey = rowOfKey
         supportedMetrics = Set(columns)
         identity = "builtin:table?file=\(file)"
     }
 
     public func evaluate(_ configuration: Configuration, metrics: [String]) async throws -> [String: Double] {
         let rowKey = key?.key(space, configuration) ?? space.hash(of: configuration)
-        guard let values = rows[rowKey] else {
+        guard let values = rowOfKey[rowKey].map({ rows[$0] }) else {
             throw EvaluationFailure("not in the table \(file): no row for \(key == nil ? space.json(of: configuration) : rowKey)")
         }
         var result: [String: Double] = [:]

@@ -33,8 +33,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// This process's claim to coordinate the study (used when it searches).
     let coordinator: CoordinatorClaim
 
-    init(url: PostgresURL, study: String, connection: ReconnectingConnection, coordinator: CoordinatorClaim) {
-        location = "\(url) study \(study)"
+    init(location: String, study: String, connection: ReconnectingConnection, coordinator: CoordinatorClaim) {
+        self.location = location
         self.study = study
         self.connection = connection
         self.coordinator = coordinator
@@ -44,19 +44,20 @@ public actor PostgresStore: SearchStore, StoreBackend {
         let url = try PostgresURL(parsing: rest, source: "--store")
         let study = study ?? defaultStudy
         guard !study.isEmpty, study.count <= 200 else { throw InputError(source: "--study", "must be 1 to 200 characters") }
-        let coordinator = CoordinatorClaim(study: study, location: "\(url) study \(study)")
+        let location = "\(url) study \(study)"
+        let coordinator = CoordinatorClaim(study: study, location: location)
         let searches = [StoreAccess.create, .resume, .overwrite].contains(access)
         let connection = ReconnectingConnection(url: url, onConnect: { connection in
             try await prepare(connection)
             if searches { try await coordinator.take(on: connection) }
         })
-        let store = PostgresStore(url: url, study: study, connection: connection, coordinator: coordinator)
+        let store = PostgresStore(location: location, study: study, connection: connection, coordinator: coordinator)
         do {
             try await connection.start()
             try await store.prepare(for: access)
         } catch {
             await store.close()
-            throw failure(error, url: store.location)
+            throw failure(error, url: location)
         }
         return store
     }
@@ -105,7 +106,7 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// mid-transaction must not hold locks for everyone), and to probe an idle client's TCP connection every 15 s
     /// (so a coordinator on a vanished machine loses its study's lock in about a minute, not hours).
     static func prepare(_ connection: PostgresConnection) async throws {
-        let logger = silent
+        let logger = ReconnectingConnection.silent
         try await connection.query("SET idle_in_transaction_session_timeout = 60000", logger: logger)
         for setting in ["tcp_keepalives_idle = 15", "tcp_keepalives_interval = 5", "tcp_keepalives_count = 6"] {
             try await connection.query("SET \(unescaped: setting)", logger: logger)
@@ -120,7 +121,7 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// Creates the tables (serialised by a transaction-level advisory lock, so processes starting together do not
     /// race; a lock held too long by a stuck session is an error after 15 s rather than a wait forever).
     static func createSchema(_ connection: PostgresConnection) async throws {
-        let logger = silent
+        let logger = ReconnectingConnection.silent
         try await connection.query("BEGIN", logger: logger)
         do {
             try await connection.query("SET LOCAL lock_timeout = 15000", logger: logger)
@@ -165,12 +166,6 @@ public actor PostgresStore: SearchStore, StoreBackend {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
         }
-    }
-
-    static var silent: Logger {
-        var logger = Logger(label: "swiftnas.postgres")
-        logger.logLevel = .critical
-        return logger
     }
 
     /// Checks that the study can serve `access` (the coordinator lock, if searching, was taken on connecting).

@@ -21,11 +21,9 @@ actor CoordinatorClaim {
     }
 
     func take(on connection: PostgresConnection) async throws {
-        let logger = PostgresStore.silent, key = "swiftnas.study:" + study, study = self.study
+        let logger = ReconnectingConnection.silent, key = "swiftnas.study:" + study, study = self.study
         for attempt in 0..<20 {
             let locked = try await connection.query("SELECT pg_try_advisory_lock(hashtext(\(key)))", logger: logger).collect(Bool.self).first ?? false
-            let owner = try await connection.query("SELECT coordinator, coordinator_token FROM swiftnas_studies WHERE name = \(study)", logger: logger)
-                .collect((String?, String?).self).first
             if locked {
                 held = true
                 let process = SearchStatus.thisProcess, token = self.token
@@ -33,6 +31,8 @@ actor CoordinatorClaim {
                     "UPDATE swiftnas_studies SET coordinator = \(process), coordinator_token = \(token) WHERE name = \(study)", logger: logger)
                 return
             }
+            let owner = try await connection.query("SELECT coordinator, coordinator_token FROM swiftnas_studies WHERE name = \(study)", logger: logger)
+                .collect((String?, String?).self).first
             guard held, owner?.1 == token else {
                 throw InputError(source: location, "is being searched by \(owner?.0 ?? "another process"): one process searches a study at a time (wait for it, or choose another --study)")
             }

@@ -19,10 +19,11 @@ actor ReconnectingConnection {
     let patience: Duration
     private let onConnect: @Sendable (PostgresConnection) async throws -> Void
     private var connection: PostgresConnection?
-    private var connecting: Task<PostgresConnection, any Error>?
+    /// The connection being made, and the generation it will be.
+    private var connecting: (task: Task<PostgresConnection, any Error>, generation: Int)?
     private var generation = 0
     private var closed = false
-    private let logger: Logger
+    private let logger = ReconnectingConnection.silent
     /// Where notes on lost and regained connections go (the search log).
     private let note: @Sendable (String) -> Void
 
@@ -34,9 +35,13 @@ actor ReconnectingConnection {
         self.patience = patience
         self.note = note
         self.onConnect = onConnect
+    }
+
+    /// postgres-nio's logger, quiet: what matters reaches the user as errors and notes.
+    static var silent: Logger {
         var logger = Logger(label: "swiftnas.postgres")
         logger.logLevel = .critical
-        self.logger = logger
+        return logger
     }
 
     /// Connects once, failing at once with a clear error (a wrong password or database is not worth retrying
@@ -52,14 +57,13 @@ actor ReconnectingConnection {
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + patience
-        var delay = Duration.milliseconds(100)
-        var reported = false
+        var backoff = Backoff()
         while true {
             let (connection, generation) = try await current(retrying: Self.isConnectionLost, until: deadline)
             do {
                 let logger = self.logger
                 let value = try await Self.within(queryTimeout) { try await body(connection, logger) }
-                if reported { note("the connection to \(url) is back") }
+                if backoff.attempts > 0 { note("the connection to \(url) is back") }
                 return value
             } catch where Self.isTransient(error) && clock.now < deadline && !closed {
                 // A deadlock or serialisation failure rolled the statement back: run it again.
@@ -67,12 +71,10 @@ actor ReconnectingConnection {
             } catch where Self.isConnectionLost(error) {
                 drop(generation)
                 guard clock.now < deadline, !closed else { throw PostgresStore.failure(error, url: url) }
-                if !reported {
+                if backoff.attempts == 0 {
                     note("lost the connection to \(url) (\(PostgresStore.failure(error, url: url).message)): reconnecting with backoff for up to \(patience)")
-                    reported = true
                 }
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(5))
+                try await backoff.wait()
             }
         }
     }
@@ -80,7 +82,7 @@ actor ReconnectingConnection {
     /// Closes the connection; later calls fail.
     func close() async {
         closed = true
-        connecting?.cancel()
+        connecting?.task.cancel()
         if let connection { await Self.shut(connection) }
         connection = nil
     }
@@ -92,11 +94,12 @@ actor ReconnectingConnection {
             if !connection.isClosed { return (connection, generation) }
             drop(generation)
         }
-        if let connecting { return (try await connecting.value, generation) }
+        if let connecting {
+            do { return (try await connecting.task.value, connecting.generation) } catch { throw PostgresStore.failure(error, url: url) }
+        }
         let url = self.url, logger = self.logger, onConnect = self.onConnect, note = self.note, queryTimeout = self.queryTimeout
         let task = Task { () throws -> PostgresConnection in
-            var delay = Duration.milliseconds(100)
-            var reported = false
+            var backoff = Backoff()
             while true {
                 do {
                     // Connecting and preparing the connection share one deadline: a server that goes away again
@@ -113,16 +116,18 @@ actor ReconnectingConnection {
                         return connection
                     }
                 } catch where retrying(error) && ContinuousClock.now < deadline {
-                    if !reported {
+                    if backoff.attempts == 0 {
                         note("cannot reach \(url) (\(PostgresStore.failure(error, url: url).message)): retrying with backoff")
-                        reported = true
                     }
-                    try await Task.sleep(for: delay)
-                    delay = min(delay * 2, .seconds(5))
+                    try await backoff.wait()
                 }
             }
         }
-        connecting = task
+        // Numbered now, so every caller waiting on this task gets the generation it becomes; a `drop` of an older one
+        // meanwhile finds nothing to drop.
+        generation += 1
+        let mine = generation
+        connecting = (task, mine)
         defer { connecting = nil }
         do {
             let connection = try await task.value
@@ -131,8 +136,7 @@ actor ReconnectingConnection {
                 throw InputError(source: "\(url)", "the store is closed")
             }
             self.connection = connection
-            generation += 1
-            return (connection, generation)
+            return (connection, mine)
         } catch {
             throw PostgresStore.failure(error, url: url)
         }
@@ -216,13 +220,25 @@ actor ReconnectingConnection {
                         try? await Task.sleep(for: tick)
                         if ContinuousClock.now - start < tick + tick / 2 { waited += tick }
                     }
-                    if !Task.isCancelled, race.finish(.failure(DeadlineExceeded(limit: limit))) { work.cancel() }
+                    if !Task.isCancelled { race.finish(.failure(DeadlineExceeded(limit: limit))) }
                 }
                 race.onFinish { timer.cancel(); work.cancel() }
             }
         } onCancel: {
             race.finish(.failure(CancellationError()))
         }
+    }
+}
+
+/// Exponential backoff between attempts: 0.1 s, doubling, at most 5 s.
+private struct Backoff {
+    private(set) var attempts = 0
+    private var delay = Duration.milliseconds(100)
+
+    mutating func wait() async throws {
+        attempts += 1
+        try await Task.sleep(for: delay)
+        delay = min(delay * 2, .seconds(5))
     }
 }
 

@@ -42,14 +42,14 @@ public struct LocalDispatch: EvaluationDispatch {
 }
 
 extension Evaluator {
-    /// Measures `job` and says how it went as a record (failed, with the reason, when the evaluator threw or a
-    /// metric came back missing or not finite).
-    public func record(_ job: QueuedEvaluation, _ configuration: Configuration) async -> EvaluationRecord {
+    /// Measures `job` and says how it went as a record (failed, with the reason, when its configuration cannot be
+    /// read, the evaluator threw, or a metric came back missing or not finite).
+    public func record(_ job: QueuedEvaluation, _ configuration: @autoclosure () throws -> Configuration) async -> EvaluationRecord {
         let started = Date().timeIntervalSince1970
         var values: [String: Double] = [:]
         var failure: String?
         do {
-            values = try await evaluate(configuration, metrics: job.metrics)
+            values = try await evaluate(try configuration(), metrics: job.metrics)
             if let missing = job.metrics.first(where: { !(values[$0]?.isFinite ?? false) }) {
                 failure = "no finite value for metric '\(missing)'"
                 values = [:]

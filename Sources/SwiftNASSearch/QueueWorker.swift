@@ -51,6 +51,7 @@ public struct QueueWorker: Sendable {
     @discardableResult
     public func run() async throws -> Tally {
         let ledger = Ledger()
+        var stopped: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await heartbeats() }
@@ -59,13 +60,12 @@ public struct QueueWorker: Sendable {
                 group.cancelAll()
             }
         } catch {
-            try? await queue.release(await ledger.held)
-            try? await queue.leave(worker: name)
-            if error is CancellationError { return await ledger.tally }
-            throw error
+            stopped = error
         }
+        // Whatever ended the worker, what it holds goes back to the queue and it leaves the worker list.
         try? await queue.release(await ledger.held)
         try? await queue.leave(worker: name)
+        if let stopped, !(stopped is CancellationError) { throw stopped }
         return await ledger.tally
     }
 
@@ -88,15 +88,8 @@ public struct QueueWorker: Sendable {
             }
             pause = .milliseconds(10)
             await ledger.hold(claim)
-            var record: EvaluationRecord
-            do {
-                let configuration = try space.configuration(fromText: claim.job.configuration, source: "queue[\(claim.job.sequence)]")
-                record = await evaluator.record(claim.job, configuration)
-            } catch {
-                record = EvaluationRecord(sequence: claim.job.sequence, configurationHash: claim.job.configurationHash,
-                                          configuration: claim.job.configuration, metrics: [:], status: .failed, error: "\(error)",
-                                          started: Date().timeIntervalSince1970, finished: Date().timeIntervalSince1970, evaluator: evaluator.identity)
-            }
+            var record = await evaluator.record(
+                claim.job, try space.configuration(fromText: claim.job.configuration, source: "queue[\(claim.job.sequence)]"))
             // An evaluation cut short because the worker is stopping is given back, not recorded as failed.
             if Task.isCancelled { return }
             record.evaluator = "\(evaluator.identity) @ \(name)"

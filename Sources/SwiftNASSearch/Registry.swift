@@ -2,6 +2,7 @@ import Foundation
 import SwiftNASAlgorithms
 import SwiftNASEvaluation
 import SwiftNASPredictors
+import SwiftNASSpace
 import SwiftNASStore
 
 /// Everything a search can be made of, by name: super-networks, algorithms, tactics, predictors, evaluator
@@ -71,5 +72,13 @@ public struct Registry: Sendable {
             return kind + ":\n" + entries.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.summary }
                 .joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+
+    /// The evaluator `spec` names for `space` (nil: the default of the super-network owning the space, or exact
+    /// costs), with the space's super-network when it is a registered one's.
+    public func evaluator(_ spec: String?, for space: SearchSpace, process: ProcessEvaluatorSettings) async throws -> any Evaluator {
+        let supernetwork = supernetworks.owning(space)
+        return try await evaluators.make(spec ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space,
+                                         supernetwork: supernetwork, process: process)
     }
 }

@@ -114,7 +114,6 @@ public struct SearchSession: Sendable {
             throw InputError(source: "--workers", "0 leaves nobody to evaluate: only a store that workers share (postgresql://) can do without local evaluation")
         }
         let space = settings.space, goal = settings.goal
-        let supernetwork = registry.supernetworks.owning(space)
         let prototype = try registry.predictors.make(settings.predictor, seed: settings.seed)
         var context = TacticContext(
             space: space, goal: goal, algorithm: settings.algorithm, populationSize: settings.population, seed: settings.seed,
@@ -124,9 +123,8 @@ public struct SearchSession: Sendable {
         var tactic = try SearchTactics.make(settings.tactic, context: context, among: registry.tactics)
         var evaluator: (any Evaluator)?
         if settings.workers > 0 {
-            evaluator = try await registry.evaluators.make(
-                settings.evaluator ?? supernetwork?.defaultEvaluator ?? SearchSession.fallbackEvaluator, space: space, supernetwork: supernetwork,
-                process: .init(workers: settings.workers, timeout: .seconds(settings.timeout)))
+            evaluator = try await registry.evaluator(settings.evaluator, for: space,
+                                                     process: .init(workers: settings.workers, timeout: .seconds(settings.timeout)))
         }
         do {
             let records = try await run(&tactic, evaluator: evaluator, events: events)
@@ -170,20 +168,22 @@ public struct SearchSession: Sendable {
             try await store.begin(manifest)
         }
         let dispatch: any EvaluationDispatch
+        var evaluatorDescription: String
         var localWorker: QueueWorker?
         if let queue = store.workQueue {
             try await queue.publish(StudyWork(space: String(decoding: try JSONEncoder().encode(settings.space), as: UTF8.self)))
             dispatch = QueueDispatch(queue: queue, store: store)
+            evaluatorDescription = dispatch.identity
             if let evaluator {
                 localWorker = QueueWorker(queue: queue, evaluator: evaluator, space: settings.space, name: SearchStatus.thisProcess + " (coordinator)",
                                           slots: settings.workers, log: { events(.note($0)) })
+                evaluatorDescription = "\(evaluator.identity) (\(settings.workers) here) and \(dispatch.identity)"
             }
         } else {
             guard let evaluator else { throw InputError(source: "--workers", "0 leaves nobody to evaluate") }
             dispatch = LocalDispatch(evaluator: evaluator, store: store, workers: settings.workers)
+            evaluatorDescription = dispatch.identity
         }
-        let evaluatorDescription = store.workQueue == nil ? dispatch.identity
-            : evaluator.map { "\($0.identity) (\(settings.workers) here) and \(dispatch.identity)" } ?? dispatch.identity
         events(.started(SearchStart(
             space: settings.space.name, spaceSize: settings.space.sizeDescription, goal: settings.goal, tactic: settings.tactic,
             algorithm: settings.algorithm, budget: settings.evaluations, evaluator: evaluatorDescription, store: store.location)))
