@@ -38,6 +38,7 @@ CHECKPOINTS = (100, 125, 150, 200, 250)
 METHODS = [
     ("swiftnas-random", "SwiftNAS random"),
     ("swiftnas-nsga2", "SwiftNAS evolutionary + nsga2"),
+    ("swiftnas-mobo", "SwiftNAS mobo (default)"),
     ("swiftnas-linas", "SwiftNAS linas + nsga2"),
     ("pymoo-nsga2", "pymoo NSGA-II (DyNAS-T operators)"),
     ("dynast-linas", "DyNAS-T LINAS recipe (pymoo + sklearn)"),
@@ -46,8 +47,9 @@ METHODS = [
     ("dynast-linas-zeroed-ridge", "recipe + zeroed one-hot + ridge only"),
     ("swiftnas-linas-age", "SwiftNAS linas + age (AGE-MOEA inner)"),
 ]
-DEFAULT_METHODS = ["swiftnas-random", "swiftnas-nsga2", "swiftnas-linas", "pymoo-nsga2", "dynast-linas"]
+DEFAULT_METHODS = ["swiftnas-random", "swiftnas-nsga2", "swiftnas-mobo", "swiftnas-linas", "pymoo-nsga2", "dynast-linas"]
 SWIFTNAS_TACTICS = {"swiftnas-random": ("random", "nsga2"), "swiftnas-nsga2": ("evolutionary", "nsga2"),
+                    "swiftnas-mobo": ("mobo", "nsga2"),
                     "swiftnas-linas": ("linas", "nsga2"), "swiftnas-linas-age": ("linas", "age")}
 
 

@@ -69,20 +69,51 @@ public struct GaussianProcess: UncertaintyPredictor {
     public func predict(_ features: Matrix) -> [Double] { predictWithVariance(features).mean }
 
     public func predictWithVariance(_ features: Matrix) -> (mean: [Double], variance: [Double]) {
+        let latent = predictLatent(features)
+        // σ²(1 + λ − rᵀ(R + λI)⁻¹r): the latent variance plus the noise of a new measurement.
+        return (latent.mean, latent.variance.map { $0 + signalVariance * noiseRatio })
+    }
+
+    /// The predictive mean and the variance of the latent function (measurement noise excluded) of every row, in
+    /// target units, for acquisition functions. All rows are solved at once — one forward substitution through
+    /// `L` over a block of rows laid out contiguously — so scoring all 15 625 cells of NAS-Bench-201 against 200
+    /// measurements takes a fraction of a second.
+    public func predictLatent(_ features: Matrix) -> (mean: [Double], variance: [Double]) {
         guard let factor else { preconditionFailure("predict before fit") }
+        let m = features.rows, n = training.rows
         var cross = features.squaredDistances(to: training)
         let inverseTwoLengthSquared = 1 / (2 * lengthScale * lengthScale)
         for i in cross.storage.indices { cross.storage[i] = exp(-cross.storage[i] * inverseTwoLengthSquared) }
         let standardised = cross.times(weights)
-        var mean: [Double] = [], variance: [Double] = []
-        for r in 0..<features.rows {
-            let v = factor.solveLower(cross.row(r))
-            let explained = v.reduce(0) { $0 + $1 * $1 }
-            mean.append(targetMean + targetScale * standardised[r])
-            // σ²(1 + λ − rᵀ(R + λI)⁻¹r), in target units; σ² here is already in squared target units.
-            variance.append(max(0, signalVariance * (1 + noiseRatio - explained)))
+        let mean = standardised.map { targetMean + targetScale * $0 }
+        // V = L⁻¹ Kᵀ, row by row; the explained variance of column c is Σᵢ V[i][c]².
+        var solved = [Double](repeating: 0, count: n * m)
+        var explained = [Double](repeating: 0, count: m)
+        cross.storage.withUnsafeBufferPointer { k in
+            factor.lower.storage.withUnsafeBufferPointer { l in
+                solved.withUnsafeMutableBufferPointer { v in
+                    explained.withUnsafeMutableBufferPointer { e in
+                        for i in 0..<n {
+                            let row = v.baseAddress! + i * m
+                            for c in 0..<m { row[c] = k[c * n + i] }
+                            for j in 0..<i {
+                                let coefficient = l[i * n + j]
+                                if coefficient == 0 { continue }
+                                let previous = v.baseAddress! + j * m
+                                for c in 0..<m { row[c] -= coefficient * previous[c] }
+                            }
+                            let inverseDiagonal = 1 / l[i * n + i]
+                            for c in 0..<m {
+                                row[c] *= inverseDiagonal
+                                e[c] += row[c] * row[c]
+                            }
+                        }
+                    }
+                }
+            }
         }
-        return (mean, variance)
+        // σ²(1 − rᵀ(R + λI)⁻¹r); σ² here is already in squared target units.
+        return (mean, explained.map { max(0, signalVariance * (1 - $0)) })
     }
 
     /// The fitted quantities at one hyper-parameter setting, or nil when R + λI is not positive definite.

@@ -173,24 +173,10 @@ public struct LINASTactic: RegisteredTactic {
             chosen[metric] = (predictor as? PredictorSelection)?.selected?.name ?? predictor.name
         }
         fittedPredictors = chosen
-        let innerSeed = rng.next()
-        guard var algorithm = try? context.makeAlgorithm(seed: innerSeed) else { return nil }
-        var spent = 0
-        while spent < context.innerEvaluations {
-            var batch = algorithm.ask()
-            if batch.isEmpty { break }
-            if batch.count > context.innerEvaluations - spent { batch.removeLast(batch.count - (context.innerEvaluations - spent)) }
-            let configurations = batch.map { context.space.configuration(genes: $0) }
-            let batchFeatures = Matrix(rowArrays: configurations.map { context.space.oneHotFeatures(of: $0, activity: activity) },
-                                       columns: matrix.columns)
+        return context.searchPredictions(seed: rng.next(), activity: activity, featureColumns: matrix.columns) { batch in
             var predicted: [String: [Double]] = [:]
-            for (metric, predictor) in predictors { predicted[metric] = predictor.predict(batchFeatures) }
-            algorithm.tell(configurations.indices.map { row in
-                context.goal.evaluation(from: predicted.mapValues { $0[row] })
-            })
-            spent += batch.count
+            for (metric, predictor) in predictors { predicted[metric] = predictor.predict(batch) }
+            return (0..<batch.rows).map { row in context.goal.evaluation(from: predicted.mapValues { $0[row] }) }
         }
-        let final = algorithm.population + algorithm.best
-        return final.map { (context.space.configuration(genes: $0.genes), $0.evaluation) }
     }
 }

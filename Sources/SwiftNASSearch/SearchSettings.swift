@@ -11,8 +11,8 @@ public struct SearchSettings: Sendable {
     public var space: SearchSpace
     /// Objectives, constraints and extra measurements.
     public var goal: SearchGoal
-    /// The tactic's registered name (`linas`).
-    public var tactic = "linas"
+    /// The tactic's registered name (`auto`, `mobo`, `linas`).
+    public var tactic = "auto"
     /// The algorithm's registered name (`nsga2`; `ga` suits one objective).
     public var algorithm: String
     /// Options of the algorithm by name (`reference_directions`), checked against what it declares.

@@ -166,6 +166,8 @@ public struct RandomTactic: RegisteredTactic {
 /// Every tactic selectable by name.
 public enum SearchTactics {
     public static let all: [any RegisteredTactic.Type] = [
+        AutoTactic.self,
+        BayesianTactic.self,
         LINASTactic.self,
         EvolutionaryTactic.self,
         RandomTactic.self,
@@ -182,4 +184,25 @@ public enum SearchTactics {
         }
         throw InputError(source: source, "unknown search tactic '\(name)' (choose from \(names.joined(separator: ", ")))")
     }
+}
+
+/// `auto`, the default: `mobo` on spaces small enough to score whole (at most
+/// `BayesianTactic.enumerationLimit` configurations: NAS-Bench-201 and other tabular benchmarks), `linas` on
+/// super-networks' huge spaces, where LINAS's predictors and inner search find more of the front per evaluation
+/// than `mobo`'s inner search on optimistic predictions (docs/benchmarks/search-quality.md). Optuna's AutoSampler
+/// makes the same kind of choice from the problem's shape.
+public struct AutoTactic: RegisteredTactic {
+    public static let name = "auto"
+    public static let summary = "mobo on spaces of at most 100 000 configurations, linas on larger ones"
+
+    var chosen: any SearchTactic
+
+    public init(context: TacticContext) throws {
+        chosen = BayesianTactic.scoresWhole(context.space)
+            ? try BayesianTactic(context: context) : try LINASTactic(context: context)
+    }
+
+    public mutating func ask() -> [Configuration] { chosen.ask() }
+    public mutating func tell(_ measurements: [Measurement]) { chosen.tell(measurements) }
+    public var lastIteration: TacticIteration? { chosen.lastIteration }
 }

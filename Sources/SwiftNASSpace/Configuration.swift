@@ -125,6 +125,31 @@ extension SearchSpace {
         return result
     }
 
+    /// Every distinct sub-network, one configuration per canonical encoding, in mixed-radix order of the genes
+    /// (the last gene varies fastest); nil when the space has more than `limit` configurations to walk, so a
+    /// caller can score small spaces (NAS-Bench-201's 15 625 cells) whole and search large ones.
+    public func allConfigurations(limit: Int) -> [Configuration]? {
+        let choices = choicesPerGene
+        guard choices.reduce(1.0, { $0 * Double($1) }) <= Double(limit) else { return nil }
+        let activity = GeneActivity(space: self)
+        var seen = Set<[Int]>()
+        var result: [Configuration] = []
+        var indices = [Int](repeating: 0, count: choices.count)
+        while true {
+            var key = indices
+            activity.canonicalize(&key)
+            if seen.insert(key).inserted { result.append(Configuration(indices: key)) }
+            var gene = choices.count - 1
+            while gene >= 0 {
+                indices[gene] += 1
+                if indices[gene] < choices[gene] { break }
+                indices[gene] = 0
+                gene -= 1
+            }
+            if gene < 0 { return result }
+        }
+    }
+
     /// One-hot features: for each gene, one slot per value (DyNAS-T's `onehot_generic`, 135 features for
     /// OFA-MobileNetV3). With `zeroInactive`, unused genes are all zeros, so features describe the sub-network.
     public func oneHotFeatures(of configuration: Configuration, activity: GeneActivity? = nil, zeroInactive: Bool = true) -> [Double] {

@@ -14,7 +14,7 @@ import SwiftNASPredictors
         #expect(settings.space.name == "fashion_mbv3")
         #expect(settings.evaluator == "builtin:fashion_mbv3")
         #expect(settings.goal.objectives.map(\.metric) == ["accuracy_top1", "macs"])
-        #expect(settings.tactic == "linas" && settings.evaluations == 250 && settings.population == 50)
+        #expect(settings.tactic == "auto" && settings.evaluations == 250 && settings.population == 50)
         // Another built-in space without a named evaluator gets exact counts.
         let other = try SearchInvocation(command: SearchCommand.parse(["--supernet", "ofa_resnet50"])).search
         #expect(other.evaluator == "builtin:counts")

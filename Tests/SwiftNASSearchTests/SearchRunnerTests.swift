@@ -45,7 +45,7 @@ actor SyntheticEvaluator: Evaluator {
         return (try await runner.run(&tactic), evaluator)
     }
 
-    @Test(arguments: ["evolutionary", "random", "linas"])
+    @Test(arguments: ["evolutionary", "random", "linas", "mobo"])
     func spendsTheBudgetWithoutRepeats(tactic: String) async throws {
         let (records, evaluator) = try await run(tactic: tactic, budget: 50)
         #expect(records.count == 50)
@@ -54,7 +54,7 @@ actor SyntheticEvaluator: Evaluator {
         #expect(await evaluator.calls.count == 50)
     }
 
-    @Test(arguments: ["evolutionary", "linas"])
+    @Test(arguments: ["evolutionary", "linas", "mobo"])
     func sameSeedSameSearch(tactic: String) async throws {
         let (a, _) = try await run(tactic: tactic, budget: 40, seed: 9)
         let (b, _) = try await run(tactic: tactic, budget: 40, seed: 9)
@@ -72,13 +72,14 @@ actor SyntheticEvaluator: Evaluator {
         #expect(goal.front(of: records).allSatisfy { $0.status == .ok })
     }
 
-    @Test func resumeReplaysStoredEvaluationsAndMeasuresOnlyTheRest() async throws {
-        let (full, _) = try await run(tactic: "linas", budget: 36)
+    @Test(arguments: ["linas", "mobo"])
+    func resumeReplaysStoredEvaluationsAndMeasuresOnlyTheRest(tactic: String) async throws {
+        let (full, _) = try await run(tactic: tactic, budget: 36)
         // A store holding an arbitrary subset of the run, as a kill mid-batch leaves it.
         let store = MemoryStore()
         for record in full where record.sequence < 20 && record.sequence != 14 { await store.append(record) }
         let evaluator = SyntheticEvaluator(space: space)
-        let (resumed, _) = try await run(tactic: "linas", budget: 36, store: store, evaluator: evaluator)
+        let (resumed, _) = try await run(tactic: tactic, budget: 36, store: store, evaluator: evaluator)
         #expect(resumed.map(\.configurationHash) == full.map(\.configurationHash))
         #expect(await evaluator.calls.count == 36 - 19)
         #expect(await store.records().count == 36)
@@ -91,18 +92,19 @@ actor SyntheticEvaluator: Evaluator {
         await #expect(throws: InputError.self) { _ = try await run(tactic: "random", budget: 12, seed: 2, store: store) }
     }
 
-    @Test func linasBeatsRandomOnTheSyntheticProblem() async throws {
-        // Same budget: LINAS's front should dominate more hypervolume than random sampling's.
+    @Test(arguments: ["linas", "auto"])
+    func beatsRandomOnTheSyntheticProblem(tactic: String) async throws {
+        // Same budget: the tactic's front should dominate more hypervolume than random sampling's.
         let reference = [60.0, 4e8]
         func hypervolume(_ records: [EvaluationRecord]) -> Double {
             let front = goal.front(of: records).map { goal.minimized($0) }
             return SwiftNASPareto.Hypervolume.compute(front, reference: [-reference[0], reference[1]])
         }
-        var linas = 0.0, random = 0.0
+        var searched = 0.0, random = 0.0
         for seed: UInt64 in 1...3 {
-            linas += hypervolume(try await run(tactic: "linas", budget: 60, seed: seed).0)
+            searched += hypervolume(try await run(tactic: tactic, budget: 60, seed: seed).0)
             random += hypervolume(try await run(tactic: "random", budget: 60, seed: seed).0)
         }
-        #expect(linas > random)
+        #expect(searched > random)
     }
 }

@@ -1,0 +1,103 @@
+import Testing
+import SwiftNASPareto
+import SwiftNASSpace
+@testable import SwiftNASSearch
+
+/// The `mobo` tactic on small spaces it scores whole.
+@Suite struct BayesianTacticTests {
+    let space = try! SearchSpace(name: "cells", parameters: [
+        Parameter(name: "op", count: 4, values: [.string("none"), .string("skip"), .string("conv1"), .string("conv3"), .string("pool")]),
+    ])
+    let goal = SearchGoal(objectives: [.init(metric: "acc", sense: .maximize), .init(metric: "lat", sense: .minimize)])
+
+    /// A non-additive accuracy (a `none` cuts the cell, convolutions help more together) and an additive latency.
+    static func measure(_ configuration: Configuration) -> [String: Double] {
+        let ops = configuration.indices
+        let convolutions = ops.filter { $0 == 2 || $0 == 3 }.count
+        let cut = ops.prefix(2).allSatisfy { $0 == 0 }
+        let acc = cut ? 10 : 60 + 6 * Double(convolutions * convolutions) + Double(ops.filter { $0 == 3 }.count) - 2 * Double(ops.filter { $0 == 4 }.count)
+        let lat = ops.map { [0.1, 0.2, 1.0, 2.5, 0.6][$0] }.reduce(0, +)
+        return ["acc": acc, "lat": lat]
+    }
+
+    func search(seed: UInt64, budget: Int, tactic name: String = "mobo", goal: SearchGoal? = nil) throws -> [Configuration] {
+        var tactic = try SearchTactics.make(name, context: TacticContext(space: space, goal: goal ?? self.goal, populationSize: 10, seed: seed))
+        var asked: [Configuration] = []
+        while asked.count < budget {
+            let batch = tactic.ask()
+            if batch.isEmpty { break }
+            asked += batch
+            tactic.tell(batch.map { Measurement(configuration: $0, metrics: Self.measure($0)) })
+        }
+        return asked
+    }
+
+    @Test func asksEverySubNetworkOnceThenStops() throws {
+        let small = try SearchSpace(name: "pair", parameters: [Parameter(name: "op", count: 2, values: space.parameters[0].values)])
+        var tactic = try BayesianTactic(context: TacticContext(space: small, goal: goal, populationSize: 10, seed: 1))
+        var asked: [Configuration] = []
+        while true {
+            let batch = tactic.ask()
+            if batch.isEmpty { break }
+            asked += batch
+            tactic.tell(batch.map { Measurement(configuration: $0, metrics: Self.measure(Configuration(indices: $0.indices + [1, 1]))) })
+        }
+        #expect(asked.count == 25)
+        #expect(Set(asked.map(\.indices)).count == 25)
+    }
+
+    @Test func findsMoreOfTheFrontThanRandomSampling() throws {
+        let reference = [-60.0, 6.0]
+        func hypervolume(_ configurations: [Configuration]) -> Double {
+            Hypervolume.compute(configurations.map { let m = Self.measure($0); return [-m["acc"]!, m["lat"]!] }, reference: reference)
+        }
+        var mobo = 0.0, random = 0.0
+        for seed: UInt64 in 1...3 {
+            mobo += hypervolume(try search(seed: seed, budget: 40))
+            random += hypervolume(try search(seed: seed, budget: 40, tactic: "random"))
+        }
+        #expect(mobo > random)
+    }
+
+    @Test func predictionsAreReportedAndConstraintsSteerTheChoice() throws {
+        let constrained = SearchGoal(objectives: goal.objectives, constraints: [SearchConstraint(metric: "lat", relation: .atMost, bound: 2)])
+        var tactic = try BayesianTactic(context: TacticContext(space: space, goal: constrained, populationSize: 10, seed: 4))
+        var initial: [Configuration] = [], later: [Configuration] = []
+        for round in 0..<8 {
+            let batch = tactic.ask()
+            if round == 0 {
+                initial = batch
+                #expect(tactic.lastIteration == nil)
+            } else {
+                later += batch
+                let iteration = try #require(tactic.lastIteration)
+                #expect(iteration.predictors == ["acc": "gp", "lat": "gp"])
+                #expect(iteration.predicted.count == batch.count && iteration.predicted[0]?["acc"] != nil)
+            }
+            tactic.tell(batch.map { Measurement(configuration: $0, metrics: Self.measure($0)) })
+        }
+        func feasibleShare(_ configurations: [Configuration]) -> Double {
+            Double(configurations.filter { Self.measure($0)["lat"]! <= 2 }.count) / Double(configurations.count)
+        }
+        #expect(initial.count == 5 && later.count == 14)
+        #expect(feasibleShare(later) > feasibleShare(initial))
+    }
+
+    @Test func theRegionOfInterestIsAMaximisedObjectivesBestQuarterAndTheOthersBetterHalf() throws {
+        func reference(_ objectives: [SearchObjective]) throws -> [Double] {
+            try BayesianTactic(context: TacticContext(space: space, goal: SearchGoal(objectives: objectives))).regionOfInterest
+        }
+        #expect(try reference(goal.objectives) == [0.25, 0.5])
+        #expect(try reference([.init(metric: "lat", sense: .minimize), .init(metric: "acc", sense: .maximize), .init(metric: "macs", sense: .minimize)]) == [0.5, 0.25, 0.5])
+        #expect(try reference([.init(metric: "error", sense: .minimize), .init(metric: "lat", sense: .minimize)]) == [0.25, 0.5])
+    }
+
+    @Test func spacesBeyondTheLimitAreSearchedNotEnumerated() throws {
+        let large = try SearchSpace(name: "large", parameters: [Parameter(name: "op", count: 8, values: (0..<5).map { .int($0) })])
+        #expect(large.allConfigurations(limit: BayesianTactic.enumerationLimit) == nil)
+        #expect(space.allConfigurations(limit: 625)?.count == 625)
+        #expect(space.allConfigurations(limit: 624) == nil)
+        let tactic = try BayesianTactic(context: TacticContext(space: large, goal: goal))
+        #expect(tactic.pool == nil)
+    }
+}
