@@ -45,27 +45,21 @@ public struct BayesianTactic: RegisteredTactic {
     static let manyObjectiveCandidates = 200
 
     let context: TacticContext
-    let activity: GeneActivity
-    let featureColumns: Int
     /// Every sub-network of a small space with its features, scored whole each iteration; nil for large spaces.
     let pool: (configurations: [Configuration], features: Matrix)?
     var rng: SeededRandom
     var iteration = 0
-    var seen: Set<[Int]> = []
-    var features: [[Double]] = []
-    var measuredMetrics: [[String: Double]] = []
+    var ledger: MeasurementLedger
     public private(set) var lastIteration: TacticIteration?
 
     public init(context: TacticContext) throws {
         // Fails now, not at the first inner search, for an algorithm that cannot take these objectives.
         _ = try context.makeAlgorithm(seed: context.seed)
         self.context = context
-        activity = GeneActivity(space: context.space)
-        featureColumns = context.space.choicesPerGene.reduce(0, +)
+        ledger = MeasurementLedger(space: context.space)
         rng = SeededRandom(seed: context.seed)
         if Self.scoresWhole(context.space), let all = context.space.allConfigurations(limit: Self.enumerationLimit) {
-            let activity = activity
-            pool = (all, Matrix(rowArrays: all.map { context.space.oneHotFeatures(of: $0, activity: activity) }, columns: featureColumns))
+            pool = (all, ledger.featureMatrix(all))
         } else {
             pool = nil
         }
@@ -89,49 +83,18 @@ public struct BayesianTactic: RegisteredTactic {
         lastIteration = nil
         if iteration > 0, let chosen = acquire(count: size) {
             var predicted: [Int: [String: Double]] = [:]
-            for (configuration, metrics) in chosen where markSeen(configuration) {
+            for (configuration, metrics) in chosen where ledger.markAsked(configuration) {
                 predicted[batch.count] = metrics
                 batch.append(configuration)
             }
-            let names = Dictionary(uniqueKeysWithValues: modelledMetrics.map { ($0, GaussianProcess.name) })
+            let names = Dictionary(uniqueKeysWithValues: context.goal.modelledMetrics.map { ($0, GaussianProcess.name) })
             lastIteration = TacticIteration(iteration: iteration, predictors: names, predicted: predicted)
         }
-        var attempts = 0
-        while batch.count < size && attempts < 100 * size {
-            attempts += 1
-            let configuration = context.space.randomConfiguration(using: &rng)
-            if markSeen(configuration) { batch.append(configuration) }
-        }
+        ledger.topUp(&batch, to: size, using: &rng)
         return batch
     }
 
-    public mutating func tell(_ measurements: [Measurement]) {
-        for measurement in measurements {
-            guard let metrics = measurement.metrics else { continue }
-            features.append(context.space.oneHotFeatures(of: measurement.configuration, activity: activity))
-            measuredMetrics.append(metrics)
-        }
-    }
-
-    /// The metrics modelled: objectives, then constrained metrics.
-    var modelledMetrics: [String] {
-        var names = context.goal.objectives.map(\.metric)
-        for constraint in context.goal.constraints where !names.contains(constraint.metric) { names.append(constraint.metric) }
-        return names
-    }
-
-    /// Records a sub-network as asked; false when it was asked before.
-    private mutating func markSeen(_ configuration: Configuration) -> Bool {
-        var key = configuration.indices
-        activity.canonicalize(&key)
-        return seen.insert(key).inserted
-    }
-
-    private func isSeen(_ configuration: Configuration) -> Bool {
-        var key = configuration.indices
-        activity.canonicalize(&key)
-        return seen.contains(key)
-    }
+    public mutating func tell(_ measurements: [Measurement]) { ledger.record(measurements) }
 
     /// The fitted models of one iteration.
     struct Models {
@@ -164,12 +127,13 @@ public struct BayesianTactic: RegisteredTactic {
     /// Fits the models on every successful measurement; nil when there are too few to fit.
     func fitModels() -> Models? {
         let goal = context.goal
-        let rows = measuredMetrics.indices.filter { r in goal.objectives.allSatisfy { measuredMetrics[r][$0.metric]?.isFinite == true } }
+        let measured = ledger.metrics
+        let rows = measured.indices.filter { r in goal.objectives.allSatisfy { measured[r][$0.metric]?.isFinite == true } }
         guard rows.count >= 3 else { return nil }
-        let matrix = Matrix(rowArrays: rows.map { features[$0] }, columns: featureColumns)
+        let matrix = Matrix(rowArrays: rows.map { ledger.features[$0] }, columns: ledger.featureColumns)
         var objectives: [(EmpiricalDistribution, GaussianProcess)] = []
         for objective in goal.objectives {
-            let values = rows.map { objective.sense.toMinimization(measuredMetrics[$0][objective.metric]!) }
+            let values = rows.map { objective.sense.toMinimization(measured[$0][objective.metric]!) }
             let distribution = EmpiricalDistribution(values)
             var process = GaussianProcess()
             guard (try? process.fit(features: matrix, targets: values.map(distribution.normalScore))) != nil else { return nil }
@@ -177,10 +141,10 @@ public struct BayesianTactic: RegisteredTactic {
         }
         var constraints: [GaussianProcess] = []
         for constraint in goal.constraints {
-            let constrained = measuredMetrics.indices.filter { measuredMetrics[$0][constraint.metric]?.isFinite == true }
+            let constrained = measured.indices.filter { measured[$0][constraint.metric]?.isFinite == true }
             var process = GaussianProcess()
-            let constrainedMatrix = Matrix(rowArrays: constrained.map { features[$0] }, columns: featureColumns)
-            guard (try? process.fit(features: constrainedMatrix, targets: constrained.map { measuredMetrics[$0][constraint.metric]! })) != nil else { return nil }
+            let constrainedMatrix = Matrix(rowArrays: constrained.map { ledger.features[$0] }, columns: ledger.featureColumns)
+            guard (try? process.fit(features: constrainedMatrix, targets: constrained.map { measured[$0][constraint.metric]! })) != nil else { return nil }
             constraints.append(process)
         }
         return Models(objectives: objectives, constraints: constraints)
@@ -209,11 +173,11 @@ public struct BayesianTactic: RegisteredTactic {
         var candidates: [Configuration]
         var candidateFeatures: Matrix
         if let pool {
-            let unseen = pool.configurations.indices.filter { !isSeen(pool.configurations[$0]) }
+            let unseen = pool.configurations.indices.filter { !ledger.wasAsked(pool.configurations[$0]) }
             candidates = unseen.map { pool.configurations[$0] }
             candidateFeatures = pool.features.selectingRows(unseen)
         } else {
-            let proposals = context.searchPredictions(seed: rng.next(), activity: activity, featureColumns: featureColumns) { batch in
+            let proposals = context.searchPredictions(seed: rng.next(), ledger: ledger) { batch in
                 let scored = models.score(batch)
                 return (0..<batch.rows).map { r in
                     Evaluation(objectives: scored.optimistic[r],
@@ -221,12 +185,8 @@ public struct BayesianTactic: RegisteredTactic {
                 }
             } ?? []
             var keys = Set<[Int]>()
-            candidates = proposals.map(\.configuration).filter { configuration in
-                var key = configuration.indices
-                activity.canonicalize(&key)
-                return !seen.contains(key) && keys.insert(key).inserted
-            }
-            candidateFeatures = Matrix(rowArrays: candidates.map { context.space.oneHotFeatures(of: $0, activity: activity) }, columns: featureColumns)
+            candidates = proposals.map(\.configuration).filter { !ledger.wasAsked($0) && keys.insert(ledger.key($0)).inserted }
+            candidateFeatures = ledger.featureMatrix(candidates)
         }
         guard !candidates.isEmpty else { return [] }
         let scored = models.score(candidateFeatures)
@@ -243,7 +203,7 @@ public struct BayesianTactic: RegisteredTactic {
             eligible = Array(kept.prefix(Self.manyObjectiveCandidates))
         }
         // The measured feasible front, as probabilities among the measurements.
-        var front: [[Double]] = measuredMetrics.compactMap { metrics in
+        var front: [[Double]] = ledger.metrics.compactMap { metrics in
             guard goal.constraints.allSatisfy({ metrics[$0.metric].map($0.value).map { $0 <= 0 } ?? false }) else { return nil }
             var point: [Double] = []
             for (objective, model) in zip(goal.objectives, models.objectives) {

@@ -7,9 +7,9 @@ extension TacticContext {
     /// (the inner search of predictor-guided tactics) and returns its final population and best sub-networks with
     /// their predicted evaluations, in survival order; nil when the algorithm cannot be made.
     ///
-    /// `predict` maps the one-hot features of a batch (one row per sub-network, `featureColumns` columns) to the
+    /// `predict` maps the one-hot features of a batch (`ledger.featureMatrix`, one row per sub-network) to the
     /// evaluations the algorithm sees.
-    func searchPredictions(seed: UInt64, activity: GeneActivity, featureColumns: Int, predict: (Matrix) -> [Evaluation])
+    func searchPredictions(seed: UInt64, ledger: MeasurementLedger, predict: (Matrix) -> [Evaluation])
         -> [(configuration: Configuration, predicted: Evaluation)]? {
         guard var algorithm = try? makeAlgorithm(seed: seed) else { return nil }
         var spent = 0
@@ -18,8 +18,7 @@ extension TacticContext {
             if batch.isEmpty { break }
             if batch.count > innerEvaluations - spent { batch.removeLast(batch.count - (innerEvaluations - spent)) }
             let configurations = batch.map { space.configuration(genes: $0) }
-            let features = Matrix(rowArrays: configurations.map { space.oneHotFeatures(of: $0, activity: activity) }, columns: featureColumns)
-            algorithm.tell(predict(features))
+            algorithm.tell(predict(ledger.featureMatrix(configurations)))
             spent += batch.count
         }
         let final = algorithm.population + algorithm.best

@@ -21,14 +21,11 @@ public struct LINASTactic: RegisteredTactic {
     public static let summary = "iterate: fit predictors on all measurements, search them, measure the result"
 
     let context: TacticContext
-    let activity: GeneActivity
     /// Makes the per-metric predictor (`TacticContext.makePredictor`: DyNAS-T's selection by default).
     let makePredictor: @Sendable () -> any Predictor
     var rng: SeededRandom
     var iteration = 0
-    var seen: Set<[Int]> = []
-    var features: [[Double]] = []
-    var measuredMetrics: [[String: Double]] = []
+    var ledger: MeasurementLedger
     /// The predictor each metric's last fit chose (the candidate, for a selection).
     var fittedPredictors: [String: String] = [:]
     public private(set) var lastIteration: TacticIteration?
@@ -42,7 +39,7 @@ public struct LINASTactic: RegisteredTactic {
         // Fails now, not at the first inner search, for an algorithm that cannot take these objectives.
         _ = try context.makeAlgorithm(seed: context.seed)
         self.context = context
-        self.activity = GeneActivity(space: context.space)
+        self.ledger = MeasurementLedger(space: context.space)
         self.makePredictor = predictor
         self.rng = SeededRandom(seed: context.seed)
     }
@@ -62,45 +59,27 @@ public struct LINASTactic: RegisteredTactic {
             var fresh: [(configuration: Configuration, predicted: Evaluation)] = []
             var keys = Set<[Int]>()
             for proposal in proposals {
-                let key = canonicalKey(proposal.configuration)
-                if !seen.contains(key) && keys.insert(key).inserted { fresh.append(proposal) }
+                let key = ledger.key(proposal.configuration)
+                if !ledger.wasAsked(proposal.configuration) && keys.insert(key).inserted { fresh.append(proposal) }
             }
             for index in Self.orderByPredictedContribution(fresh.map(\.predicted), measured: measuredEvaluations, count: size) {
                 let configuration = fresh[index].configuration
-                if markSeen(configuration) {
+                if ledger.markAsked(configuration) {
                     predicted[batch.count] = predictedObjectives(fresh[index].predicted)
                     batch.append(configuration)
                 }
             }
         }
         lastIteration = fittedPredictors.isEmpty ? nil : TacticIteration(iteration: iteration, predictors: fittedPredictors, predicted: predicted)
-        var attempts = 0
-        while batch.count < size && attempts < 100 * size {
-            attempts += 1
-            let configuration = context.space.randomConfiguration(using: &rng)
-            if markSeen(configuration) { batch.append(configuration) }
-        }
+        ledger.topUp(&batch, to: size, using: &rng)
         return batch
     }
 
-    public mutating func tell(_ measurements: [Measurement]) {
-        for measurement in measurements {
-            guard let metrics = measurement.metrics else { continue }
-            features.append(context.space.oneHotFeatures(of: measurement.configuration, activity: activity))
-            measuredMetrics.append(metrics)
-        }
-    }
+    public mutating func tell(_ measurements: [Measurement]) { ledger.record(measurements) }
 
     /// The measured sub-networks as the algorithm sees them (minimised objectives, constraint values).
     var measuredEvaluations: [Evaluation] {
-        measuredMetrics.map { context.goal.evaluation(from: $0) }
-    }
-
-    /// A sub-network's genes with inactive ones canonicalised: equal keys, same sub-network.
-    private func canonicalKey(_ configuration: Configuration) -> [Int] {
-        var key = configuration.indices
-        activity.canonicalize(&key)
-        return key
+        ledger.metrics.map { context.goal.evaluation(from: $0) }
     }
 
     /// The order in which to measure `count` of the inner run's proposals: greedily, the proposal whose predicted
@@ -148,32 +127,20 @@ public struct LINASTactic: RegisteredTactic {
         Dictionary(uniqueKeysWithValues: zip(context.goal.objectives, evaluation.objectives).map { ($0.metric, $0.sense.fromMinimization($1)) })
     }
 
-    /// Records a sub-network as asked; false when it was asked before.
-    private mutating func markSeen(_ configuration: Configuration) -> Bool {
-        seen.insert(canonicalKey(configuration)).inserted
-    }
-
-    /// The metrics the predictors model: objectives, then constrained metrics.
-    var predictedMetrics: [String] {
-        var names = context.goal.objectives.map(\.metric)
-        for constraint in context.goal.constraints where !names.contains(constraint.metric) { names.append(constraint.metric) }
-        return names
-    }
-
     /// Fits the predictors and runs the inner search: its final population with the predicted evaluations, in
     /// survival order; nil when there is too little data to fit.
     mutating func innerSearch() -> [(configuration: Configuration, predicted: Evaluation)]? {
-        let matrix = Matrix(rowArrays: features, columns: context.space.choicesPerGene.reduce(0, +))
+        let matrix = Matrix(rowArrays: ledger.features, columns: ledger.featureColumns)
         var predictors: [String: any Predictor] = [:]
         var chosen: [String: String] = [:]
-        for metric in predictedMetrics {
+        for metric in context.goal.modelledMetrics {
             var predictor = makePredictor()
-            do { try predictor.fit(features: matrix, targets: measuredMetrics.map { $0[metric] ?? .nan }) } catch { return nil }
+            do { try predictor.fit(features: matrix, targets: ledger.metrics.map { $0[metric] ?? .nan }) } catch { return nil }
             predictors[metric] = predictor
             chosen[metric] = (predictor as? PredictorSelection)?.selected?.name ?? predictor.name
         }
         fittedPredictors = chosen
-        return context.searchPredictions(seed: rng.next(), activity: activity, featureColumns: matrix.columns) { batch in
+        return context.searchPredictions(seed: rng.next(), ledger: ledger) { batch in
             var predicted: [String: [Double]] = [:]
             for (metric, predictor) in predictors { predicted[metric] = predictor.predict(batch) }
             return (0..<batch.rows).map { row in context.goal.evaluation(from: predicted.mapValues { $0[row] }) }
