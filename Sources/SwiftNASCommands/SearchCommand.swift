@@ -28,7 +28,7 @@ struct SearchCommand: AsyncParsableCommand {
     var optimizationMetrics: [String] = []
     @Option(name: [.customLong("measurements")], parsing: .upToNextOption, help: "Extra metrics to measure and record.")
     var measurements: [String] = []
-    @Option(name: [.customLong("search-tactic"), .customLong("search_tactic")], help: "\(Registry.standard.tacticNames).")
+    @Option(name: [.customLong("search-tactic"), .customLong("search_tactic")], help: "\(Registry.standard.tacticNames) (default: auto: mobo on spaces of at most 100 000 configurations, linas beyond).")
     var searchTactic: String?
     @Option(name: [.customLong("search-algo"), .customLong("search_algo")], help: "\(Registry.standard.algorithmNames).")
     var searchAlgo: String?
