@@ -18,7 +18,7 @@ public struct EmpiricalDistribution: Sendable, Hashable {
     /// position and no value maps to 0 or 1.
     public func probability(_ value: Double) -> Double {
         let n = sortedValues.count
-        let below = lowerBound(value), notAbove = upperBound(value)
+        let below = countBelow { $0 < value }, notAbove = countBelow { $0 <= value }
         return (0.5 * Double(below + notAbove) + 0.5) / Double(n + 1)
     }
 
@@ -57,20 +57,12 @@ public struct EmpiricalDistribution: Sendable, Hashable {
         return value(atProbability: StandardNormal.cdf(z))
     }
 
-    private func lowerBound(_ value: Double) -> Int {
+    /// The number of measurements for which `isBelow` holds (it must hold for a prefix of the sorted values).
+    private func countBelow(_ isBelow: (Double) -> Bool) -> Int {
         var low = 0, high = sortedValues.count
         while low < high {
             let middle = (low + high) / 2
-            if sortedValues[middle] < value { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    private func upperBound(_ value: Double) -> Int {
-        var low = 0, high = sortedValues.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sortedValues[middle] <= value { low = middle + 1 } else { high = middle }
+            if isBelow(sortedValues[middle]) { low = middle + 1 } else { high = middle }
         }
         return low
     }

@@ -81,9 +81,7 @@ public struct GaussianProcess: UncertaintyPredictor {
     public func predictLatent(_ features: Matrix) -> (mean: [Double], variance: [Double]) {
         guard let factor else { preconditionFailure("predict before fit") }
         let m = features.rows, n = training.rows
-        var cross = features.squaredDistances(to: training)
-        let inverseTwoLengthSquared = 1 / (2 * lengthScale * lengthScale)
-        for i in cross.storage.indices { cross.storage[i] = exp(-cross.storage[i] * inverseTwoLengthSquared) }
+        let cross = Self.correlations(features.squaredDistances(to: training), lengthScale: lengthScale)
         let standardised = cross.times(weights)
         let mean = standardised.map { targetMean + targetScale * $0 }
         // V = L⁻¹ Kᵀ, row by row; the explained variance of column c is Σᵢ V[i][c]².
@@ -116,13 +114,19 @@ public struct GaussianProcess: UncertaintyPredictor {
         return (mean, explained.map { max(0, signalVariance * (1 - $0)) })
     }
 
+    /// The RBF correlations `exp(−d² / 2ℓ²)` of a matrix of squared distances.
+    private static func correlations(_ squaredDistances: Matrix, lengthScale: Double) -> Matrix {
+        var result = squaredDistances
+        let inverseTwoLengthSquared = 1 / (2 * lengthScale * lengthScale)
+        for i in result.storage.indices { result.storage[i] = exp(-result.storage[i] * inverseTwoLengthSquared) }
+        return result
+    }
+
     /// The fitted quantities at one hyper-parameter setting, or nil when R + λI is not positive definite.
     private static func model(distances: Matrix, y: [Double], lengthScale: Double, noiseRatio: Double)
         -> (factor: CholeskyFactor, weights: [Double], signalVariance: Double, negativeLogLikelihood: Double)? {
         let n = y.count
-        var kernel = distances
-        let inverseTwoLengthSquared = 1 / (2 * lengthScale * lengthScale)
-        for i in kernel.storage.indices { kernel.storage[i] = exp(-kernel.storage[i] * inverseTwoLengthSquared) }
+        var kernel = correlations(distances, lengthScale: lengthScale)
         for i in 0..<n { kernel[i, i] += noiseRatio }
         guard let factor = CholeskyFactor(kernel) else { return nil }
         let weights = factor.solve(y)
@@ -200,9 +204,7 @@ extension GaussianProcess: PersistentPredictor {
         guard training.storage.allSatisfy(\.isFinite) else {
             throw DecodingError.dataCorruptedError(forKey: .training, in: container, debugDescription: "holds a non-finite value")
         }
-        var kernel = training.squaredDistances(to: training)
-        let inverseTwoLengthSquared = 1 / (2 * lengthScale * lengthScale)
-        for i in kernel.storage.indices { kernel.storage[i] = exp(-kernel.storage[i] * inverseTwoLengthSquared) }
+        var kernel = Self.correlations(training.squaredDistances(to: training), lengthScale: lengthScale)
         for i in 0..<training.rows { kernel[i, i] += noiseRatio }
         guard let factor = CholeskyFactor(kernel) else {
             throw DecodingError.dataCorruptedError(forKey: .training, in: container,

@@ -58,7 +58,7 @@ public struct BayesianTactic: RegisteredTactic {
         self.context = context
         ledger = MeasurementLedger(space: context.space)
         rng = SeededRandom(seed: context.seed)
-        if Self.scoresWhole(context.space), let all = context.space.allConfigurations(limit: Self.enumerationLimit) {
+        if let all = context.space.allConfigurations(limit: Self.enumerationLimit) {
             pool = (all, ledger.featureMatrix(all))
         } else {
             pool = nil
@@ -67,7 +67,7 @@ public struct BayesianTactic: RegisteredTactic {
 
     /// Whether `space` is small enough to score every sub-network each iteration.
     public static func scoresWhole(_ space: SearchSpace) -> Bool {
-        space.choicesPerGene.reduce(1.0) { $0 * Double($1) } <= Double(enumerationLimit)
+        space.configurationCount <= Double(enumerationLimit)
     }
 
     /// Random sub-networks measured before the first model: half a population, at least 2.
@@ -184,8 +184,7 @@ public struct BayesianTactic: RegisteredTactic {
                                constraints: zip(goal.constraints, scored.constraints[r]).map { $0.value($1) } + [0])
                 }
             } ?? []
-            var keys = Set<[Int]>()
-            candidates = proposals.map(\.configuration).filter { !ledger.wasAsked($0) && keys.insert(ledger.key($0)).inserted }
+            candidates = ledger.unasked(proposals.map(\.configuration)) { $0 }
             candidateFeatures = ledger.featureMatrix(candidates)
         }
         guard !candidates.isEmpty else { return [] }

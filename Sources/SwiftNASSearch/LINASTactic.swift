@@ -56,12 +56,7 @@ public struct LINASTactic: RegisteredTactic {
         var predicted: [Int: [String: Double]] = [:]
         fittedPredictors = [:]
         if iteration > 0, let proposals = innerSearch() {
-            var fresh: [(configuration: Configuration, predicted: Evaluation)] = []
-            var keys = Set<[Int]>()
-            for proposal in proposals {
-                let key = ledger.key(proposal.configuration)
-                if !ledger.wasAsked(proposal.configuration) && keys.insert(key).inserted { fresh.append(proposal) }
-            }
+            let fresh = ledger.unasked(proposals) { $0.configuration }
             for index in Self.orderByPredictedContribution(fresh.map(\.predicted), measured: measuredEvaluations, count: size) {
                 let configuration = fresh[index].configuration
                 if ledger.markAsked(configuration) {

@@ -32,6 +32,15 @@ struct MeasurementLedger: Sendable {
 
     func wasAsked(_ configuration: Configuration) -> Bool { asked.contains(key(configuration)) }
 
+    /// The items whose sub-networks were never asked, each sub-network once (the first item for it), in order.
+    func unasked<Item>(_ items: [Item], configuration: (Item) -> Configuration) -> [Item] {
+        var keys = Set<[Int]>()
+        return items.filter { item in
+            let key = key(configuration(item))
+            return !asked.contains(key) && keys.insert(key).inserted
+        }
+    }
+
     /// Records a sub-network as asked; false when it was asked before.
     mutating func markAsked(_ configuration: Configuration) -> Bool { asked.insert(key(configuration)).inserted }
 

@@ -125,12 +125,16 @@ extension SearchSpace {
         return result
     }
 
+    /// The number of gene-value combinations, inactive genes' variants included (`size` counts sub-networks):
+    /// what walking the space configuration by configuration costs.
+    public var configurationCount: Double { choicesPerGene.reduce(1.0) { $0 * Double($1) } }
+
     /// Every distinct sub-network, one configuration per canonical encoding, in mixed-radix order of the genes
     /// (the last gene varies fastest); nil when the space has more than `limit` configurations to walk, so a
     /// caller can score small spaces (NAS-Bench-201's 15 625 cells) whole and search large ones.
     public func allConfigurations(limit: Int) -> [Configuration]? {
+        guard configurationCount <= Double(limit) else { return nil }
         let choices = choicesPerGene
-        guard choices.reduce(1.0, { $0 * Double($1) }) <= Double(limit) else { return nil }
         let activity = GeneActivity(space: self)
         var seen = Set<[Int]>()
         var result: [Configuration] = []
