@@ -67,8 +67,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
         let connection = ReconnectingConnection(url: url, onConnect: { try await prepare($0) })
         do {
             try await connection.start()
-            let names = try await connection.run { connection, logger in
-                try await connection.query("SELECT name FROM swiftnas_studies ORDER BY name", logger: logger).collect(String.self)
+            let names = try await connection.run { connection in
+                try await connection.send("SELECT name FROM swiftnas_studies ORDER BY name").collect(String.self)
             }
             await connection.close()
             return names
@@ -106,64 +106,61 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// mid-transaction must not hold locks for everyone), and to probe an idle client's TCP connection every 15 s
     /// (so a coordinator on a vanished machine loses its study's lock in about a minute, not hours).
     static func prepare(_ connection: PostgresConnection) async throws {
-        let logger = ReconnectingConnection.silent
-        try await connection.query("SET idle_in_transaction_session_timeout = 60000", logger: logger)
+        try await connection.send("SET idle_in_transaction_session_timeout = 60000")
         for setting in ["tcp_keepalives_idle = 15", "tcp_keepalives_interval = 5", "tcp_keepalives_count = 6"] {
-            try await connection.query("SET \(unescaped: setting)", logger: logger)
+            try await connection.send("SET \(unescaped: setting)")
         }
-        let complete = try await connection.query("""
+        let complete = try await connection.send("""
             SELECT to_regclass('swiftnas_workers') IS NOT NULL AND EXISTS (SELECT 1 FROM information_schema.columns
             WHERE table_name = 'swiftnas_studies' AND column_name = 'coordinator_token' AND table_schema = current_schema())
-            """, logger: logger).collect(Bool.self).first ?? false
+            """).collect(Bool.self).first ?? false
         if !complete { try await createSchema(connection) }
     }
 
     /// Creates the tables (serialised by a transaction-level advisory lock, so processes starting together do not
     /// race; a lock held too long by a stuck session is an error after 15 s rather than a wait forever).
     static func createSchema(_ connection: PostgresConnection) async throws {
-        let logger = ReconnectingConnection.silent
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.send("BEGIN")
         do {
-            try await connection.query("SET LOCAL lock_timeout = 15000", logger: logger)
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('swiftnas.schema'))", logger: logger)
-            try await connection.query("""
+            try await connection.send("SET LOCAL lock_timeout = 15000")
+            try await connection.send("SELECT pg_advisory_xact_lock(hashtext('swiftnas.schema'))")
+            try await connection.send("""
                 CREATE TABLE IF NOT EXISTS swiftnas_studies (
                     name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, summary TEXT NOT NULL, status TEXT,
                     coordinator TEXT, created DOUBLE PRECISION NOT NULL)
-                """, logger: logger)
-            try await connection.query("ALTER TABLE swiftnas_studies ADD COLUMN IF NOT EXISTS work TEXT", logger: logger)
-            try await connection.query("ALTER TABLE swiftnas_studies ADD COLUMN IF NOT EXISTS coordinator_token TEXT", logger: logger)
-            try await connection.query("""
+                """)
+            try await connection.send("ALTER TABLE swiftnas_studies ADD COLUMN IF NOT EXISTS work TEXT")
+            try await connection.send("ALTER TABLE swiftnas_studies ADD COLUMN IF NOT EXISTS coordinator_token TEXT")
+            try await connection.send("""
                 CREATE TABLE IF NOT EXISTS swiftnas_evaluations (
                     study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
                     sequence INTEGER NOT NULL, configuration_hash TEXT NOT NULL, configuration TEXT NOT NULL,
                     metrics TEXT NOT NULL, status TEXT NOT NULL, error TEXT, started DOUBLE PRECISION NOT NULL,
                     finished DOUBLE PRECISION NOT NULL, evaluator TEXT NOT NULL, PRIMARY KEY (study, sequence))
-                """, logger: logger)
-            try await connection.query("""
+                """)
+            try await connection.send("""
                 CREATE TABLE IF NOT EXISTS swiftnas_iterations (
                     study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
                     first_sequence INTEGER NOT NULL, report TEXT NOT NULL, PRIMARY KEY (study, first_sequence))
-                """, logger: logger)
-            try await connection.query("""
+                """)
+            try await connection.send("""
                 CREATE TABLE IF NOT EXISTS swiftnas_queue (
                     study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
                     sequence INTEGER NOT NULL, configuration_hash TEXT NOT NULL, configuration TEXT NOT NULL,
                     metrics TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, worker TEXT,
                     token TEXT, lease_expires DOUBLE PRECISION, enqueued DOUBLE PRECISION NOT NULL,
                     PRIMARY KEY (study, sequence))
-                """, logger: logger)
-            try await connection.query("CREATE INDEX IF NOT EXISTS swiftnas_queue_open ON swiftnas_queue (study, sequence) WHERE state <> 'done'",
-                                       logger: logger)
-            try await connection.query("""
+                """)
+            try await connection.send("CREATE INDEX IF NOT EXISTS swiftnas_queue_open ON swiftnas_queue (study, sequence) WHERE state <> 'done'")
+            try await connection.send("""
                 CREATE TABLE IF NOT EXISTS swiftnas_workers (
                     study TEXT NOT NULL REFERENCES swiftnas_studies(name) ON DELETE CASCADE,
                     worker TEXT NOT NULL, slots INTEGER NOT NULL, lease DOUBLE PRECISION NOT NULL,
                     seen DOUBLE PRECISION NOT NULL, PRIMARY KEY (study, worker))
-                """, logger: logger)
-            try await connection.query("COMMIT", logger: logger)
+                """)
+            try await connection.send("COMMIT")
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.send("ROLLBACK")
             throw error
         }
     }
@@ -182,8 +179,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
             }
             if access == .overwrite, exists {
                 let study = self.study
-                try await connection.run { connection, logger in
-                    try await connection.query("DELETE FROM swiftnas_studies WHERE name = \(study)", logger: logger)
+                try await connection.run { connection in
+                    try await connection.send("DELETE FROM swiftnas_studies WHERE name = \(study)")
                 }
             }
         }
@@ -191,8 +188,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
 
     public func manifest() async throws -> SearchManifest? {
         let study = self.study
-        return try await connection.run { connection, logger in
-            try await connection.query("SELECT fingerprint, summary FROM swiftnas_studies WHERE name = \(study)", logger: logger)
+        return try await connection.run { connection in
+            try await connection.send("SELECT fingerprint, summary FROM swiftnas_studies WHERE name = \(study)")
                 .collect((String, String).self).first.map { SearchManifest(fingerprint: $0.0, summary: $0.1) }
         }
     }
@@ -200,11 +197,11 @@ public actor PostgresStore: SearchStore, StoreBackend {
     public func begin(_ manifest: SearchManifest) async throws {
         let study = self.study, process = SearchStatus.thisProcess, token = coordinator.token
         do {
-            try await connection.run { connection, logger in
-                try await connection.query("""
+            try await connection.run { connection in
+                try await connection.send("""
                     INSERT INTO swiftnas_studies (name, fingerprint, summary, coordinator, coordinator_token, created)
                     VALUES (\(study), \(manifest.fingerprint), \(manifest.summary), \(process), \(token), \(unescaped: Self.now))
-                    """, logger: logger)
+                    """)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw InputError(source: location, "already holds a search (use --resume to continue it, or another --study)")
@@ -215,8 +212,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
         let study = self.study
         let metrics = String(decoding: try JSONEncoder.sorted.encode(record.metrics), as: UTF8.self)
         let status = record.status.rawValue
-        try await connection.run { connection, logger in
-            try await connection.query("""
+        try await connection.run { connection in
+            try await connection.send("""
                 INSERT INTO swiftnas_evaluations
                 (study, sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator)
                 VALUES (\(study), \(record.sequence), \(record.configurationHash), \(record.configuration), \(metrics), \(status),
@@ -224,7 +221,7 @@ public actor PostgresStore: SearchStore, StoreBackend {
                 ON CONFLICT (study, sequence) DO UPDATE SET configuration_hash = EXCLUDED.configuration_hash,
                     configuration = EXCLUDED.configuration, metrics = EXCLUDED.metrics, status = EXCLUDED.status,
                     error = EXCLUDED.error, started = EXCLUDED.started, finished = EXCLUDED.finished, evaluator = EXCLUDED.evaluator
-                """, logger: logger)
+                """)
         }
     }
 
@@ -236,17 +233,17 @@ public actor PostgresStore: SearchStore, StoreBackend {
     func records(where sequences: [Int]?) async throws -> [EvaluationRecord] {
         let study = self.study, location = self.location
         typealias Row = (Int, String, String, String, String, String?, Double, Double, String)
-        let rows = try await connection.run { connection, logger -> [Row] in
+        let rows = try await connection.run { connection -> [Row] in
             if let sequences {
-                return try await connection.query("""
+                return try await connection.send("""
                     SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
                     FROM swiftnas_evaluations WHERE study = \(study) AND sequence = ANY(\(sequences)) ORDER BY sequence
-                    """, logger: logger).collect(Row.self)
+                    """).collect(Row.self)
             }
-            return try await connection.query("""
+            return try await connection.send("""
                 SELECT sequence, configuration_hash, configuration, metrics, status, error, started, finished, evaluator
                 FROM swiftnas_evaluations WHERE study = \(study) ORDER BY sequence
-                """, logger: logger).collect(Row.self)
+                """).collect(Row.self)
         }
         return try rows.map { sequence, hash, configuration, metricsText, statusText, error, started, finished, evaluator in
             guard let metrics = try? JSONDecoder().decode([String: Double].self, from: Data(metricsText.utf8)),
@@ -266,8 +263,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
     func setStudyDocument(_ column: String, to document: some Encodable) async throws {
         let study = self.study
         let text = String(decoding: try JSONEncoder.sorted.encode(document), as: UTF8.self)
-        try await connection.run { connection, logger in
-            try await connection.query("UPDATE swiftnas_studies SET \(unescaped: column) = \(text) WHERE name = \(study)", logger: logger)
+        try await connection.run { connection in
+            try await connection.send("UPDATE swiftnas_studies SET \(unescaped: column) = \(text) WHERE name = \(study)")
         }
     }
 
@@ -278,8 +275,8 @@ public actor PostgresStore: SearchStore, StoreBackend {
     /// The JSON document in column `column` of the study's row, decoded; nil when the study or the document is absent.
     func studyDocument<Document: Decodable>(_ column: String, as type: Document.Type) async throws -> Document? {
         let study = self.study
-        let texts = try await connection.run { connection, logger in
-            try await connection.query("SELECT \(unescaped: column) FROM swiftnas_studies WHERE name = \(study)", logger: logger).collect(String?.self)
+        let texts = try await connection.run { connection in
+            try await connection.send("SELECT \(unescaped: column) FROM swiftnas_studies WHERE name = \(study)").collect(String?.self)
         }
         guard let text = texts.first ?? nil else { return nil }
         guard let document = try? JSONDecoder().decode(Document.self, from: Data(text.utf8)) else {
@@ -291,18 +288,18 @@ public actor PostgresStore: SearchStore, StoreBackend {
     public func record(_ iteration: IterationRecord) async throws {
         let study = self.study
         let text = String(decoding: try JSONEncoder.sorted.encode(iteration), as: UTF8.self)
-        try await connection.run { connection, logger in
-            try await connection.query("""
+        try await connection.run { connection in
+            try await connection.send("""
                 INSERT INTO swiftnas_iterations (study, first_sequence, report) VALUES (\(study), \(iteration.firstSequence), \(text))
                 ON CONFLICT (study, first_sequence) DO UPDATE SET report = EXCLUDED.report
-                """, logger: logger)
+                """)
         }
     }
 
     public func iterations() async throws -> [IterationRecord] {
         let study = self.study
-        let texts = try await connection.run { connection, logger in
-            try await connection.query("SELECT report FROM swiftnas_iterations WHERE study = \(study) ORDER BY first_sequence", logger: logger)
+        let texts = try await connection.run { connection in
+            try await connection.send("SELECT report FROM swiftnas_iterations WHERE study = \(study) ORDER BY first_sequence")
                 .collect(String.self)
         }
         return try texts.enumerated().map { index, text in
@@ -318,18 +315,14 @@ public actor PostgresStore: SearchStore, StoreBackend {
     }
 }
 
-extension PostgresRowSequence {
+extension PostgresQueryResult {
     /// Every row's one column, decoded.
-    func collect<Column: PostgresDecodable & Sendable>(_ type: Column.Type) async throws -> [Column] {
-        var rows: [Column] = []
-        for try await row in decode(Column.self) { rows.append(row) }
-        return rows
+    func collect<Column: PostgresDecodable>(_ type: Column.Type) throws -> [Column] {
+        try rows.map { try $0.decode(Column.self) }
     }
 
     /// Every row, decoded.
-    func collect<each Column: PostgresDecodable & Sendable>(_ type: (repeat each Column).Type) async throws -> [(repeat each Column)] {
-        var rows: [(repeat each Column)] = []
-        for try await row in decode(type) { rows.append(row) }
-        return rows
+    func collect<each Column: PostgresDecodable>(_ type: (repeat each Column).Type) throws -> [(repeat each Column)] {
+        try rows.map { try $0.decode(type) }
     }
 }

@@ -21,27 +21,27 @@ actor CoordinatorClaim {
     }
 
     func take(on connection: PostgresConnection) async throws {
-        let logger = ReconnectingConnection.silent, key = "swiftnas.study:" + study, study = self.study
+        let key = "swiftnas.study:" + study, study = self.study
         for attempt in 0..<20 {
-            let locked = try await connection.query("SELECT pg_try_advisory_lock(hashtext(\(key)))", logger: logger).collect(Bool.self).first ?? false
+            let locked = try await connection.send("SELECT pg_try_advisory_lock(hashtext(\(key)))").collect(Bool.self).first ?? false
             if locked {
                 held = true
                 let process = SearchStatus.thisProcess, token = self.token
-                try await connection.query(
-                    "UPDATE swiftnas_studies SET coordinator = \(process), coordinator_token = \(token) WHERE name = \(study)", logger: logger)
+                try await connection.send(
+                    "UPDATE swiftnas_studies SET coordinator = \(process), coordinator_token = \(token) WHERE name = \(study)")
                 return
             }
-            let owner = try await connection.query("SELECT coordinator, coordinator_token FROM swiftnas_studies WHERE name = \(study)", logger: logger)
+            let owner = try await connection.send("SELECT coordinator, coordinator_token FROM swiftnas_studies WHERE name = \(study)")
                 .collect((String?, String?).self).first
             guard held, owner?.1 == token else {
                 throw InputError(source: location, "is being searched by \(owner?.0 ?? "another process"): one process searches a study at a time (wait for it, or choose another --study)")
             }
             // Our own previous connection still holds the lock (the server has not noticed it is gone): end it.
             if attempt == 0 {
-                try await connection.query("""
+                try await connection.send("""
                     SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
                     AND ((classid::bigint << 32) | objid::bigint) = hashtext(\(key))::bigint AND pid <> pg_backend_pid()
-                    """, logger: logger)
+                    """)
             }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -65,15 +65,15 @@ extension PostgresStore: WorkQueue {
         let study = self.study
         let sequences = jobs.map(\.sequence), hashes = jobs.map(\.configurationHash), configurations = jobs.map(\.configuration)
         let metrics = try jobs.map { String(decoding: try JSONEncoder.sorted.encode($0.metrics), as: UTF8.self) }
-        let queued = try await connection.run { connection, logger in
-            try await connection.query("""
+        let queued = try await connection.run { connection in
+            try await connection.send("""
                 INSERT INTO swiftnas_queue (study, sequence, configuration_hash, configuration, metrics, state, enqueued)
                 SELECT \(study), s, h, c, m, 'pending', \(unescaped: Self.now)
                 FROM unnest(\(sequences)::int[], \(hashes)::text[], \(configurations)::text[], \(metrics)::text[]) AS t(s, h, c, m)
                 ON CONFLICT (study, sequence) DO NOTHING
-                """, logger: logger)
-            return try await connection.query(
-                "SELECT sequence, configuration_hash FROM swiftnas_queue WHERE study = \(study) AND sequence = ANY(\(sequences))", logger: logger)
+                """)
+            return try await connection.send(
+                "SELECT sequence, configuration_hash FROM swiftnas_queue WHERE study = \(study) AND sequence = ANY(\(sequences))")
                 .collect((Int, String).self)
         }
         let expected = Dictionary(uniqueKeysWithValues: zip(sequences, hashes))
@@ -89,9 +89,9 @@ extension PostgresStore: WorkQueue {
 
     public func claim(worker: String, limit: Int, lease: Double) async throws -> [ClaimedEvaluation] {
         let study = self.study, token = UUID().uuidString, maxAttempts = workQueueMaxAttempts
-        let rows = try await connection.run { connection, logger in
+        let rows = try await connection.run { connection in
             // Work whose every claim expired is recorded as failed rather than handed out forever.
-            try await connection.query("""
+            try await connection.send("""
                 WITH dead AS (
                     UPDATE swiftnas_queue SET state = 'done' WHERE study = \(study) AND state = 'leased'
                     AND lease_expires < \(unescaped: Self.now) AND attempts >= \(maxAttempts)
@@ -102,8 +102,8 @@ extension PostgresStore: WorkQueue {
                     'its worker vanished ' || attempts || ' times (each lease expired unrenewed): the sub-network may crash or hang the evaluator',
                     \(unescaped: Self.now), \(unescaped: Self.now), 'worker ' || worker FROM dead
                 ON CONFLICT (study, sequence) DO NOTHING
-                """, logger: logger)
-            return try await connection.query("""
+                """)
+            return try await connection.send("""
                 WITH picked AS (
                     SELECT sequence FROM swiftnas_queue WHERE study = \(study)
                     AND (state = 'pending' OR (state = 'leased' AND lease_expires < \(unescaped: Self.now)))
@@ -112,7 +112,7 @@ extension PostgresStore: WorkQueue {
                     attempts = q.attempts + 1, lease_expires = \(unescaped: Self.now) + \(lease)
                 FROM picked WHERE q.study = \(study) AND q.sequence = picked.sequence
                 RETURNING q.sequence, q.configuration_hash, q.configuration, q.metrics, q.token, q.attempts
-                """, logger: logger).collect((Int, String, String, String, String, Int).self)
+                """).collect((Int, String, String, String, String, Int).self)
         }
         return try rows.map { sequence, hash, configuration, metricsText, token, attempt in
             guard let metrics = try? JSONDecoder().decode([String].self, from: Data(metricsText.utf8)) else {
@@ -125,15 +125,15 @@ extension PostgresStore: WorkQueue {
 
     public func heartbeat(worker: String, slots: Int, lease: Double) async throws {
         let study = self.study
-        try await connection.run { connection, logger in
-            try await connection.query("""
+        try await connection.run { connection in
+            try await connection.send("""
                 UPDATE swiftnas_queue SET lease_expires = \(unescaped: Self.now) + \(lease)
                 WHERE study = \(study) AND worker = \(worker) AND state = 'leased'
-                """, logger: logger)
-            try await connection.query("""
+                """)
+            try await connection.send("""
                 INSERT INTO swiftnas_workers (study, worker, slots, lease, seen) VALUES (\(study), \(worker), \(slots), \(lease), \(unescaped: Self.now))
                 ON CONFLICT (study, worker) DO UPDATE SET slots = EXCLUDED.slots, lease = EXCLUDED.lease, seen = EXCLUDED.seen
-                """, logger: logger)
+                """)
         }
     }
 
@@ -141,9 +141,9 @@ extension PostgresStore: WorkQueue {
         let study = self.study, token = claim.token, sequence = claim.job.sequence
         let metrics = String(decoding: try JSONEncoder.sorted.encode(record.metrics), as: UTF8.self)
         let status = record.status.rawValue
-        return try await connection.run { connection, logger in
+        return try await connection.run { connection in
             // One statement, so one transaction: the claim is completed if and only if the record is written.
-            let completed = try await connection.query("""
+            let completed = try await connection.send("""
                 WITH done AS (
                     UPDATE swiftnas_queue SET state = 'done' WHERE study = \(study) AND sequence = \(sequence)
                     AND token = \(token) AND state = 'leased' RETURNING sequence, configuration_hash, configuration),
@@ -154,51 +154,50 @@ extension PostgresStore: WorkQueue {
                         \(record.started), \(record.finished), \(record.evaluator) FROM done
                     ON CONFLICT (study, sequence) DO NOTHING)
                 SELECT sequence FROM done
-                """, logger: logger).collect(Int.self)
+                """).collect(Int.self)
             if !completed.isEmpty { return true }
             // A retry after the reply to a committed completion was lost finds its own claim done.
-            return try await !connection.query(
-                "SELECT 1 FROM swiftnas_queue WHERE study = \(study) AND sequence = \(sequence) AND token = \(token) AND state = 'done'",
-                logger: logger).collect(Int32.self).isEmpty
+            return try await !connection.send(
+                "SELECT 1 FROM swiftnas_queue WHERE study = \(study) AND sequence = \(sequence) AND token = \(token) AND state = 'done'").collect(Int32.self).isEmpty
         }
     }
 
     public func release(_ claims: [ClaimedEvaluation]) async throws {
         guard !claims.isEmpty else { return }
         let study = self.study, tokens = claims.map(\.token)
-        try await connection.run { connection, logger in
-            try await connection.query("""
+        try await connection.run { connection in
+            try await connection.send("""
                 UPDATE swiftnas_queue SET state = 'pending', worker = NULL, token = NULL, lease_expires = NULL,
                     attempts = greatest(attempts - 1, 0)
                 WHERE study = \(study) AND state = 'leased' AND token = ANY(\(tokens))
-                """, logger: logger)
+                """)
         }
     }
 
     /// Says the worker is gone (it stopped cleanly), so `counts` no longer shows it.
     public func leave(worker: String) async throws {
         let study = self.study
-        try await connection.run { connection, logger in
-            try await connection.query("DELETE FROM swiftnas_workers WHERE study = \(study) AND worker = \(worker)", logger: logger)
+        try await connection.run { connection in
+            try await connection.send("DELETE FROM swiftnas_workers WHERE study = \(study) AND worker = \(worker)")
         }
     }
 
     public func counts() async throws -> QueueCounts {
         let study = self.study, key = "swiftnas.study:" + study
-        return try await connection.run { connection, logger in
-            let queue = try await connection.query("""
+        return try await connection.run { connection in
+            let queue = try await connection.send("""
                 SELECT count(*) FILTER (WHERE state = 'pending' OR (state = 'leased' AND lease_expires < \(unescaped: Self.now))),
                        count(*) FILTER (WHERE state = 'leased' AND lease_expires >= \(unescaped: Self.now)),
                        count(*) FILTER (WHERE state = 'done')
                 FROM swiftnas_queue WHERE study = \(study)
-                """, logger: logger).collect((Int, Int, Int).self).first ?? (0, 0, 0)
-            let workers = try await connection.query(
-                "SELECT count(*) FROM swiftnas_workers WHERE study = \(study) AND seen + lease >= \(unescaped: Self.now)", logger: logger)
+                """).collect((Int, Int, Int).self).first ?? (0, 0, 0)
+            let workers = try await connection.send(
+                "SELECT count(*) FROM swiftnas_workers WHERE study = \(study) AND seen + lease >= \(unescaped: Self.now)")
                 .collect(Int.self).first ?? 0
-            let coordinator = try await connection.query("""
+            let coordinator = try await connection.send("""
                 SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
                 AND ((classid::bigint << 32) | objid::bigint) = hashtext(\(key))::bigint
-                """, logger: logger).collect(Int.self).first ?? 0
+                """).collect(Int.self).first ?? 0
             return QueueCounts(pending: queue.0, leased: queue.1, done: queue.2, workers: workers, coordinatorAlive: coordinator > 0)
         }
     }

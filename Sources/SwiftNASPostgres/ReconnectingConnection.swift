@@ -54,15 +54,14 @@ actor ReconnectingConnection {
     /// Runs `body` on the connection, again on a new one if the connection is lost, until it succeeds, fails for
     /// another reason, or `patience` runs out.
     @discardableResult
-    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + patience
         var backoff = Backoff()
         while true {
             let (connection, generation) = try await current(retrying: Self.isConnectionLost, until: deadline)
             do {
-                let logger = self.logger
-                let value = try await Self.within(queryTimeout) { try await body(connection, logger) }
+                let value = try await Self.within(queryTimeout) { try await body(connection) }
                 if backoff.attempts > 0 { note("the connection to \(url) is back") }
                 return value
             } catch where Self.isTransient(error) && clock.now < deadline && !closed {
@@ -171,7 +170,7 @@ actor ReconnectingConnection {
     /// Whether `error` means the connection (or the server behind it) is gone, rather than that the statement
     /// was wrong: worth reconnecting and running it again.
     static func isConnectionLost(_ error: any Error) -> Bool {
-        if error is DeadlineExceeded { return true }
+        if error is DeadlineExceeded || error is ConnectionClosed { return true }
         if let error = error as? PSQLError {
             switch error.code {
             case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection: return true
@@ -227,6 +226,28 @@ actor ReconnectingConnection {
         } onCancel: {
             race.finish(.failure(CancellationError()))
         }
+    }
+}
+
+/// A statement not sent because its connection had closed.
+struct ConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "the connection is closed" }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and collects its rows.
+    ///
+    /// postgres-nio's `query` writes the statement to the connection's channel from any thread; if the channel closes
+    /// (a server restart) before the write arrives, the statement is silently dropped and its caller waits forever
+    /// (postgres-nio 1.33). Here the check that the connection is open and the write happen together on the
+    /// connection's event loop, where its closing also happens: a statement is either handed to an open connection,
+    /// which answers or fails it, or fails at once with `ConnectionClosed`.
+    @discardableResult
+    func send(_ query: PostgresQuery) async throws -> PostgresQueryResult {
+        let logger = ReconnectingConnection.silent
+        return try await eventLoop.flatSubmit {
+            self.isClosed ? self.eventLoop.makeFailedFuture(ConnectionClosed()) : self.query(query, logger: logger)
+        }.get()
     }
 }
 
