@@ -7,7 +7,8 @@
 /// the sweep of Beume et al. (2009) along f3 keeping the (f1, f2) staircase in a 64-ary bit tree over the
 /// points' f1 ranks, O(n log n); four objectives a sweep along f4 adding each point's exclusive 3-D
 /// contribution, O(n²); five and more the WFG algorithm (While, Bradstreet & Barone 2012), slicing along
-/// the last objective so that the recursion bottoms out in the four-objective sweep.
+/// the last objective so that the recursion bottoms out in the four-objective sweep (at five objectives the
+/// limit sets reach it already in f4 order and unfiltered).
 public enum Hypervolume {
     /// The volume of the region dominated by `points` and bounded by `reference`. Returns NaN when the rows
     /// and the reference point differ in length.
@@ -129,68 +130,38 @@ enum HVKernels {
 
     /// Four objectives: sweep the points by increasing f4 keeping the 3-D volume V of the (f1, f2, f3)
     /// projections seen so far; each slab between consecutive f4 values adds V × thickness. V grows by each
-    /// new point's exclusive 3-D contribution, computed by a sweep along f3 over the kept projections (held
-    /// sorted by f3, 3-D-dominated ones dropped) with a 2-D staircase clipped to the new point's box. O(n²).
+    /// new point p's exclusive 3-D contribution: the kept projections (3-D-dominated ones dropped) are held
+    /// sorted by f3, and a sweep along f3 over them tracks the part of p's (f1, f2) box they cover. O(n²).
+    ///
+    /// Within p's box only three kinds of kept point matter, so most are settled by a comparison: those left of
+    /// p (f1 ≤ p's) cover a band above their f2, and only the lowest such band counts; those below p likewise;
+    /// the rest ("inner" points) go into a 2-D staircase only if neither band already hides them.
     static func sweep4D(_ v: [Double], _ n: Int, _ reference: [Double]) -> Double {
+        if n == 1 { return (reference[0] - v[0]) * (reference[1] - v[1]) * (reference[2] - v[2]) * (reference[3] - v[3]) }
+        return v.withUnsafeBufferPointer { v in
+            let byW = IndexSort.stableOrder(v, count: n, stride: 4, column: 3)
+            var sorted = [Double](repeating: 0, count: 4 * n)
+            for (r, i) in byW.enumerated() {
+                for k in 0..<4 { sorted[4 * r + k] = v[4 * i + k] }
+            }
+            return sorted.withUnsafeBufferPointer { sweep4DSorted($0, n, reference) }
+        }
+    }
+
+    /// ``sweep4D(_:_:_:)`` for rows already in increasing order of f4 (ties in any order). Rows may be dominated
+    /// or repeated: a row whose projection a kept one dominates adds nothing.
+    static func sweep4DSorted(_ v: UnsafeBufferPointer<Double>, _ n: Int, _ reference: [Double]) -> Double {
         let rx = reference[0], ry = reference[1], rz = reference[2], rw = reference[3]
-        if n == 1 { return (rx - v[0]) * (ry - v[1]) * (rz - v[2]) * (rw - v[3]) }
-        let byW = v.withUnsafeBufferPointer { IndexSort.stableOrder($0, count: n, stride: 4, column: 3) }
-        // Kept projections, f3 ascending: `count` rows of k; p is merged in through the spare buffer.
-        var k = [Double](repeating: 0, count: 3 * n), spare = [Double](repeating: 0, count: 3 * n)
-        var count = 0
-        var stairs = Staircase2D(rx: rx, ry: ry)
+        var kept = ProjectionColumns(capacity: n + 1)
+        var stairs = ClippedStaircase(capacity: n + 2, rx: rx, ry: ry)
         var volume3 = 0.0
         var volume = 0.0
         var lastW = 0.0
-        for (step, i) in byW.enumerated() {
+        for i in 0..<n {
             let px = v[4 * i], py = v[4 * i + 1], pz = v[4 * i + 2], w = v[4 * i + 3]
-            if step > 0 { volume += volume3 * (w - lastW) }
+            if i > 0 { volume += volume3 * (w - lastW) }
             lastW = w
-            // Exclusive contribution of p to the kept projections.
-            stairs.reset()
-            let box = (rx - px) * (ry - py)
-            var j = 0
-            while j < count && k[3 * j + 2] <= pz {
-                stairs.insert(max(k[3 * j], px), max(k[3 * j + 1], py), cornerX: px, cornerY: py)
-                j += 1
-            }
-            if stairs.full { continue }  // weakly dominated in (f1, f2, f3)
-            let below = j  // kept rows with f3 ≤ pz: p goes right after them
-            var contribution = 0.0
-            var z = pz
-            while j < count {
-                let qz = k[3 * j + 2]
-                contribution += (box - stairs.area) * (qz - z)
-                z = qz
-                stairs.insert(max(k[3 * j], px), max(k[3 * j + 1], py), cornerX: px, cornerY: py)
-                if stairs.full { break }
-                j += 1
-            }
-            if !stairs.full { contribution += (box - stairs.area) * (rz - z) }
-            volume3 += contribution
-            // Rows before `below` have f3 ≤ pz and are not dominated by p unless equal to it in f3 and
-            // beyond; rows after are kept unless p weakly dominates them.
-            var out = 0
-            k.withUnsafeBufferPointer { k in
-                spare.withUnsafeMutableBufferPointer { spare in
-                    for t in 0..<count {
-                        if t == below {
-                            spare[3 * out] = px; spare[3 * out + 1] = py; spare[3 * out + 2] = pz
-                            out += 1
-                        }
-                        let qx = k[3 * t], qy = k[3 * t + 1], qz = k[3 * t + 2]
-                        if px <= qx && py <= qy && pz <= qz { continue }
-                        spare[3 * out] = qx; spare[3 * out + 1] = qy; spare[3 * out + 2] = qz
-                        out += 1
-                    }
-                    if below == count {
-                        spare[3 * out] = px; spare[3 * out + 1] = py; spare[3 * out + 2] = pz
-                        out += 1
-                    }
-                }
-            }
-            swap(&k, &spare)
-            count = out
+            volume3 += kept.add(px, py, pz, rz: rz, stairs: &stairs)
         }
         volume += volume3 * (rw - lastW)
         return volume
@@ -251,6 +222,29 @@ enum HVKernels {
         var limit = [Double]()
         limit.reserveCapacity((n - 1) * last)
         var volume = 0.0
+        if m == 5 {
+            // The limit sets go straight to the 4-D sweep, which needs them in increasing f4 and copes with dominated
+            // rows: taking the points in f4 order gives that order for free (a limit point's f4 is the larger of the
+            // two points'), with no sort and no dominance filter per point.
+            var position = [Int](repeating: 0, count: n)
+            for (rank, p) in order.enumerated() { position[p] = rank }
+            let byFourth = v.withUnsafeBufferPointer { IndexSort.stableOrder($0, count: n, stride: m, column: 3) }
+            v.withUnsafeBufferPointer { v in
+                for (rank, p) in order.enumerated() {
+                    let base = p * m
+                    var box = 1.0
+                    for k in 0..<last { box *= reference[k] - v[base + k] }
+                    limit.removeAll(keepingCapacity: true)
+                    for q in byFourth where position[q] > rank {
+                        for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
+                    }
+                    let count = n - rank - 1
+                    let shadowed = count == 0 ? 0 : limit.withUnsafeBufferPointer { sweep4DSorted($0, count, lower) }
+                    volume += (reference[last] - v[base + last]) * (box - shadowed)
+                }
+            }
+            return volume
+        }
         v.withUnsafeBufferPointer { v in
             for (position, p) in order.enumerated() {
                 let base = p * m
@@ -265,7 +259,7 @@ enum HVKernels {
                 var shadowed = 0.0
                 if count > 0 {
                     let (filtered, kept) = minimalSet(limit, count, last)
-                    shadowed = wfg(filtered, kept, last, lower)  // m − 1 = 4 goes to the 4-D sweep
+                    shadowed = wfg(filtered, kept, last, lower)
                 }
                 volume += thickness * (box - shadowed)
             }
@@ -274,66 +268,183 @@ enum HVKernels {
     }
 }
 
-/// A 2-D staircase clipped to the box of a corner point, with the area it covers (minimisation, bounded by
-/// the reference (rx, ry)): points sorted by x ascending, y strictly descending.
-struct Staircase2D {
+/// The kept (f1, f2, f3) projections of the 4-D sweep, sorted by f3, as three columns of fixed capacity.
+struct ProjectionColumns: ~Copyable {
+    let x: UnsafeMutablePointer<Double>
+    let y: UnsafeMutablePointer<Double>
+    let z: UnsafeMutablePointer<Double>
+    var count = 0
+
+    init(capacity: Int) {
+        x = .allocate(capacity: capacity)
+        y = .allocate(capacity: capacity)
+        z = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        x.deallocate()
+        y.deallocate()
+        z.deallocate()
+    }
+
+    /// Over the first `rows` rows: the lowest f2 of those left of p (f1 ≤ px) and the lowest f1 of those below
+    /// it (f2 ≤ py), each the reference's if there is none; nil as soon as one row is both (it dominates p in 2-D).
+    @inline(__always)
+    func bands(_ px: Double, _ py: Double, rows: Int, rx: Double, ry: Double) -> (leftY: Double, lowX: Double)? {
+        var leftY = ry, lowX = rx
+        var j = 0
+        while j < rows {
+            let qx = x[j], qy = y[j]
+            if qx <= px {
+                if qy <= py { return nil }
+                leftY = min(leftY, qy)
+            } else if qy <= py {
+                lowX = min(lowX, qx)
+            }
+            j += 1
+        }
+        return (leftY, lowX)
+    }
+
+    /// Adds p = (px, py, pz) and returns the 3-D volume it adds to the rows (bounded by the reference), or adds
+    /// nothing and returns 0 when a row weakly dominates p. The rows p weakly dominates are dropped.
+    @inline(__always)
+    mutating func add(_ px: Double, _ py: Double, _ pz: Double, rz: Double, stairs: inout ClippedStaircase) -> Double {
+        // The rows with f3 ≤ pz (a prefix) shape the covered part of p's box where the sweep along f3 starts.
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if z[mid] <= pz { lo = mid + 1 } else { hi = mid }
+        }
+        let below = lo
+        guard let (leftY0, lowX0) = bands(px, py, rows: below, rx: stairs.rx, ry: stairs.ry) else { return 0 }
+        var leftY = leftY0, lowX = lowX0
+        stairs.reset()
+        if leftY < stairs.ry { stairs.insert(px, leftY) }
+        if lowX < stairs.rx { stairs.insert(lowX, py) }
+        var j = 0
+        while j < below {
+            let qx = x[j], qy = y[j]
+            if qx > px && qy > py && qx < lowX && qy < leftY { stairs.insert(qx, qy) }
+            j += 1
+        }
+        // Rows of f3 = pz that p weakly dominates leave; p goes after the rest of the prefix.
+        var write = below
+        while write > 0 && z[write - 1] == pz { write -= 1 }
+        for t in write..<below where !(px <= x[t] && py <= y[t]) {
+            x[write] = x[t]; y[write] = y[t]; z[write] = z[t]
+            write += 1
+        }
+        // Upwards from pz each row covers more of the box, until all of it is covered or the reference is reached.
+        // The same pass moves the rows up one place behind p (the one in hand is written a step later), dropping
+        // those p dominates.
+        let box = (stairs.rx - px) * (stairs.ry - py)
+        var contribution = 0.0
+        var sweeping = true
+        var z0 = pz
+        var heldX = px, heldY = py, heldZ = pz
+        for t in below..<count {
+            let qx = x[t], qy = y[t], qz = z[t]
+            x[write] = heldX; y[write] = heldY; z[write] = heldZ
+            if !(px <= qx && py <= qy) {
+                heldX = qx; heldY = qy; heldZ = qz
+                write += 1
+            }
+            guard sweeping else { continue }
+            if qx <= px {
+                if qy <= py {
+                    contribution += (box - stairs.area) * (qz - z0)
+                    sweeping = false
+                    continue
+                }
+                guard qy < leftY else { continue }
+                leftY = qy
+                contribution += (box - stairs.area) * (qz - z0)
+                z0 = qz
+                stairs.insert(px, qy)
+            } else if qy <= py {
+                guard qx < lowX else { continue }
+                lowX = qx
+                contribution += (box - stairs.area) * (qz - z0)
+                z0 = qz
+                stairs.insert(qx, py)
+            } else if qx < lowX && qy < leftY {
+                contribution += (box - stairs.area) * (qz - z0)
+                z0 = qz
+                stairs.insert(qx, qy)
+            }
+        }
+        x[write] = heldX; y[write] = heldY; z[write] = heldZ
+        count = write + 1
+        if sweeping { contribution += (box - stairs.area) * (rz - z0) }
+        return contribution
+    }
+}
+
+/// A 2-D staircase inside the box of a corner point, with the area it covers (minimisation, bounded by the
+/// reference (rx, ry)): points sorted by x ascending, y strictly descending, in buffers of fixed capacity.
+struct ClippedStaircase: ~Copyable {
     let rx: Double
     let ry: Double
-    var x: [Double] = []
-    var y: [Double] = []
+    private let xs: UnsafeMutablePointer<Double>
+    private let ys: UnsafeMutablePointer<Double>
+    private var count = 0
     /// Area covered between the points and the reference.
-    var area = 0.0
-    /// Whether a point at the corner was inserted, so the whole box is covered.
-    var full = false
+    private(set) var area = 0.0
 
-    init(rx: Double, ry: Double) {
+    init(capacity: Int, rx: Double, ry: Double) {
         self.rx = rx
         self.ry = ry
+        xs = .allocate(capacity: capacity)
+        ys = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        xs.deallocate()
+        ys.deallocate()
     }
 
     /// Empties the staircase, keeping its storage.
+    @inline(__always)
     mutating func reset() {
-        x.removeAll(keepingCapacity: true)
-        y.removeAll(keepingCapacity: true)
+        count = 0
         area = 0
-        full = false
     }
 
-    /// Adds (px, py), a point of the box whose lower corner is (cornerX, cornerY).
+    /// Adds (px, py), a point of the box, unless a point already in the staircase weakly dominates it.
     @inline(__always)
-    mutating func insert(_ px: Double, _ py: Double, cornerX: Double, cornerY: Double) {
-        if full { return }
-        if px == cornerX && py == cornerY { full = true }
+    mutating func insert(_ px: Double, _ py: Double) {
         // First point with x ≥ px.
-        var lo = 0, hi = x.count
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) >> 1
-            if x[mid] < px { lo = mid + 1 } else { hi = mid }
+            if xs[mid] < px { lo = mid + 1 } else { hi = mid }
         }
         let pos = lo
-        if pos > 0 && y[pos - 1] <= py { return }
-        if pos < x.count && x[pos] == px && y[pos] <= py { return }
-        var top = pos > 0 ? y[pos - 1] : ry
+        if pos > 0 && ys[pos - 1] <= py { return }
+        if pos < count && xs[pos] == px && ys[pos] <= py { return }
+        var top = pos > 0 ? ys[pos - 1] : ry
         var left = px
         var added = 0.0
         var end = pos
-        while end < x.count && y[end] >= py {
-            added += (x[end] - left) * (top - py)
-            top = y[end]
-            left = x[end]
+        while end < count && ys[end] >= py {
+            added += (xs[end] - left) * (top - py)
+            top = ys[end]
+            left = xs[end]
             end += 1
         }
-        added += ((end < x.count ? x[end] : rx) - left) * (top - py)
+        added += ((end < count ? xs[end] : rx) - left) * (top - py)
         area += added
-        if end == pos {
-            x.insert(px, at: pos); y.insert(py, at: pos)
-        } else {
-            x[pos] = px; y[pos] = py
-            if end > pos + 1 {
-                x.removeSubrange((pos + 1)..<end)
-                y.removeSubrange((pos + 1)..<end)
-            }
+        let removed = end - pos
+        if removed != 1 {
+            // Shift the tail so that exactly one slot is left at pos.
+            let tail = count - end
+            UnsafeMutableRawPointer(xs + pos + 1).copyMemory(from: xs + end, byteCount: tail * MemoryLayout<Double>.stride)
+            UnsafeMutableRawPointer(ys + pos + 1).copyMemory(from: ys + end, byteCount: tail * MemoryLayout<Double>.stride)
+            count += 1 - removed
         }
+        xs[pos] = px
+        ys[pos] = py
     }
 }
 

@@ -72,6 +72,17 @@ enum NaiveHypervolume {
         }
     }
 
+    @Test func sweep4DMatchesSlicingOnLargerTiedSets() {
+        // Enough points for the kept projections to hold left, lower and inner points of each new box at once.
+        var random = TestRandom(seed: 41)
+        for levels in [0, 3, 8] {
+            let points = random.points(70, 4, levels: levels).map { row in row.map { levels > 0 ? $0 / Double(levels) : $0 } }
+            let reference: [Double] = [0.95, 1, 0.9, 1.05]
+            let expected = NaiveHypervolume.compute(points, reference: reference)
+            #expect(closeRelative(Hypervolume.compute(points, reference: reference), expected, 1e-12), "levels \(levels)")
+        }
+    }
+
     @Test func sweep3DOnSphereMatchesWFGSlicing() {
         // The 3-D sweep against the generic WFG recursion on one more (constant) objective.
         var random = TestRandom(seed: 3)
