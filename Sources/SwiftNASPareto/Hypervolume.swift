@@ -274,24 +274,29 @@ struct ProjectionColumns: ~Copyable {
     let y: UnsafeMutablePointer<Double>
     let z: UnsafeMutablePointer<Double>
     var count = 0
+    /// Scratch: the rows inside the box of the point being added.
+    private let inner: UnsafeMutablePointer<Int>
 
     init(capacity: Int) {
         x = .allocate(capacity: capacity)
         y = .allocate(capacity: capacity)
         z = .allocate(capacity: capacity)
+        inner = .allocate(capacity: capacity)
     }
 
     deinit {
         x.deallocate()
         y.deallocate()
         z.deallocate()
+        inner.deallocate()
     }
 
     /// Over the first `rows` rows: the lowest f2 of those left of p (f1 ≤ px) and the lowest f1 of those below
-    /// it (f2 ≤ py), each the reference's if there is none; nil as soon as one row is both (it dominates p in 2-D).
+    /// it (f2 ≤ py), each the reference's if there is none, and how many inner rows (neither) it listed in
+    /// `inner`; nil as soon as one row is both left and below (it dominates p in 2-D).
     @inline(__always)
-    func bands(_ px: Double, _ py: Double, rows: Int, rx: Double, ry: Double) -> (leftY: Double, lowX: Double)? {
-        var leftY = ry, lowX = rx
+    func bands(_ px: Double, _ py: Double, rows: Int, rx: Double, ry: Double) -> (leftY: Double, lowX: Double, inner: Int)? {
+        var leftY = ry, lowX = rx, listed = 0
         var j = 0
         while j < rows {
             let qx = x[j], qy = y[j]
@@ -300,10 +305,13 @@ struct ProjectionColumns: ~Copyable {
                 leftY = min(leftY, qy)
             } else if qy <= py {
                 lowX = min(lowX, qx)
+            } else {
+                inner[listed] = j
+                listed += 1
             }
             j += 1
         }
-        return (leftY, lowX)
+        return (leftY, lowX, listed)
     }
 
     /// Adds p = (px, py, pz) and returns the 3-D volume it adds to the rows (bounded by the reference), or adds
@@ -317,16 +325,15 @@ struct ProjectionColumns: ~Copyable {
             if z[mid] <= pz { lo = mid + 1 } else { hi = mid }
         }
         let below = lo
-        guard let (leftY0, lowX0) = bands(px, py, rows: below, rx: stairs.rx, ry: stairs.ry) else { return 0 }
+        guard let (leftY0, lowX0, listed) = bands(px, py, rows: below, rx: stairs.rx, ry: stairs.ry) else { return 0 }
         var leftY = leftY0, lowX = lowX0
         stairs.reset()
         if leftY < stairs.ry { stairs.insert(px, leftY) }
         if lowX < stairs.rx { stairs.insert(lowX, py) }
-        var j = 0
-        while j < below {
+        for k in 0..<listed {
+            let j = inner[k]
             let qx = x[j], qy = y[j]
-            if qx > px && qy > py && qx < lowX && qy < leftY { stairs.insert(qx, qy) }
-            j += 1
+            if qx < lowX && qy < leftY { stairs.insert(qx, qy) }
         }
         // Rows of f3 = pz that p weakly dominates leave; p goes after the rest of the prefix.
         var write = below
@@ -382,21 +389,29 @@ struct ProjectionColumns: ~Copyable {
 }
 
 /// A 2-D staircase inside the box of a corner point, with the area it covers (minimisation, bounded by the
-/// reference (rx, ry)): points sorted by x ascending, y strictly descending, in buffers of fixed capacity.
+/// reference (rx, ry)): points sorted by x ascending, y strictly descending. The points sit in the middle of
+/// buffers with room on both sides, so an insertion moves whichever side of it is shorter (points entering at
+/// the left edge, the most frequent case, move nothing).
 struct ClippedStaircase: ~Copyable {
     let rx: Double
     let ry: Double
     private let xs: UnsafeMutablePointer<Double>
     private let ys: UnsafeMutablePointer<Double>
+    /// Where the points start in the buffers when the staircase is empty: room for `middle` insertions either way.
+    private let middle: Int
+    private var first: Int
     private var count = 0
     /// Area covered between the points and the reference.
     private(set) var area = 0.0
 
+    /// A staircase for at most `capacity` insertions between resets.
     init(capacity: Int, rx: Double, ry: Double) {
         self.rx = rx
         self.ry = ry
-        xs = .allocate(capacity: capacity)
-        ys = .allocate(capacity: capacity)
+        middle = capacity + 1
+        first = middle
+        xs = .allocate(capacity: 2 * middle + 1)
+        ys = .allocate(capacity: 2 * middle + 1)
     }
 
     deinit {
@@ -407,6 +422,7 @@ struct ClippedStaircase: ~Copyable {
     /// Empties the staircase, keeping its storage.
     @inline(__always)
     mutating func reset() {
+        first = middle
         count = 0
         area = 0
     }
@@ -414,6 +430,7 @@ struct ClippedStaircase: ~Copyable {
     /// Adds (px, py), a point of the box, unless a point already in the staircase weakly dominates it.
     @inline(__always)
     mutating func insert(_ px: Double, _ py: Double) {
+        let xs = self.xs + first, ys = self.ys + first
         // First point with x ≥ px.
         var lo = 0, hi = count
         while lo < hi {
@@ -435,16 +452,26 @@ struct ClippedStaircase: ~Copyable {
         }
         added += ((end < count ? xs[end] : rx) - left) * (top - py)
         area += added
-        let removed = end - pos
-        if removed != 1 {
-            // Shift the tail so that exactly one slot is left at pos.
+        // Points pos..<end are replaced by the new one: close or open the gap from the shorter side.
+        let shift = end - pos - 1  // > 0: the front moves right; < 0: it moves left by one
+        var at = pos
+        if shift != 0 {
             let tail = count - end
-            UnsafeMutableRawPointer(xs + pos + 1).copyMemory(from: xs + end, byteCount: tail * MemoryLayout<Double>.stride)
-            UnsafeMutableRawPointer(ys + pos + 1).copyMemory(from: ys + end, byteCount: tail * MemoryLayout<Double>.stride)
-            count += 1 - removed
+            if pos <= tail {
+                let bytes = pos * MemoryLayout<Double>.stride
+                UnsafeMutableRawPointer(xs + shift).copyMemory(from: xs, byteCount: bytes)
+                UnsafeMutableRawPointer(ys + shift).copyMemory(from: ys, byteCount: bytes)
+                first += shift
+                at = pos + shift
+            } else {
+                let bytes = tail * MemoryLayout<Double>.stride
+                UnsafeMutableRawPointer(xs + pos + 1).copyMemory(from: xs + end, byteCount: bytes)
+                UnsafeMutableRawPointer(ys + pos + 1).copyMemory(from: ys + end, byteCount: bytes)
+            }
+            count -= shift
         }
-        xs[pos] = px
-        ys[pos] = py
+        xs[at] = px
+        ys[at] = py
     }
 }
 
