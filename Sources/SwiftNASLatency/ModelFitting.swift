@@ -12,7 +12,7 @@ public struct ModelFitting: Sendable {
     public static let minimumHeldOutRows = 2
 
     /// The candidates `swiftnas latency fit` cross-validates unless told otherwise.
-    public static let defaultPredictorNames = ["ridge", "ridge-log", "gbt", "gbt-log"]
+    public static let defaultPredictorNames = ["ridge", "ridge-log", "quadratic", "quadratic-log", "gbt", "gbt-log"]
 
     /// The predictors to choose among, unfitted.
     public var candidates: [any Predictor]

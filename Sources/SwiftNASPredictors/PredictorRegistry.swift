@@ -28,6 +28,7 @@ public struct PredictorRegistry: Sendable {
     /// The predictors SwiftNAS ships.
     public static let standard = PredictorRegistry([
         RidgeRegression.self,
+        QuadraticRidge.self,
         SupportVectorRegression.self,
         MultilayerPerceptron.self,
         GradientBoostedTrees.self,
@@ -104,6 +105,12 @@ extension RidgeRegression: RegisteredPredictor {
     public static let name = "ridge"
     public static let summary = "ridge regression, alpha by 5-fold CV (DyNAS-T's grid)"
     public static func standard(seed: UInt64) -> RidgeRegression { RidgeRegression() }
+}
+
+extension QuadraticRidge: RegisteredPredictor {
+    public static let name = "quadratic"
+    public static let summary = "ridge regression on the standardised features and their pairwise products, alpha by 5-fold CV"
+    public static func standard(seed: UInt64) -> QuadraticRidge { QuadraticRidge() }
 }
 
 extension SupportVectorRegression: RegisteredPredictor {

@@ -125,7 +125,7 @@ struct FittedModelFileTests {
     @Test func everyPredictorKindReloadsBitIdenticalWithoutRefitting() throws {
         // Each kind, small enough to fit fast in debug builds.
         let kinds: [any Predictor] = [
-            RidgeRegression(), SupportVectorRegression(costs: [1, 10]), MultilayerPerceptron(hiddenUnits: [8], maximumEpochs: 20, seed: 1),
+            RidgeRegression(), QuadraticRidge(), LogTargetPredictor(QuadraticRidge()), SupportVectorRegression(costs: [1, 10]), MultilayerPerceptron(hiddenUnits: [8], maximumEpochs: 20, seed: 1),
             GradientBoostedTrees(trees: 20), GaussianProcess(refinementIterations: 3), LogTargetPredictor(GradientBoostedTrees(trees: 10)),
             LogTargetPredictor(MultilayerPerceptron(hiddenUnits: [4, 4], maximumEpochs: 10, seed: 2)),
         ]
@@ -186,6 +186,17 @@ struct FittedModelFileTests {
             state["base"] = base
         }
         #expect(inputError(badTree) == "m.json: predictor.state.base.state.ensemble[2].feature[0]: is 99, outside the 10 features")
+        let quadratic = try fittedModel(candidates: [QuadraticRidge()]).model
+        #expect(inputError(try editState(quadratic) { state in
+            var ridge = state["ridge"] as! [String: Any]
+            ridge["coefficients"] = [0.0, 1.0]
+            state["ridge"] = ridge
+        }) == "m.json: predictor.state.ridge.coefficients: holds 2 values, expected 65")
+        #expect(inputError(try editState(quadratic) { state in
+            var scale = state["scale"] as! [Double]
+            scale[3] = 0
+            state["scale"] = scale
+        }) == "m.json: predictor.state.scale[3]: must be > 0")
         let mlp = try fittedModel(candidates: [MultilayerPerceptron(hiddenUnits: [4], maximumEpochs: 5, seed: 1)]).model
         #expect(inputError(try editState(mlp) { state in
             var layers = state["layers"] as! [[String: Any]]

@@ -109,6 +109,33 @@ struct SplitMix {
     }
 }
 
+@Suite struct QuadraticRidgeTests {
+    @Test func fitsAnInteractionALinearModelCannot() throws {
+        // y = 3 + 2·a·b − b²: exact in the expanded features, out of a linear model's reach.
+        var rng = SplitMix(seed: 5)
+        let rows = (0..<60).map { _ in [rng.next() * 4, rng.next() * 2 + 1, rng.next()] }
+        let y = rows.map { 3 + 2 * $0[0] * $0[1] - $0[1] * $0[1] }
+        let test = (0..<20).map { _ in [rng.next() * 4, rng.next() * 2 + 1, rng.next()] }
+        let truth = test.map { 3 + 2 * $0[0] * $0[1] - $0[1] * $0[1] }
+        var quadratic = QuadraticRidge(ridge: RidgeRegression(alphas: [1e-8]))
+        try quadratic.fit(features: Matrix(rowArrays: rows), targets: y)
+        #expect(maxDifference(quadratic.predict(Matrix(rowArrays: test)), truth) < 1e-5)
+        var linear = RidgeRegression(alphas: [1e-8])
+        try linear.fit(features: Matrix(rowArrays: rows), targets: y)
+        #expect(maxDifference(linear.predict(Matrix(rowArrays: test)), truth) > 0.5)
+        #expect(QuadraticRidge.expandedCount(3) == 9)
+    }
+
+    @Test func aConstantFeatureIsKeptAndHarmless() throws {
+        var rng = SplitMix(seed: 6)
+        let rows = (0..<30).map { _ in [rng.next(), 7.0] }
+        var quadratic = QuadraticRidge()
+        try quadratic.fit(features: Matrix(rowArrays: rows), targets: rows.map { 1 + $0[0] })
+        #expect(quadratic.scale[1] == 1)
+        #expect(quadratic.predict(Matrix(rowArrays: rows)).allSatisfy { $0.isFinite })
+    }
+}
+
 @Suite struct SupportVectorRegressionTests {
     @Test func fixedCostMatchesLibsvm() throws {
         let f = try ModelFixture.load()
