@@ -81,7 +81,9 @@ let package = Package(
         .target(name: "SwiftNASCore"),
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto", dependencies: ["SwiftNASCore"], swiftSettings: numericSettings),
-        .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore"], swiftSettings: numericSettings),
+        // The int8 kernels: C with intrinsics (VNNI / AVX2 per function, chosen at run time), no package-wide flags.
+        .target(name: "CSwiftNASInt8"),
+        .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore", "CSwiftNASInt8"], swiftSettings: numericSettings),
         .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation"], swiftSettings: numericSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"], swiftSettings: numericSettings),
         .target(name: "SwiftNASProblems", dependencies: ["SwiftNASCore", "SwiftNASSpace", "SwiftNASAlgorithms", "SwiftNASPareto"], swiftSettings: numericSettings),

@@ -237,3 +237,49 @@ struct DepthwiseBench: Benchmark {
                       Double(t2 - t1) / 1e6, (c2 - c1) * 1e3, 2 * flop / (c2 - c1) / 1e9)
     }
 }
+
+/// Int8 against fp32 on pointwise-convolution shapes of `fashion_mbv3` at batch 256 (rows = images × pixels,
+/// k = input channels, n = output channels): the best int8 kernel of this CPU and the fp32 `Gemm`, each the fastest
+/// of three runs on `--threads` cores, and their ratio.
+struct Int8GemmBench: Benchmark {
+    static let name = "engine-int8-gemm"
+    static let shapes = [(m: 256 * 196, k: 40, n: 240), (m: 256 * 196, k: 240, n: 40), (m: 256 * 49, k: 96, n: 576),
+                         (m: 256 * 49, k: 576, n: 96), (m: 256, k: 576, n: 1024)]
+    init() {}
+
+    func run() -> String {
+        var random = SeededRandom(seed: 9)
+        var parts: [String] = []
+        for (m, k, n) in Self.shapes {
+            let a = (0..<(m * k)).map { _ in Float(random.nextUnit()) }
+            let b = (0..<(k * n)).map { _ in Float(random.nextUnit() - 0.5) }
+            let qa = a.map { UInt8(min(127, $0 * 128)) }, qb = b.map { Int8(($0 * 254).rounded()) }
+            let weights = Int8Gemm.PackedWeights(k: k, n: n, b: qb)
+            var c = [Float](repeating: 0, count: m * n), qc = [Int32](repeating: 0, count: m * n)
+            let threads = min(Parallel.defaultThreads, Parallel.threadLimit)
+            let fp32 = Self.bestSeconds {
+                Gemm.multiply(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n, threads: threads)
+            }
+            let int8 = Self.bestSeconds {
+                qa.withUnsafeBufferPointer { ap in
+                    qc.withUnsafeMutableBufferPointer { cp in
+                        Int8Gemm.multiply(m: m, a: ap.baseAddress!, lda: k, weights: weights, c: cp.baseAddress!, ldc: n, threads: threads)
+                    }
+                }
+            }
+            parts.append(String(format: "%dx%dx%d:fp32=%.2fms,int8=%.2fms,ratio=%.2f", m, k, n, fp32 * 1e3, int8 * 1e3, int8 / fp32))
+        }
+        return "kernel=\(Int8Gemm.Kernel.best.rawValue) " + parts.joined(separator: " ")
+    }
+
+    /// The fastest of three runs of `body`, in seconds.
+    static func bestSeconds(_ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+}

@@ -1,0 +1,165 @@
+#include "CSwiftNASInt8.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+enum { PANEL = 16, GROUP = 4, ROWS = 8 };
+
+static int groups_of(int k) { return (k + GROUP - 1) / GROUP; }
+static int panels_of(int n) { return (n + PANEL - 1) / PANEL; }
+
+int swiftnas_int8_kernel_available(swiftnas_int8_kernel kernel) {
+    switch (kernel) {
+    case SWIFTNAS_INT8_SCALAR: return 1;
+#if defined(__x86_64__)
+    case SWIFTNAS_INT8_AVX2: return __builtin_cpu_supports("avx2");
+    case SWIFTNAS_INT8_AVX512_VNNI:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vnni");
+#endif
+    default: return 0;
+    }
+}
+
+size_t swiftnas_int8_packed_size(int k, int n) {
+    return (size_t)panels_of(n) * (size_t)groups_of(k) * PANEL * GROUP;
+}
+
+void swiftnas_int8_pack(int k, int n, const int8_t *b, int ldb, int8_t *packed) {
+    int groups = groups_of(k);
+    for (int panel = 0; panel < panels_of(n); panel++) {
+        for (int g = 0; g < groups; g++) {
+            int8_t *out = packed + ((size_t)panel * groups + g) * PANEL * GROUP;
+            for (int j = 0; j < PANEL; j++) {
+                int column = panel * PANEL + j;
+                for (int t = 0; t < GROUP; t++) {
+                    int row = g * GROUP + t;
+                    out[j * GROUP + t] = (row < k && column < n) ? b[(size_t)row * ldb + column] : 0;
+                }
+            }
+        }
+    }
+}
+
+/// The 4 bytes of row `a` at group g as one int32 (zeros past k).
+static inline int32_t group_bytes(const uint8_t *a, int g, int k) {
+    int32_t word = 0;
+    int start = g * GROUP;
+    if (start + GROUP <= k) {
+        memcpy(&word, a + start, 4);
+    } else {
+        uint8_t bytes[4] = {0, 0, 0, 0};
+        for (int t = 0; start + t < k; t++) bytes[t] = a[start + t];
+        memcpy(&word, bytes, 4);
+    }
+    return word;
+}
+
+/// Writes the `rows` × `cols` corner of a ROWS × PANEL tile of int32 results.
+static inline void store_tile(const int32_t *tile, int rows, int cols, int32_t *c, int ldc) {
+    for (int r = 0; r < rows; r++) memcpy(c + (size_t)r * ldc, tile + r * PANEL, (size_t)cols * sizeof(int32_t));
+}
+
+static void gemm_scalar(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, int32_t *c, int ldc) {
+    int groups = groups_of(k);
+    for (int panel = 0; panel < panels_of(n); panel++) {
+        const int8_t *bp = packed + (size_t)panel * groups * PANEL * GROUP;
+        int cols = n - panel * PANEL < PANEL ? n - panel * PANEL : PANEL;
+        for (int i = 0; i < m; i++) {
+            int32_t acc[PANEL] = {0};
+            const uint8_t *row = a + (size_t)i * lda;
+            for (int g = 0; g < groups; g++) {
+                int32_t word = group_bytes(row, g, k);
+                const uint8_t *bytes = (const uint8_t *)&word;
+                const int8_t *bg = bp + (size_t)g * PANEL * GROUP;
+                for (int j = 0; j < PANEL; j++)
+                    for (int t = 0; t < GROUP; t++) acc[j] += (int32_t)bytes[t] * (int32_t)bg[j * GROUP + t];
+            }
+            memcpy(c + (size_t)i * ldc + panel * PANEL, acc, (size_t)cols * sizeof(int32_t));
+        }
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static void gemm_avx2(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, int32_t *c, int ldc) {
+    int groups = groups_of(k);
+    const __m256i ones = _mm256_set1_epi16(1);
+    // Rows outer, panels inner: a block of rows of A stays in L1 while it meets every panel of B, and each row of C
+    // is written front to back.
+    for (int i0 = 0; i0 < m; i0 += ROWS) {
+        int rows = m - i0 < ROWS ? m - i0 : ROWS;
+        for (int panel = 0; panel < panels_of(n); panel++) {
+            const int8_t *bp = packed + (size_t)panel * groups * PANEL * GROUP;
+            int cols = n - panel * PANEL < PANEL ? n - panel * PANEL : PANEL;
+            __m256i acc[ROWS][2];
+            for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+            for (int g = 0; g < groups; g++) {
+                const __m256i b0 = _mm256_loadu_si256((const __m256i *)(bp + (size_t)g * PANEL * GROUP));
+                const __m256i b1 = _mm256_loadu_si256((const __m256i *)(bp + (size_t)g * PANEL * GROUP + 32));
+                for (int r = 0; r < rows; r++) {
+                    const __m256i x = _mm256_set1_epi32(group_bytes(a + (size_t)(i0 + r) * lda, g, k));
+                    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b0), ones));
+                    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b1), ones));
+                }
+            }
+            int32_t tile[ROWS * PANEL];
+            for (int r = 0; r < rows; r++) {
+                _mm256_storeu_si256((__m256i *)(tile + r * PANEL), acc[r][0]);
+                _mm256_storeu_si256((__m256i *)(tile + r * PANEL + 8), acc[r][1]);
+            }
+            store_tile(tile, rows, cols, c + (size_t)i0 * ldc + panel * PANEL, ldc);
+        }
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void gemm_vnni(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, int32_t *c, int ldc) {
+    int groups = groups_of(k);
+    for (int i0 = 0; i0 < m; i0 += ROWS) {
+        int rows = m - i0 < ROWS ? m - i0 : ROWS;
+        for (int panel = 0; panel < panels_of(n); panel++) {
+            const int8_t *bp = packed + (size_t)panel * groups * PANEL * GROUP;
+            int cols = n - panel * PANEL < PANEL ? n - panel * PANEL : PANEL;
+            __m512i acc[ROWS];
+            for (int r = 0; r < ROWS; r++) acc[r] = _mm512_setzero_si512();
+            if (rows == ROWS && groups * GROUP == k) {
+                // Full tile, k a multiple of 4: every row's group is a plain 4-byte load.
+                for (int g = 0; g < groups; g++) {
+                    const __m512i b = _mm512_loadu_si512(bp + (size_t)g * PANEL * GROUP);
+                    for (int r = 0; r < ROWS; r++) {
+                        int32_t word;
+                        memcpy(&word, a + (size_t)(i0 + r) * lda + g * GROUP, 4);
+                        acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(word), b);
+                    }
+                }
+            } else {
+                for (int g = 0; g < groups; g++) {
+                    const __m512i b = _mm512_loadu_si512(bp + (size_t)g * PANEL * GROUP);
+                    for (int r = 0; r < rows; r++)
+                        acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(group_bytes(a + (size_t)(i0 + r) * lda, g, k)), b);
+                }
+            }
+            int32_t tile[ROWS * PANEL];
+            for (int r = 0; r < rows; r++) _mm512_storeu_si512(tile + r * PANEL, acc[r]);
+            store_tile(tile, rows, cols, c + (size_t)i0 * ldc + panel * PANEL, ldc);
+        }
+    }
+}
+#endif
+
+void swiftnas_int8_gemm(swiftnas_int8_kernel kernel, int m, int n, int k, const uint8_t *a, int lda,
+                        const int8_t *packed, int32_t *c, int ldc) {
+    if (m <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (kernel == SWIFTNAS_INT8_AVX512_VNNI && swiftnas_int8_kernel_available(kernel)) {
+        gemm_vnni(m, n, k, a, lda, packed, c, ldc);
+        return;
+    }
+    if (kernel == SWIFTNAS_INT8_AVX2 && swiftnas_int8_kernel_available(kernel)) {
+        gemm_avx2(m, n, k, a, lda, packed, c, ldc);
+        return;
+    }
+#endif
+    gemm_scalar(m, n, k, a, lda, packed, c, ldc);
+}
