@@ -1,0 +1,186 @@
+import SwiftNASCore
+
+/// How one tensor of activations is stored in uint8: `q = clamp(round(x / scale) + zeroPoint, 0, maximum)`, read
+/// back as `(q − zeroPoint) · scale` (per-tensor, asymmetric, as PyTorch's `quint8`). Zero is always exact, so
+/// zero padding and ReLU outputs lose nothing.
+public struct ActivationQuantization: Sendable, Equatable {
+    /// The step between two levels.
+    public let scale: Float
+    /// The level that stands for 0.
+    public let zeroPoint: Int32
+    /// The highest level: 255, or 127 where the int8 kernel needs 7-bit activations (AVX2 without VNNI).
+    public let maximum: UInt8
+
+    /// The quantization that covers `low...high` (widened to include 0) with levels `0...maximum`.
+    public init(low: Float, high: Float, maximum: UInt8 = Int8Gemm.Kernel.best.activationMaximum) {
+        let low = Swift.min(low, 0), high = Swift.max(high, 0)
+        let levels = Float(maximum)
+        let scale = high > low ? (high - low) / levels : 1
+        self.scale = scale
+        self.zeroPoint = Int32(Swift.max(0, Swift.min(levels, (-low / scale).rounded())))
+        self.maximum = maximum
+    }
+
+    /// The level of `x`.
+    @inline(__always)
+    public func level(_ x: Float) -> UInt8 {
+        let q = (x / scale).rounded() + Float(zeroPoint)
+        return UInt8(Swift.max(0, Swift.min(Float(maximum), q)))
+    }
+
+    /// The value level `q` stands for.
+    @inline(__always)
+    public func value(_ q: UInt8) -> Float { Float(Int32(q) - zeroPoint) * scale }
+
+    /// Quantizes `count` values.
+    public func quantize(_ x: UnsafePointer<Float>, count: Int, into q: UnsafeMutablePointer<UInt8>) {
+        let inverse = 1 / scale, zero = Float(zeroPoint), top = Float(maximum)
+        for i in 0..<count {
+            q[i] = UInt8(Swift.max(0, Swift.min(top, (x[i] * inverse).rounded() + zero)))
+        }
+    }
+}
+
+/// Watches the values a tensor takes over calibration batches and proposes the range to quantize it to.
+public struct RangeObserver: Sendable {
+    /// How the range is chosen from what was seen.
+    public enum Method: Sendable, Equatable {
+        /// The smallest and largest value seen.
+        case minMax
+        /// The given percentile at the top and its mirror at the bottom (e.g. 99.99), ignoring rare outliers.
+        case percentile(Double)
+    }
+
+    /// The smallest value seen.
+    public private(set) var low = Float.infinity
+    /// The largest value seen.
+    public private(set) var high = -Float.infinity
+    /// Every `stride`-th value seen, for percentiles (at most about `sampleLimit`).
+    private var sample: [Float] = []
+    private var seen = 0
+    private let sampleLimit: Int
+
+    /// An observer keeping about `sampleLimit` values for percentiles.
+    public init(sampleLimit: Int = 1 << 20) { self.sampleLimit = sampleLimit }
+
+    /// Records the values of `tensor`.
+    public mutating func observe(_ tensor: Tensor) {
+        for x in tensor.storage {
+            low = Swift.min(low, x)
+            high = Swift.max(high, x)
+        }
+        // Keep every stride-th value, the stride growing as the total grows so the sample stays bounded.
+        let stride = Swift.max(1, (seen + tensor.count) / sampleLimit)
+        var i = (stride - seen % stride) % stride
+        while i < tensor.count {
+            sample.append(tensor.storage[i])
+            i += stride
+        }
+        seen += tensor.count
+    }
+
+    /// The range to quantize to (0...0 before anything was seen).
+    public func range(_ method: Method) -> (low: Float, high: Float) {
+        guard low <= high else { return (0, 0) }
+        switch method {
+        case .minMax: return (low, high)
+        case .percentile(let p):
+            guard !sample.isEmpty else { return (low, high) }
+            let sorted = sample.sorted()
+            let top = Swift.min(sorted.count - 1, Int((Double(sorted.count - 1) * p / 100).rounded()))
+            let bottom = Swift.max(0, Swift.min(sorted.count - 1, Int((Double(sorted.count - 1) * (100 - p) / 100).rounded())))
+            return (sorted[bottom], sorted[top])
+        }
+    }
+}
+
+/// A matrix layer run in int8: `y = x · Wᵀ + b` for `x` of `[rows, k]`, with W quantized per output channel
+/// (symmetric int8, `scale_j = max|W_j| / 127`) and x per tensor (`ActivationQuantization`), int32 accumulation in
+/// `Int8Gemm`, and the result rescaled to float with the activations' zero point taken out through the weights'
+/// column sums: `y_j = s_x · s_j · (acc_j − z_x · Σ_p W_q[p][j]) + b_j`.
+///
+/// It serves pointwise convolutions (rows = images × pixels) and fully connected layers alike.
+public struct QuantizedMatrix: Sendable {
+    /// Input features (k).
+    public let inFeatures: Int
+    /// Output features (n).
+    public let outFeatures: Int
+    /// The weights in int8, packed, `k × n`.
+    public let weights: Int8Gemm.PackedWeights
+    /// Per output channel: the float value of one int8 step.
+    public let weightScales: [Float]
+    /// The bias, one per output feature (zeros when the layer has none).
+    public let bias: [Float]
+    /// How the input is quantized.
+    public let input: ActivationQuantization
+    /// The kernel that runs it (its activation range is the input quantization's).
+    public let kernel: Int8Gemm.Kernel
+
+    /// Quantizes `weight` (`[out, in]`, as `Linear` and a pointwise `Conv2D` hold it) per output channel.
+    public init(weight: Tensor, bias: Tensor?, input: ActivationQuantization, kernel: Int8Gemm.Kernel = .best) {
+        let (n, k) = (weight.shape[0], weight.count / weight.shape[0])
+        inFeatures = k
+        outFeatures = n
+        var scales = [Float](repeating: 1, count: n)
+        var transposed = [Int8](repeating: 0, count: k * n)
+        for j in 0..<n {
+            var largest: Float = 0
+            for p in 0..<k { largest = Swift.max(largest, abs(weight.storage[j * k + p])) }
+            let scale = largest > 0 ? largest / 127 : 1
+            scales[j] = scale
+            for p in 0..<k {
+                transposed[p * n + j] = Int8(Swift.max(-127, Swift.min(127, (weight.storage[j * k + p] / scale).rounded())))
+            }
+        }
+        weights = Int8Gemm.PackedWeights(k: k, n: n, b: transposed)
+        weightScales = scales
+        self.bias = bias?.storage ?? [Float](repeating: 0, count: n)
+        self.input = input
+        self.kernel = kernel
+    }
+
+    /// Bytes its weights take at their precision, with their scales and the bias in float.
+    public var byteCount: Int { inFeatures * outFeatures + 4 * outFeatures + 4 * bias.count }
+
+    /// `x · Wᵀ + b` for `rows` rows of `x` (`[rows, k]` contiguous) into `y` (`[rows, n]`).
+    public func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+                      threads: Int = Parallel.defaultThreads) {
+        let (k, n) = (inFeatures, outFeatures)
+        var levels = [UInt8](repeating: 0, count: rows * k)
+        var accumulators = [Int32](repeating: 0, count: rows * n)
+        let input = self.input
+        levels.withUnsafeMutableBufferPointer { q in
+            Parallel.forEachChunk(count: rows, threads: threads, granularity: 64) { _, part in
+                input.quantize(x + part.lowerBound * k, count: part.count * k, into: q.baseAddress! + part.lowerBound * k)
+            }
+        }
+        levels.withUnsafeBufferPointer { q in
+            accumulators.withUnsafeMutableBufferPointer { c in
+                Int8Gemm.multiply(m: rows, a: q.baseAddress!, lda: k, weights: weights, c: c.baseAddress!, ldc: n,
+                                  kernel: kernel, threads: threads)
+            }
+        }
+        let factors = weightScales.map { $0 * input.scale }
+        let offsets = weights.columnSums.map { input.zeroPoint * $0 }
+        accumulators.withUnsafeBufferPointer { c in
+            Parallel.forEachChunk(count: rows, threads: threads, granularity: 64) { _, part in
+                for i in part {
+                    for j in 0..<n { y[i * n + j] = factors[j] * Float(c[i * n + j] - offsets[j]) + bias[j] }
+                }
+            }
+        }
+    }
+
+    /// `apply` on a tensor whose last dimension is `k`; the result has the same shape with `n` last.
+    public func apply(_ x: Tensor, threads: Int = Parallel.defaultThreads) -> Tensor {
+        precondition(x.shape.last == inFeatures, "QuantizedMatrix expects \(inFeatures) features last, got \(x.shape)")
+        let rows = x.count / inFeatures
+        var y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outFeatures])
+        x.storage.withUnsafeBufferPointer { xp in
+            y.storage.withUnsafeMutableBufferPointer { yp in
+                apply(rows: rows, xp.baseAddress!, into: yp.baseAddress!, threads: threads)
+            }
+        }
+        return y
+    }
+}
