@@ -184,3 +184,120 @@ public struct QuantizedMatrix: Sendable {
         return y
     }
 }
+
+/// A depthwise convolution run in int8 over NHWC batches: per-channel symmetric int8 kernels, uint8 input
+/// (`ActivationQuantization`), int32 accumulation, `y = s_x · s_c · Σ (x_q − z_x) · w_q` in float. Padding stands for
+/// the real value 0, so it contributes nothing. Sixteen channels at a time: each tap is a 16-lane int16 multiply
+/// (exact: |x_q − z_x| ≤ 255 and |w_q| ≤ 127) widened into int32 accumulators.
+public struct QuantizedDepthwise: Sendable {
+    /// The convolution's hyper-parameters.
+    public let geometry: ConvGeometry
+    /// Per channel: the float value of one int8 step.
+    public let weightScales: [Float]
+    /// The kernels in int8, tap-major: tap t's weights for every channel are `kernels[t * channels ..< (t + 1) * channels]`.
+    let kernels: [Int8]
+    /// How the input is quantized.
+    public let input: ActivationQuantization
+
+    /// Quantizes `weight` (`[channels, 1, k, k]`, as `DepthwiseConv2D` holds it) per channel.
+    public init(weight: Tensor, stride: Int, padding: Int? = nil, input: ActivationQuantization) {
+        let (channels, k) = (weight.shape[0], weight.shape[2])
+        geometry = ConvGeometry(inChannels: channels, outChannels: channels, kernel: k, stride: stride, padding: padding)
+        var scales = [Float](repeating: 1, count: channels)
+        var kernels = [Int8](repeating: 0, count: k * k * channels)
+        for c in 0..<channels {
+            var largest: Float = 0
+            for t in 0..<(k * k) { largest = Swift.max(largest, abs(weight.storage[c * k * k + t])) }
+            let scale = largest > 0 ? largest / 127 : 1
+            scales[c] = scale
+            for t in 0..<(k * k) {
+                kernels[t * channels + c] = Int8(Swift.max(-127, Swift.min(127, (weight.storage[c * k * k + t] / scale).rounded())))
+            }
+        }
+        weightScales = scales
+        self.kernels = kernels
+        self.input = input
+    }
+
+    /// Bytes its weights take at their precision, with their scales.
+    public var byteCount: Int { kernels.count + 4 * weightScales.count }
+
+    /// The int32 sums `Σ (x_q − z_x) · w_q` for `images` images of `levels` (`[images, height, width, channels]`)
+    /// into `sums` (`[images, outHeight, outWidth, channels]`).
+    public func accumulate(images: Int, height: Int, width: Int, levels: UnsafePointer<UInt8>,
+                           into sums: UnsafeMutablePointer<Int32>, threads: Int = Parallel.defaultThreads) {
+        let g = geometry, c = g.inChannels, k = g.kernel
+        let (ho, wo) = (g.outputSize(height), g.outputSize(width))
+        let zero = SIMD16<Int16>(repeating: Int16(input.zeroPoint)), zeroPoint = input.zeroPoint
+        kernels.withUnsafeBufferPointer { kernelBuffer in
+            let w = kernelBuffer.baseAddress!
+            Parallel.forEachChunk(count: images * ho, threads: images * ho * wo * c >= 1 << 14 ? threads : 1) { _, rows in
+                for row in rows {
+                    let image = row / ho, oy = row % ho
+                    let source = levels + image * height * width * c
+                    for ox in 0..<wo {
+                        let out = sums + ((image * ho + oy) * wo + ox) * c
+                        var first = 0
+                        while first + 16 <= c {
+                            var acc = SIMD16<Int32>(repeating: 0)
+                            for ky in 0..<k {
+                                let iy = oy * g.stride - g.padding + ky
+                                guard iy >= 0 && iy < height else { continue }
+                                for kx in 0..<k {
+                                    let ix = ox * g.stride - g.padding + kx
+                                    guard ix >= 0 && ix < width else { continue }
+                                    let x = UnsafeRawPointer(source + (iy * width + ix) * c + first).loadUnaligned(as: SIMD16<UInt8>.self)
+                                    let wt = UnsafeRawPointer(w + (ky * k + kx) * c + first).loadUnaligned(as: SIMD16<Int8>.self)
+                                    let product = (SIMD16<Int16>(truncatingIfNeeded: x) &- zero) &* SIMD16<Int16>(truncatingIfNeeded: wt)
+                                    acc &+= SIMD16<Int32>(truncatingIfNeeded: product)
+                                }
+                            }
+                            UnsafeMutableRawPointer(out + first).storeBytes(of: acc, as: SIMD16<Int32>.self)
+                            first += 16
+                        }
+                        for channel in first..<c {
+                            var acc: Int32 = 0
+                            for ky in 0..<k {
+                                let iy = oy * g.stride - g.padding + ky
+                                guard iy >= 0 && iy < height else { continue }
+                                for kx in 0..<k {
+                                    let ix = ox * g.stride - g.padding + kx
+                                    guard ix >= 0 && ix < width else { continue }
+                                    acc += (Int32(source[(iy * width + ix) * c + channel]) - zeroPoint) * Int32(w[(ky * k + kx) * c + channel])
+                                }
+                            }
+                            out[channel] = acc
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The convolution of `x` (`[N, H, W, C]`, float) in int8, back in float.
+    public func apply(_ x: Tensor, threads: Int = Parallel.defaultThreads) -> Tensor {
+        let g = geometry, c = g.inChannels
+        precondition(x.rank == 4 && x.shape[3] == c, "QuantizedDepthwise expects [N, H, W, \(c)], got \(x.shape)")
+        let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+        let (ho, wo) = (g.outputSize(h), g.outputSize(w))
+        var levels = [UInt8](repeating: 0, count: x.count)
+        var sums = [Int32](repeating: 0, count: n * ho * wo * c)
+        let input = self.input
+        x.storage.withUnsafeBufferPointer { xp in
+            levels.withUnsafeMutableBufferPointer { q in input.quantize(xp.baseAddress!, count: x.count, into: q.baseAddress!) }
+        }
+        levels.withUnsafeBufferPointer { q in
+            sums.withUnsafeMutableBufferPointer { s in
+                accumulate(images: n, height: h, width: w, levels: q.baseAddress!, into: s.baseAddress!, threads: threads)
+            }
+        }
+        let factors = weightScales.map { $0 * input.scale }
+        var y = Tensor(uninitializedShape: [n, ho, wo, c])
+        y.storage.withUnsafeMutableBufferPointer { yp in
+            for i in 0..<(n * ho * wo) {
+                for channel in 0..<c { yp[i * c + channel] = factors[channel] * Float(sums[i * c + channel]) }
+            }
+        }
+        return y
+    }
+}

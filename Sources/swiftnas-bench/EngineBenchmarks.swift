@@ -283,3 +283,39 @@ struct Int8GemmBench: Benchmark {
         return best
     }
 }
+
+/// Int8 against fp32 depthwise convolution on `fashion_mbv3`-like shapes at batch 256: the int32 sums of
+/// `QuantizedDepthwise` (input already quantized) against `DepthwiseConv2D.forward`, each the fastest of three.
+struct Int8DepthwiseBench: Benchmark {
+    static let name = "engine-int8-depthwise"
+    static let shapes = [(size: 14, channels: 120, kernel: 3, stride: 1), (size: 14, channels: 240, kernel: 5, stride: 1),
+                         (size: 7, channels: 576, kernel: 7, stride: 1), (size: 14, channels: 144, kernel: 5, stride: 2)]
+    init() {}
+
+    func run() -> String {
+        var random = SeededRandom(seed: 10)
+        var parts: [String] = []
+        let threads = min(Parallel.defaultThreads, Parallel.threadLimit)
+        for (size, channels, kernel, stride) in Self.shapes {
+            let x = Tensor.randomNormal(shape: [256, size, size, channels], using: &random)
+            let weight = Tensor.randomNormal(shape: [channels, 1, kernel, kernel], using: &random)
+            var float = DepthwiseConv2D(weight: weight, stride: stride)
+            float.threads = threads
+            let quantized = QuantizedDepthwise(weight: weight, stride: stride, input: ActivationQuantization(low: -4, high: 4))
+            let levels = x.storage.map { quantized.input.level($0) }
+            let out = quantized.geometry.outputSize(size)
+            var sums = [Int32](repeating: 0, count: 256 * out * out * channels)
+            let fp32 = Int8GemmBench.bestSeconds { _ = float.forward(x, mode: .inference) }
+            let int8 = Int8GemmBench.bestSeconds {
+                levels.withUnsafeBufferPointer { q in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        quantized.accumulate(images: 256, height: size, width: size, levels: q.baseAddress!, into: s.baseAddress!, threads: threads)
+                    }
+                }
+            }
+            parts.append(String(format: "%dx%dx%d/k%d/s%d:fp32=%.2fms,int8=%.2fms,ratio=%.2f", size, size, channels, kernel, stride,
+                                fp32 * 1e3, int8 * 1e3, int8 / fp32))
+        }
+        return parts.joined(separator: " ")
+    }
+}

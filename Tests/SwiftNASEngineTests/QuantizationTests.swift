@@ -74,3 +74,50 @@ import Testing
         #expect(layer.byteCount == k * n + 8 * n)
     }
 }
+
+@Suite struct QuantizedDepthwiseTests {
+    @Test func matchesTheIntegerDefinitionAndTheFloatConvolution() {
+        var random = SeededRandom(seed: 8)
+        // 37 channels: two 16-lane groups and a scalar tail; strides 1 and 2, kernels 3 and 5, odd sizes.
+        for (kernel, stride, channels, size) in [(3, 1, 37, 7), (5, 2, 37, 9), (7, 1, 16, 5), (3, 2, 5, 6)] {
+            let x = Tensor.randomNormal(shape: [2, size, size, channels], using: &random)
+            var weight = Tensor.randomNormal(shape: [channels, 1, kernel, kernel], standardDeviation: 0.3, using: &random)
+            for t in 0..<(kernel * kernel) { weight.storage[2 * kernel * kernel + t] = 0 }  // an all-zero channel
+            var observer = RangeObserver()
+            observer.observe(x)
+            let range = observer.range(.minMax)
+            let input = ActivationQuantization(low: range.low, high: range.high)
+            let layer = QuantizedDepthwise(weight: weight, stride: stride, input: input)
+            let y = layer.apply(x, threads: 2)
+            var reference = DepthwiseConv2D(weight: weight, stride: stride)
+            let exact = reference.forward(x, mode: .inference)
+            #expect(y.shape == exact.shape)
+            let g = layer.geometry, (ho, wo) = (g.outputSize(size), g.outputSize(size))
+            var worst: Float = 0, largest: Float = 0
+            for image in 0..<2 {
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        for c in 0..<channels {
+                            let scale = layer.weightScales[c]
+                            var acc: Int32 = 0
+                            for ky in 0..<kernel {
+                                for kx in 0..<kernel {
+                                    let iy = oy * stride - g.padding + ky, ix = ox * stride - g.padding + kx
+                                    guard iy >= 0, iy < size, ix >= 0, ix < size else { continue }
+                                    let v = x.storage[((image * size + iy) * size + ix) * channels + c]
+                                    let wq = Int32(max(-127, min(127, (weight.storage[(c * kernel + ky) * kernel + kx] / scale).rounded())))
+                                    acc += (Int32(input.level(v)) - input.zeroPoint) * wq
+                                }
+                            }
+                            let index = ((image * ho + oy) * wo + ox) * channels + c
+                            #expect(y.storage[index] == input.scale * scale * Float(acc))
+                            worst = max(worst, abs(y.storage[index] - exact.storage[index]))
+                            largest = max(largest, abs(exact.storage[index]))
+                        }
+                    }
+                }
+            }
+            #expect(worst < 0.05 * largest, "k=\(kernel) s=\(stride): worst \(worst) against \(largest)")
+        }
+    }
+}
