@@ -27,6 +27,21 @@ public struct ConvGeometry: Sendable, Hashable {
     @inlinable public func outputSize(_ size: Int) -> Int {
         (size + 2 * padding - kernel) / stride + 1
     }
+
+    /// Calls `body(tap, pixel)` for each kernel tap of output position (`outputRow`, `column`) that falls inside a
+    /// `height × width` input (taps over the padding are skipped): `tap` is `ky · kernel + kx`, `pixel` `iy · width + ix`.
+    @inline(__always)
+    func forEachTapInside(outputRow oy: Int, column ox: Int, height: Int, width: Int, _ body: (_ tap: Int, _ pixel: Int) -> Void) {
+        for ky in 0..<kernel {
+            let iy = oy * stride - padding + ky
+            guard iy >= 0 && iy < height else { continue }
+            for kx in 0..<kernel {
+                let ix = ox * stride - padding + kx
+                guard ix >= 0 && ix < width else { continue }
+                body(ky * kernel + kx, iy * width + ix)
+            }
+        }
+    }
 }
 
 /// Im2col / col2im behind `Conv2D`, over NHWC images.
@@ -69,15 +84,9 @@ enum ConvolutionKernels {
                 for oy in 0..<ho {
                     for ox in 0..<wo {
                         let row = col + ((i * ho + oy) * wo + ox) * depth
-                        for ky in 0..<k {
-                            let iy = oy * g.stride - g.padding + ky
-                            guard iy >= 0 && iy < height else { continue }
-                            for kx in 0..<k {
-                                let ix = ox * g.stride - g.padding + kx
-                                guard ix >= 0 && ix < width else { continue }
-                                let pixel = image + (iy * width + ix) * c
-                                for ci in 0..<c { pixel[ci] += row[(ci * k + ky) * k + kx] }
-                            }
+                        g.forEachTapInside(outputRow: oy, column: ox, height: height, width: width) { tap, at in
+                            let pixel = image + at * c
+                            for ci in 0..<c { pixel[ci] += row[ci * k * k + tap] }
                         }
                     }
                 }

@@ -226,7 +226,7 @@ public struct QuantizedDepthwise: Sendable {
     /// into `sums` (`[images, outHeight, outWidth, channels]`).
     public func accumulate(images: Int, height: Int, width: Int, levels: UnsafePointer<UInt8>,
                            into sums: UnsafeMutablePointer<Int32>, threads: Int = Parallel.defaultThreads) {
-        let g = geometry, c = g.inChannels, k = g.kernel
+        let g = geometry, c = g.inChannels
         let (ho, wo) = (g.outputSize(height), g.outputSize(width))
         let zero = SIMD16<Int16>(repeating: Int16(input.zeroPoint)), zeroPoint = input.zeroPoint
         kernels.withUnsafeBufferPointer { kernelBuffer in
@@ -240,31 +240,19 @@ public struct QuantizedDepthwise: Sendable {
                         var first = 0
                         while first + 16 <= c {
                             var acc = SIMD16<Int32>(repeating: 0)
-                            for ky in 0..<k {
-                                let iy = oy * g.stride - g.padding + ky
-                                guard iy >= 0 && iy < height else { continue }
-                                for kx in 0..<k {
-                                    let ix = ox * g.stride - g.padding + kx
-                                    guard ix >= 0 && ix < width else { continue }
-                                    let x = UnsafeRawPointer(source + (iy * width + ix) * c + first).loadUnaligned(as: SIMD16<UInt8>.self)
-                                    let wt = UnsafeRawPointer(w + (ky * k + kx) * c + first).loadUnaligned(as: SIMD16<Int8>.self)
-                                    let product = (SIMD16<Int16>(truncatingIfNeeded: x) &- zero) &* SIMD16<Int16>(truncatingIfNeeded: wt)
-                                    acc &+= SIMD16<Int32>(truncatingIfNeeded: product)
-                                }
+                            g.forEachTapInside(outputRow: oy, column: ox, height: height, width: width) { tap, pixel in
+                                let x = UnsafeRawPointer(source + pixel * c + first).loadUnaligned(as: SIMD16<UInt8>.self)
+                                let wt = UnsafeRawPointer(w + tap * c + first).loadUnaligned(as: SIMD16<Int8>.self)
+                                let product = (SIMD16<Int16>(truncatingIfNeeded: x) &- zero) &* SIMD16<Int16>(truncatingIfNeeded: wt)
+                                acc &+= SIMD16<Int32>(truncatingIfNeeded: product)
                             }
                             UnsafeMutableRawPointer(out + first).storeBytes(of: acc, as: SIMD16<Int32>.self)
                             first += 16
                         }
                         for channel in first..<c {
                             var acc: Int32 = 0
-                            for ky in 0..<k {
-                                let iy = oy * g.stride - g.padding + ky
-                                guard iy >= 0 && iy < height else { continue }
-                                for kx in 0..<k {
-                                    let ix = ox * g.stride - g.padding + kx
-                                    guard ix >= 0 && ix < width else { continue }
-                                    acc += (Int32(source[(iy * width + ix) * c + channel]) - zeroPoint) * Int32(w[(ky * k + kx) * c + channel])
-                                }
+                            g.forEachTapInside(outputRow: oy, column: ox, height: height, width: width) { tap, pixel in
+                                acc += (Int32(source[pixel * c + channel]) - zeroPoint) * Int32(w[tap * c + channel])
                             }
                             out[channel] = acc
                         }

@@ -1,24 +1,13 @@
+import SwiftNASCore
 import Testing
 @testable import SwiftNASEngine
 
 @Suite struct Int8GemmTests {
-    /// Deterministic pseudo-random bytes.
-    struct Bytes {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let kernels = Int8Gemm.Kernel.allCases.filter(\.isAvailable)
 
     @Test(arguments: kernels)
     func everyKernelIsExactOnEveryShape(kernel: Int8Gemm.Kernel) {
-        var random = Bytes(state: 17)
+        var random = SeededRandom(seed: 17)
         // Tails in every dimension: m not a multiple of 8, n not of 16, k not of 4; and extreme values.
         for (m, n, k) in [(1, 1, 1), (3, 5, 7), (8, 16, 4), (9, 17, 5), (37, 40, 147), (64, 96, 576), (2, 33, 1030)] {
             for extreme in [false, true] {
