@@ -148,6 +148,57 @@ static void gemm_vnni(int m, int n, int k, const uint8_t *a, int lda, const int8
 }
 #endif
 
+static void quantize_scalar(const float *x, size_t count, float inverse, float zero, float top, uint8_t *q) {
+    for (size_t i = 0; i < count; i++) {
+        float v = __builtin_fmaf(x[i], inverse, zero);  // fused, as the vector paths and `level` compute it
+        v = v < 0 ? 0 : (v > top ? top : v);
+        q[i] = (uint8_t)__builtin_rintf(v);  // the default rounding mode: to nearest, ties to even
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static void quantize_avx512(const float *x, size_t count, float inverse, float zero, float top, uint8_t *q) {
+    const __m512 scale = _mm512_set1_ps(inverse), offset = _mm512_set1_ps(zero);
+    const __m512 low = _mm512_setzero_ps(), high = _mm512_set1_ps(top);
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m512 v = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), scale, offset);
+        v = _mm512_min_ps(_mm512_max_ps(v, low), high);
+        _mm_storeu_si128((__m128i *)(q + i), _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(v)));
+    }
+    quantize_scalar(x + i, count - i, inverse, zero, top, q + i);
+}
+
+__attribute__((target("avx2,fma")))
+static void quantize_avx2(const float *x, size_t count, float inverse, float zero, float top, uint8_t *q) {
+    const __m256 scale = _mm256_set1_ps(inverse), offset = _mm256_set1_ps(zero);
+    const __m256 low = _mm256_setzero_ps(), high = _mm256_set1_ps(top);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    size_t i = 0;
+    for (; i + 32 <= count; i += 32) {
+        __m256i parts[4];
+        for (int p = 0; p < 4; p++) {
+            __m256 v = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8 * p), scale, offset);
+            parts[p] = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(v, low), high));
+        }
+        // Pack 4 × 8 int32 into 32 bytes; the packs interleave 128-bit lanes, the permute puts them back in order.
+        __m256i words = _mm256_packus_epi32(parts[0], parts[1]), words2 = _mm256_packus_epi32(parts[2], parts[3]);
+        __m256i bytes = _mm256_packus_epi16(words, words2);
+        _mm256_storeu_si256((__m256i *)(q + i), _mm256_permutevar8x32_epi32(bytes, order));
+    }
+    quantize_scalar(x + i, count - i, inverse, zero, top, q + i);
+}
+#endif
+
+void swiftnas_quantize_u8(const float *x, size_t count, float inverse, float zero, float top, uint8_t *q) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f")) { quantize_avx512(x, count, inverse, zero, top, q); return; }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { quantize_avx2(x, count, inverse, zero, top, q); return; }
+#endif
+    quantize_scalar(x, count, inverse, zero, top, q);
+}
+
 void swiftnas_int8_gemm(swiftnas_int8_kernel kernel, int m, int n, int k, const uint8_t *a, int lda,
                         const int8_t *packed, int32_t *c, int ldc) {
     if (m <= 0 || n <= 0) return;

@@ -1,3 +1,4 @@
+import CSwiftNASInt8
 import SwiftNASCore
 
 /// How one tensor of activations is stored in uint8: `q = clamp(round(x / scale) + zeroPoint, 0, maximum)`, read
@@ -24,20 +25,18 @@ public struct ActivationQuantization: Sendable, Equatable {
     /// The level of `x`.
     @inline(__always)
     public func level(_ x: Float) -> UInt8 {
-        let q = (x / scale).rounded() + Float(zeroPoint)
-        return UInt8(Swift.max(0, Swift.min(Float(maximum), q)))
+        let q = Swift.max(0, Swift.min(Float(maximum), Float(zeroPoint).addingProduct(x, 1 / scale)))
+        return UInt8(q.rounded(.toNearestOrEven))
     }
 
     /// The value level `q` stands for.
     @inline(__always)
     public func value(_ q: UInt8) -> Float { Float(Int32(q) - zeroPoint) * scale }
 
-    /// Quantizes `count` values.
+    /// Quantizes `count` values (in the C target: Swift's SIMD float-to-integer conversion and clamping go lane by
+    /// lane, which made quantizing cost more than the int8 products), rounding ties to even as `level` does.
     public func quantize(_ x: UnsafePointer<Float>, count: Int, into q: UnsafeMutablePointer<UInt8>) {
-        let inverse = 1 / scale, zero = Float(zeroPoint), top = Float(maximum)
-        for i in 0..<count {
-            q[i] = UInt8(Swift.max(0, Swift.min(top, (x[i] * inverse).rounded() + zero)))
-        }
+        swiftnas_quantize_u8(x, count, 1 / scale, Float(zeroPoint), Float(maximum), q)
     }
 }
 
@@ -142,8 +141,9 @@ public struct QuantizedMatrix: Sendable {
     /// Bytes its weights take at their precision, with their scales and the bias in float.
     public var byteCount: Int { inFeatures * outFeatures + 4 * outFeatures + 4 * bias.count }
 
-    /// `x · Wᵀ + b` for `rows` rows of `x` (`[rows, k]` contiguous) into `y` (`[rows, n]`).
-    public func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+    /// `x · Wᵀ + b` for `rows` rows of `x` (`[rows, k]` contiguous) into `y` (`[rows, n]`), then `activation` if
+    /// given (applied as the results are written, not in a pass of its own).
+    public func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, activation: ActivationKind? = nil,
                       threads: Int = Parallel.defaultThreads) {
         let (k, n) = (inFeatures, outFeatures)
         var levels = [UInt8](repeating: 0, count: rows * k)
@@ -165,20 +165,32 @@ public struct QuantizedMatrix: Sendable {
         accumulators.withUnsafeBufferPointer { c in
             Parallel.forEachChunk(count: rows, threads: threads, granularity: 64) { _, part in
                 for i in part {
-                    for j in 0..<n { y[i * n + j] = factors[j] * Float(c[i * n + j] - offsets[j]) + bias[j] }
+                    let out = y + i * n
+                    for j in 0..<n { out[j] = factors[j] * Float(c[i * n + j] - offsets[j]) + bias[j] }
+                    guard let activation else { continue }
+                    var j = 0
+                    while j + 8 <= n {
+                        let v = UnsafeRawPointer(out + j).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(out + j).storeBytes(of: activation.apply(v), as: SIMD8<Float>.self)
+                        j += 8
+                    }
+                    while j < n {
+                        out[j] = activation.apply(out[j])
+                        j += 1
+                    }
                 }
             }
         }
     }
 
     /// `apply` on a tensor whose last dimension is `k`; the result has the same shape with `n` last.
-    public func apply(_ x: Tensor, threads: Int = Parallel.defaultThreads) -> Tensor {
+    public func apply(_ x: Tensor, activation: ActivationKind? = nil, threads: Int = Parallel.defaultThreads) -> Tensor {
         precondition(x.shape.last == inFeatures, "QuantizedMatrix expects \(inFeatures) features last, got \(x.shape)")
         let rows = x.count / inFeatures
         var y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outFeatures])
         x.storage.withUnsafeBufferPointer { xp in
             y.storage.withUnsafeMutableBufferPointer { yp in
-                apply(rows: rows, xp.baseAddress!, into: yp.baseAddress!, threads: threads)
+                apply(rows: rows, xp.baseAddress!, into: yp.baseAddress!, activation: activation, threads: threads)
             }
         }
         return y

@@ -148,12 +148,20 @@ public struct MobileNetV3: Layer {
     /// (feature mix, h-swish, classifier). A caller reads its clock in `partEnded` to time each part inside a whole
     /// pass — with the caches the rest of the network leaves it — rather than alone.
     public mutating func forwardTimingParts(_ input: Tensor, partEnded: (Int) -> Void) -> Tensor {
+        forwardInference(input, replacingBlock: { _, _ in nil }, partEnded: partEnded)
+    }
+
+    /// An inference forward pass in which `replacingBlock(i, x)` may compute block i's output for its input x (nil:
+    /// the block runs itself) — how `MixedPrecisionMobileNetV3` runs its int8 blocks — calling `partEnded` as each part
+    /// finishes (see `forwardTimingParts`).
+    public mutating func forwardInference(_ input: Tensor, replacingBlock: (Int, Tensor) -> Tensor?,
+                                          partEnded: (Int) -> Void = { _ in }) -> Tensor {
         let mode = ForwardMode.inference
         var x = stem.forward(input, mode: mode)
         x = stemNorm.forward(x, mode: mode, then: &stemActivation)
         partEnded(0)
         for i in blocks.indices {
-            x = blocks[i].forward(x, mode: mode)
+            x = replacingBlock(i, x) ?? blocks[i].forward(x, mode: mode)
             partEnded(i + 1)
         }
         x = finalExpand.forward(x, mode: mode)

@@ -26,7 +26,7 @@ let benchmarks: [any Benchmark.Type] = [
     NDS2D10000.self, NDS3D10000.self, NDS5D10000.self, NDS3D10000Naive.self, NDS5D10000Naive.self,
     NSGA2ZDT1Benchmark.self,
     GemmBench.self, GemmSingleBench.self, GemmConvShapeBench.self, Int8GemmBench.self, Int8DepthwiseBench.self, FashionMNISTLoadBench.self, InvertedResidualBench.self,
-    SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self, DepthwiseBench.self, InferenceBench.self,
+    SupernetStepBench.self, SupernetProfileBench.self, SupernetTrainStepBench.self, DepthwiseBench.self, InferenceBench.self, Int8InferenceBench.self,
     PredictorLINASBenchmark.self,
 ]
 

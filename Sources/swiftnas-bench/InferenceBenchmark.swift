@@ -56,12 +56,17 @@ struct InferenceBench: Benchmark {
     /// untimed ones, on at most `threads` threads. (The CPU figure is what the passes cost when other
     /// processes share the cores; `SubnetMeasurement.latency` times the wall clock the same way.)
     static func time(_ network: inout MobileNetV3, input: Tensor, warmup: Int, repeats: Int, threads: Int) -> (wall: Double, cpu: Double) {
+        time(warmup: warmup, repeats: repeats, threads: threads) { _ = network.forward(input, mode: .inference) }
+    }
+
+    /// Median wall-clock and process-CPU milliseconds of `repeats` calls of `pass` after `warmup` untimed ones.
+    static func time(warmup: Int, repeats: Int, threads: Int, _ pass: () -> Void) -> (wall: Double, cpu: Double) {
         Parallel.$threadLimit.withValue(threads) {
-            for _ in 0..<warmup { _ = network.forward(input, mode: .inference) }
+            for _ in 0..<warmup { pass() }
             var wall: [Double] = [], cpu: [Double] = []
             for _ in 0..<repeats {
                 let c0 = processCPUSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
-                _ = network.forward(input, mode: .inference)
+                pass()
                 wall.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 cpu.append((processCPUSeconds() - c0) * 1e3)
             }
@@ -72,5 +77,43 @@ struct InferenceBench: Benchmark {
     static func median(_ values: [Double]) -> Double {
         let v = values.sorted()
         return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+    }
+}
+
+/// The three `engine-infer` sub-networks with every block in int8 (`MixedPrecisionMobileNetV3`: pointwise convolutions
+/// int8, depthwise fp32) against fp32, at batch 1 and 256 on `min(--threads, cores)` threads: median wall-clock
+/// milliseconds of each, their ratio, and the weight bytes of each.
+struct Int8InferenceBench: Benchmark {
+    static let name = "engine-int8-infer"
+    static let timesItself = true
+
+    init() {}
+
+    func run() -> String {
+        let threads = min(Parallel.threadLimit, Parallel.defaultThreads)
+        let supernet = ElasticMobileNetV3(plan: .fashionMBV3, seed: 1)
+        var random = SeededRandom(seed: 7)
+        let calibration = Tensor.randomNormal(shape: [64, 28, 28, 1], using: &random)
+        let inputs = InferenceBench.batches.map { Tensor.randomNormal(shape: [$0.size, 28, 28, 1], using: &random) }
+        var parts: [String] = []
+        for (name, config) in InferenceBench.configurations {
+            var network = supernet.extract(config)
+            network.resetRunningStatistics()
+            _ = network.forward(calibration, mode: .recalibration)
+            let precisions = [BlockPrecision](repeating: .int8, count: network.blocks.count)
+            guard var mixed = try? MixedPrecisionMobileNetV3(network, precisions: precisions, calibration: calibration) else {
+                return "error: cannot quantize \(name)"
+            }
+            var parameters = 0
+            network.visitParameters { parameters += $0.value.count }
+            parts.append("\(name)/bytes=\(4 * parameters),\(mixed.weightBytes)")
+            for (b, batch) in InferenceBench.batches.enumerated() {
+                let fp32 = InferenceBench.time(&network, input: inputs[b], warmup: batch.warmup, repeats: batch.repeats, threads: threads)
+                let int8 = InferenceBench.time(warmup: batch.warmup, repeats: batch.repeats, threads: threads) { _ = mixed.forward(inputs[b]) }
+                parts.append(String(format: "%@/%d/%d=fp32:%.3f,int8:%.3f,ratio:%.2f", name, batch.size, threads, fp32.wall, int8.wall,
+                                    int8.wall / fp32.wall))
+            }
+        }
+        return "kernel=\(Int8Gemm.Kernel.best.rawValue) " + parts.joined(separator: " ")
     }
 }

@@ -30,4 +30,8 @@ void swiftnas_int8_pack(int k, int n, const int8_t *b, int ldb, int8_t *packed);
 void swiftnas_int8_gemm(swiftnas_int8_kernel kernel, int m, int n, int k, const uint8_t *a, int lda,
                         const int8_t *packed, int32_t *c, int ldc);
 
+/// q[i] = round-half-even(clamp(x[i] · inverse + zero, 0, top)) for i < count (top ≤ 255): the quantization of
+/// activations to uint8, vectorised with AVX-512 or AVX2 when the CPU has them.
+void swiftnas_quantize_u8(const float *x, size_t count, float inverse, float zero, float top, uint8_t *q);
+
 #endif
