@@ -110,6 +110,8 @@ public struct QuantizedMatrix: Sendable {
     public let weightScales: [Float]
     /// The bias, one per output feature (zeros when the layer has none).
     public let bias: [Float]
+    /// Whether the layer has a bias (it then counts in `byteCount`).
+    public let hasBias: Bool
     /// How the input is quantized.
     public let input: ActivationQuantization
     /// The kernel that runs it (its activation range is the input quantization's).
@@ -134,12 +136,13 @@ public struct QuantizedMatrix: Sendable {
         weights = Int8Gemm.PackedWeights(k: k, n: n, b: transposed)
         weightScales = scales
         self.bias = bias?.storage ?? [Float](repeating: 0, count: n)
+        hasBias = bias != nil
         self.input = input
         self.kernel = kernel
     }
 
-    /// Bytes its weights take at their precision, with their scales and the bias in float.
-    public var byteCount: Int { inFeatures * outFeatures + 4 * outFeatures + 4 * bias.count }
+    /// Bytes its weights take at their precision, with their scales and the bias (if any) in float.
+    public var byteCount: Int { inFeatures * outFeatures + 4 * outFeatures + (hasBias ? 4 * outFeatures : 0) }
 
     /// `x · Wᵀ + b` for `rows` rows of `x` (`[rows, k]` contiguous) into `y` (`[rows, n]`), then `activation` if
     /// given (applied as the results are written, not in a pass of its own).

@@ -110,10 +110,12 @@ public struct MixedPrecisionMobileNetV3: Sendable {
     public let precisions: [BlockPrecision]
     private var network: MobileNetV3
     private let quantized: [Int: QuantizedMBConvBlock]
+    private let head: QuantizedHead?
 
-    /// Quantizes the blocks of `network` marked `.int8` in `precisions` (one per block), their activation ranges
-    /// taken from a float run on `calibration` (images `[N, H, W, C]`) by `method`.
-    public init(_ network: MobileNetV3, precisions: [BlockPrecision], calibration: Tensor,
+    /// Quantizes the blocks of `network` marked `.int8` in `precisions` (one per block), and with `head: .int8` the
+    /// final expansion and the feature mix (the classifier stays fp32), their activation ranges taken from a float
+    /// run on `calibration` (images `[N, H, W, C]`) by `method`.
+    public init(_ network: MobileNetV3, precisions: [BlockPrecision], head: BlockPrecision = .fp32, calibration: Tensor,
                 method: RangeObserver.Method = .minMax, kernel: Int8Gemm.Kernel = .best) throws {
         guard precisions.count == network.blocks.count else {
             throw InputError(source: "precisions", "lists \(precisions.count) blocks, the network has \(network.blocks.count)")
@@ -135,15 +137,16 @@ public struct MixedPrecisionMobileNetV3: Sendable {
             }
         }
         self.quantized = quantized
+        self.head = head == .int8 ? QuantizedHead.calibrated(float, on: x, method: method, kernel: kernel) : nil
     }
 
     /// Class scores for `input` (`[N, H, W, C]`).
     public mutating func forward(_ input: Tensor) -> Tensor {
-        let blocks = quantized
+        let blocks = quantized, head = self.head
         return network.forwardInference(input, replacingBlock: { index, x in
             guard var block = blocks[index] else { return nil }
             return block.forward(x)
-        })
+        }, replacingHead: head.map { head in { x in var copy = head; return copy.forward(x) } })
     }
 
     /// Bytes of all weights at their precision (int8 layers with their scales, everything else in float).
@@ -159,10 +162,57 @@ public struct MixedPrecisionMobileNetV3: Sendable {
         }
         copy.stem.visitParameters { total += 4 * $0.value.count }
         copy.stemNorm.visitParameters { total += 4 * $0.value.count }
-        copy.finalExpand.visitParameters { total += 4 * $0.value.count }
-        copy.finalNorm.visitParameters { total += 4 * $0.value.count }
-        copy.featureMix.visitParameters { total += 4 * $0.value.count }
-        copy.classifier.visitParameters { total += 4 * $0.value.count }
+        if let head {
+            total += head.weightBytes
+        } else {
+            copy.finalExpand.visitParameters { total += 4 * $0.value.count }
+            copy.finalNorm.visitParameters { total += 4 * $0.value.count }
+            copy.featureMix.visitParameters { total += 4 * $0.value.count }
+            copy.classifier.visitParameters { total += 4 * $0.value.count }
+        }
         return total
+    }
+}
+
+/// The final expansion (batch norm folded in) and the feature mix of a `MobileNetV3` in int8, each with its h-swish
+/// fused into the rescale; global pooling and the classifier stay fp32.
+struct QuantizedHead: Sendable {
+    let finalExpand: QuantizedMatrix
+    let featureMix: QuantizedMatrix
+    var pool = GlobalAveragePool()
+    var classifier: Linear
+
+    /// The head of `network`, its input ranges taken from the float head's run on `features` (the last block's
+    /// output for the calibration images).
+    static func calibrated(_ network: MobileNetV3, on features: Tensor, method: RangeObserver.Method,
+                           kernel: Int8Gemm.Kernel) -> QuantizedHead {
+        var float = network
+        let finalExpand = QuantizedMBConvBlock.quantized(float.finalExpand, float.finalNorm, input: features, method: method, kernel: kernel)
+        var activation = Activation(.hardSwish), pool = GlobalAveragePool()
+        var x = float.finalExpand.forward(features, mode: .inference)
+        x = float.finalNorm.forward(x, mode: .inference, then: &activation)
+        x = pool.forward(x, mode: .inference)
+        var observer = RangeObserver()
+        observer.observe(x)
+        let range = observer.range(method)
+        let featureMix = QuantizedMatrix(
+            weight: float.featureMix.weight.value, bias: float.featureMix.hasBias ? float.featureMix.bias.value : nil,
+            input: ActivationQuantization(low: range.low, high: range.high, maximum: kernel.activationMaximum), kernel: kernel)
+        return QuantizedHead(finalExpand: finalExpand, featureMix: featureMix, classifier: network.classifier)
+    }
+
+    /// Class scores from the last block's output.
+    mutating func forward(_ x: Tensor) -> Tensor {
+        var y = finalExpand.apply(x, activation: .hardSwish)
+        y = pool.forward(y, mode: .inference)
+        y = featureMix.apply(y, activation: .hardSwish)
+        return classifier.forward(y, mode: .inference)
+    }
+
+    /// Bytes of its weights (the classifier in float).
+    var weightBytes: Int {
+        var copy = classifier, floats = 0
+        copy.visitParameters { floats += $0.value.count }
+        return finalExpand.byteCount + featureMix.byteCount + 4 * floats
     }
 }

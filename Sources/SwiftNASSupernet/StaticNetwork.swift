@@ -154,7 +154,10 @@ public struct MobileNetV3: Layer {
     /// An inference forward pass in which `replacingBlock(i, x)` may compute block i's output for its input x (nil:
     /// the block runs itself) — how `MixedPrecisionMobileNetV3` runs its int8 blocks — calling `partEnded` as each part
     /// finishes (see `forwardTimingParts`).
+    /// `replacingHead(x)`, when given, computes the class scores from the last block's output instead of the final
+    /// expansion, pooling and head (whose parts are then not reported).
     public mutating func forwardInference(_ input: Tensor, replacingBlock: (Int, Tensor) -> Tensor?,
+                                          replacingHead: ((Tensor) -> Tensor)? = nil,
                                           partEnded: (Int) -> Void = { _ in }) -> Tensor {
         let mode = ForwardMode.inference
         var x = stem.forward(input, mode: mode)
@@ -164,6 +167,7 @@ public struct MobileNetV3: Layer {
             x = replacingBlock(i, x) ?? blocks[i].forward(x, mode: mode)
             partEnded(i + 1)
         }
+        if let replacingHead { return replacingHead(x) }
         x = finalExpand.forward(x, mode: mode)
         x = finalNorm.forward(x, mode: mode, then: &finalActivation)
         partEnded(blocks.count + 1)

@@ -80,8 +80,8 @@ struct InferenceBench: Benchmark {
     }
 }
 
-/// The three `engine-infer` sub-networks with every block in int8 (`MixedPrecisionMobileNetV3`: pointwise convolutions
-/// int8, depthwise fp32) against fp32, at batch 1 and 256 on `min(--threads, cores)` threads: median wall-clock
+/// The three `engine-infer` sub-networks with every block and the head in int8 (`MixedPrecisionMobileNetV3`: pointwise
+/// convolutions, final expansion and feature mix int8; depthwise, stem and classifier fp32) against fp32, at batch 1 and 256 on `min(--threads, cores)` threads: median wall-clock
 /// milliseconds of each, their ratio, and the weight bytes of each.
 struct Int8InferenceBench: Benchmark {
     static let name = "engine-int8-infer"
@@ -101,7 +101,7 @@ struct Int8InferenceBench: Benchmark {
             network.resetRunningStatistics()
             _ = network.forward(calibration, mode: .recalibration)
             let precisions = [BlockPrecision](repeating: .int8, count: network.blocks.count)
-            guard var mixed = try? MixedPrecisionMobileNetV3(network, precisions: precisions, calibration: calibration) else {
+            guard var mixed = try? MixedPrecisionMobileNetV3(network, precisions: precisions, head: .int8, calibration: calibration) else {
                 return "error: cannot quantize \(name)"
             }
             var parameters = 0

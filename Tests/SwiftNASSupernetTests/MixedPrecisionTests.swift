@@ -74,6 +74,33 @@ import Testing
         #expect(half.forward(test).shape == reference.shape)
     }
 
+    @Test func anInt8HeadShrinksTheModelAndKeepsTheScores() throws {
+        var (network, calibration, test) = Self.network()
+        let reference = network.forward(test, mode: .inference)
+        let count = network.blocks.count
+        let blocksOnly = try MixedPrecisionMobileNetV3(network, precisions: Array(repeating: .int8, count: count), calibration: calibration)
+        let whole = try MixedPrecisionMobileNetV3(network, precisions: Array(repeating: .int8, count: count), head: .int8,
+                                                  calibration: calibration)
+        let headOnly = try MixedPrecisionMobileNetV3(network, precisions: Array(repeating: .fp32, count: count), head: .int8,
+                                                     calibration: calibration)
+        // The feature mix (576 × 1024 floats) is most of the smallest network: int8 takes about a quarter of it.
+        #expect(whole.weightBytes < blocksOnly.weightBytes / 2)
+        var parameters = 0
+        network.visitParameters { parameters += $0.value.count }
+        #expect(headOnly.weightBytes < 4 * parameters)
+        for var model in [blocksOnly, whole, headOnly] {
+            let scores = model.forward(test)
+            #expect(scores.shape == reference.shape)
+            var dot: Float = 0, a2: Float = 0, b2: Float = 0
+            for i in 0..<scores.count {
+                dot += scores.storage[i] * reference.storage[i]
+                a2 += scores.storage[i] * scores.storage[i]
+                b2 += reference.storage[i] * reference.storage[i]
+            }
+            #expect(dot / (a2 * b2).squareRoot() > 0.9)
+        }
+    }
+
     @Test func aPrecisionListOfTheWrongLengthIsAnInputError() {
         let (network, calibration, _) = Self.network()
         #expect(throws: InputError.self) {
