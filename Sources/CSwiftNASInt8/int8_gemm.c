@@ -1,7 +1,9 @@
 #include "CSwiftNASInt8.h"
 
-#include <immintrin.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 enum { PANEL = 16, GROUP = 4, ROWS = 8 };
 
