@@ -222,7 +222,12 @@ import Testing
         let relayPort = 20_000 + Int(tag)
         let relay = try launch([relayScript, "\(server.port!)", "\(relayPort)", "10.213.1.1", "10.213.2.1"],
                                output: base.directory.appendingPathComponent("relay.out").path, executable: CrashResumeTests.python!)
-        defer { relay.terminate() }
+        // SIGKILL: the relay inherits the test thread's blocked signals (SIGTERM among them), so `terminate()` left it
+        // running after the test.
+        defer {
+            kill(relay.processIdentifier, SIGKILL)
+            relay.waitUntilExit()
+        }
         usleep(500_000)
         func url(through index: Int) -> String {
             var components = server
