@@ -23,7 +23,6 @@ actor ReconnectingConnection {
     private var connecting: (task: Task<PostgresConnection, any Error>, generation: Int)?
     private var generation = 0
     private var closed = false
-    private let logger = ReconnectingConnection.silent
     /// Where notes on lost and regained connections go (the search log).
     private let note: @Sendable (String) -> Void
 
@@ -38,11 +37,11 @@ actor ReconnectingConnection {
     }
 
     /// postgres-nio's logger, quiet: what matters reaches the user as errors and notes.
-    static var silent: Logger {
+    static let silent: Logger = {
         var logger = Logger(label: "swiftnas.postgres")
         logger.logLevel = .critical
         return logger
-    }
+    }()
 
     /// Connects once, failing at once with a clear error (a wrong password or database is not worth retrying
     /// at start).
@@ -96,7 +95,7 @@ actor ReconnectingConnection {
         if let connecting {
             do { return (try await connecting.task.value, connecting.generation) } catch { throw PostgresStore.failure(error, url: url) }
         }
-        let url = self.url, logger = self.logger, onConnect = self.onConnect, note = self.note, queryTimeout = self.queryTimeout
+        let url = self.url, logger = Self.silent, onConnect = self.onConnect, note = self.note, queryTimeout = self.queryTimeout
         let task = Task { () throws -> PostgresConnection in
             var backoff = Backoff()
             while true {
