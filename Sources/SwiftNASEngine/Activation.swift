@@ -54,6 +54,13 @@ public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// `f` on `count` values of `x` into `y` (which may be `x` itself), eight at a time.
+    @inline(__always) func apply(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 8 <= count { Vectorized.store(apply(Vectorized.load(x + i)), y + i); i += 8 }
+        while i < count { y[i] = apply(x[i]); i += 1 }
+    }
+
     /// Applies the activation to every element (one pass: read `x`, write a fresh output).
     public func apply(_ x: Tensor) -> Tensor {
         guard x.count > 0 else { return x }
@@ -62,9 +69,7 @@ public enum ActivationKind: String, Sendable, Hashable, CaseIterable {
             x.storage.withUnsafeBufferPointer { input in
                 let p = out.baseAddress!, q = input.baseAddress!
                 Parallel.forEachChunk(count: out.count, threads: out.count >= 65536 ? Parallel.defaultThreads : 1, granularity: 8) { _, range in
-                    var i = range.lowerBound
-                    while i + 8 <= range.upperBound { Vectorized.store(apply(Vectorized.load(q + i)), p + i); i += 8 }
-                    while i < range.upperBound { p[i] = apply(q[i]); i += 1 }
+                    apply(q + range.lowerBound, count: range.count, into: p + range.lowerBound)
                 }
             }
         }
