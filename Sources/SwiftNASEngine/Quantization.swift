@@ -93,6 +93,21 @@ public struct RangeObserver: Sendable {
     }
 }
 
+/// Symmetric int8 quantization of `channels` runs of `length` weights each (`weights[c * length ..< (c + 1) * length]`):
+/// per run `scale = max|w| / 127` (1 for an all-zero run) and `q = clamp(round(w / scale), −127, 127)`, in the same layout.
+func symmetricInt8(_ weights: [Float], channels: Int, length: Int) -> (levels: [Int8], scales: [Float]) {
+    var levels = [Int8](repeating: 0, count: channels * length)
+    var scales = [Float](repeating: 1, count: channels)
+    for c in 0..<channels {
+        let run = weights[(c * length)..<((c + 1) * length)]
+        let largest = run.reduce(Float(0)) { Swift.max($0, abs($1)) }
+        let scale = largest > 0 ? largest / 127 : 1
+        scales[c] = scale
+        for (t, w) in run.enumerated() { levels[c * length + t] = Int8(Swift.max(-127, Swift.min(127, (w / scale).rounded()))) }
+    }
+    return (levels, scales)
+}
+
 /// A matrix layer run in int8: `y = x · Wᵀ + b` for `x` of `[rows, k]`, with W quantized per output channel
 /// (symmetric int8, `scale_j = max|W_j| / 127`) and x per tensor (`ActivationQuantization`), int32 accumulation in
 /// `Int8Gemm`, and the result rescaled to float with the activations' zero point taken out through the weights'
@@ -122,16 +137,10 @@ public struct QuantizedMatrix: Sendable {
         let (n, k) = (weight.shape[0], weight.count / weight.shape[0])
         inFeatures = k
         outFeatures = n
-        var scales = [Float](repeating: 1, count: n)
+        let (levels, scales) = symmetricInt8(weight.storage, channels: n, length: k)
         var transposed = [Int8](repeating: 0, count: k * n)
         for j in 0..<n {
-            var largest: Float = 0
-            for p in 0..<k { largest = Swift.max(largest, abs(weight.storage[j * k + p])) }
-            let scale = largest > 0 ? largest / 127 : 1
-            scales[j] = scale
-            for p in 0..<k {
-                transposed[p * n + j] = Int8(Swift.max(-127, Swift.min(127, (weight.storage[j * k + p] / scale).rounded())))
-            }
+            for p in 0..<k { transposed[p * n + j] = levels[j * k + p] }
         }
         weights = Int8Gemm.PackedWeights(k: k, n: n, b: transposed)
         weightScales = scales
@@ -170,17 +179,7 @@ public struct QuantizedMatrix: Sendable {
                 for i in part {
                     let out = y + i * n
                     for j in 0..<n { out[j] = factors[j] * Float(c[i * n + j] - offsets[j]) + bias[j] }
-                    guard let activation else { continue }
-                    var j = 0
-                    while j + 8 <= n {
-                        let v = UnsafeRawPointer(out + j).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(out + j).storeBytes(of: activation.apply(v), as: SIMD8<Float>.self)
-                        j += 8
-                    }
-                    while j < n {
-                        out[j] = activation.apply(out[j])
-                        j += 1
-                    }
+                    activation?.apply(out, count: n, into: out)
                 }
             }
         }
@@ -218,16 +217,10 @@ public struct QuantizedDepthwise: Sendable {
     public init(weight: Tensor, stride: Int, padding: Int? = nil, input: ActivationQuantization) {
         let (channels, k) = (weight.shape[0], weight.shape[2])
         geometry = ConvGeometry(inChannels: channels, outChannels: channels, kernel: k, stride: stride, padding: padding)
-        var scales = [Float](repeating: 1, count: channels)
+        let (levels, scales) = symmetricInt8(weight.storage, channels: channels, length: k * k)
         var kernels = [Int8](repeating: 0, count: k * k * channels)
         for c in 0..<channels {
-            var largest: Float = 0
-            for t in 0..<(k * k) { largest = Swift.max(largest, abs(weight.storage[c * k * k + t])) }
-            let scale = largest > 0 ? largest / 127 : 1
-            scales[c] = scale
-            for t in 0..<(k * k) {
-                kernels[t * channels + c] = Int8(Swift.max(-127, Swift.min(127, (weight.storage[c * k * k + t] / scale).rounded())))
-            }
+            for t in 0..<(k * k) { kernels[t * channels + c] = levels[c * k * k + t] }
         }
         weightScales = scales
         self.kernels = kernels
