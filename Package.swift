@@ -34,6 +34,10 @@ let numericSettings: [SwiftSetting] = {
     return settings
 }()
 
+// The int8 kernels (C) are optimised in debug builds too, for the same reason (at -O0 an int8 network ran 3-4×
+// slower than fp32 in `swift run swiftnas search`); their CPU features are chosen per function, so no -m flags.
+let cKernelSettings: [CSetting] = isDependency ? [] : [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+
 // Modules follow the data: search space → algorithm (ask/tell) → evaluation → store → report.
 // SwiftNASCore holds what every stage shares (seeded randomness, input errors, atomic files).
 // One entry per line, so branches that add modules merge without conflicts.
@@ -82,7 +86,7 @@ let package = Package(
         .target(name: "SwiftNASSpace", dependencies: ["SwiftNASCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "SwiftNASPareto", dependencies: ["SwiftNASCore"], swiftSettings: numericSettings),
         // The int8 kernels: C with intrinsics (VNNI / AVX2 per function, chosen at run time), no package-wide flags.
-        .target(name: "CSwiftNASInt8"),
+        .target(name: "CSwiftNASInt8", cSettings: cKernelSettings),
         .target(name: "SwiftNASEngine", dependencies: ["SwiftNASCore", "CSwiftNASInt8"], swiftSettings: numericSettings),
         .target(name: "SwiftNASSupernet", dependencies: ["SwiftNASCore", "SwiftNASEngine", "SwiftNASSpace", "SwiftNASEvaluation"], swiftSettings: numericSettings),
         .target(name: "SwiftNASAlgorithms", dependencies: ["SwiftNASCore", "SwiftNASPareto"], swiftSettings: numericSettings),

@@ -22,6 +22,7 @@ extension Registry {
             OFAResNet50(quantized: true),
             BertSST2(quantized: true),
             FashionMBV3Supernetwork(),
+            FashionMBV3QuantSupernetwork(),
             NASBench201(),
         ],
         evaluators: [

@@ -8,16 +8,19 @@ struct GeneLayout: Sendable {
     let count: Int
     let numbers: [Double]
 
-    /// Reads parameter `name` of `space`; throws when the space lacks it or has a non-numeric value.
-    init(_ name: String, in space: SearchSpace) throws {
+    /// Reads parameter `name` of `space`, each value standing for the number `number` gives (by default the value
+    /// itself); throws when the space lacks the parameter or `number` has none for a value (`expected` says what
+    /// values the cost model takes).
+    init(_ name: String, in space: SearchSpace, expected: String = "numeric values",
+         number: (ParameterValue) -> Double? = { $0.number }) throws {
         guard let p = space.parameterIndex(name) else {
             throw InputError(source: space.name, field: name, "cost model needs this parameter")
         }
         offset = space.geneOffsets[p]
         count = space.parameters[p].count
         numbers = try space.parameters[p].values.enumerated().map { i, value in
-            guard let number = value.number else {
-                throw InputError(source: space.name, field: "\(name)[\(i)]", "cost model needs numeric values")
+            guard let number = number(value) else {
+                throw InputError(source: space.name, field: "\(name)[\(i)]", "cost model needs \(expected), not '\(value)'")
             }
             return number
         }
@@ -87,20 +90,23 @@ func elementOperations(_ count: Int) -> Costs { Costs(profilerExtras: count) }
 func uncountedWeights(_ count: Int, weightBits: Int = 32) -> Costs { Costs(weightBytes: count * weightBits / 8) }
 
 /// The cost of an OFA-style elastic network (MobileNetV3, ProxylessNAS) whose block costs are tabulated by
-/// position, kernel-size index and expand-ratio index (`table[(position · kernels + k) · expands + e]`): the
+/// position, kernel-size index, expand-ratio index and, where blocks have a precision gene, its value index
+/// (`table[((position · kernels + k) · expands + e) · precisions + p]`, one precision without such genes): the
 /// `fixed` layers plus every block within its stage's depth.
 func elasticBlockCosts(
     of configuration: Configuration, fixed: Costs, table: [Costs], kernelGenes: GeneLayout, expandGenes: GeneLayout,
-    depthGenes: GeneLayout, stages: Int, blocksPerStage: Int
+    depthGenes: GeneLayout, precisionGenes: GeneLayout? = nil, stages: Int, blocksPerStage: Int
 ) -> Costs {
     var total = fixed
     let kernels = kernelGenes.numbers.count, expands = expandGenes.numbers.count
+    let precisions = precisionGenes?.numbers.count ?? 1
     for stage in 0..<stages {
         let depth = min(depthGenes.integer(configuration, stage), blocksPerStage)
         for block in 0..<depth {
             let position = stage * blocksPerStage + block
             let k = kernelGenes.index(configuration, position), e = expandGenes.index(configuration, position)
-            total += table[(position * kernels + k) * expands + e]
+            let p = precisionGenes?.index(configuration, position) ?? 0
+            total += table[((position * kernels + k) * expands + e) * precisions + p]
         }
     }
     return total

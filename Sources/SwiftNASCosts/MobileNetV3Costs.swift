@@ -12,6 +12,13 @@ import SwiftNASSpace
 /// and 5; a block's expanded width is `make_divisible(round(in × e), 8)` and its SE bottleneck
 /// `make_divisible(mid / 4, 8)` (1×1 convolutions with bias); head: 1×1 final expand + BN + h-swish, global
 /// average pool, 1×1 feature mix without BN or bias, linear classifier to 1000 classes with bias.
+///
+/// Spaces with precision genes (`fashion_mbv3_quant`: `q` per block, `q_head`) price `model_size` at each part's
+/// precision as `MixedPrecisionMobileNetV3` stores it: an int8 block's expansion, depthwise and projection weights
+/// take a byte each and its batch norms are folded into one float scale and bias per channel (as many bytes as
+/// the norm's two parameters); squeeze-and-excitation stays fp32. An int8 head stores the final expansion so and
+/// the feature mix with a float scale per channel; the stem, the fixed first block and the classifier stay fp32.
+/// Parameters and MACs do not depend on precision.
 public struct MobileNetV3Costs: CostModel {
     /// The fixed architecture a cost table is built for: OFA's ImageNet network or SwiftNAS's native one.
     public struct Layout: Sendable {
@@ -57,14 +64,30 @@ public struct MobileNetV3Costs: CostModel {
     let kernelGenes: GeneLayout
     let expandGenes: GeneLayout
     let depthGenes: GeneLayout
-    /// Stem, first block and head: the part every sub-network has.
-    let fixedCosts: Costs
-    /// Cost of the block at position p with kernel index k and expand index e, at `(p × kernels + k) × expands + e`.
+    /// Each block's precision (`q`), when the space has one.
+    let precisionGenes: GeneLayout?
+    /// The head's precision (`q_head`), when the space has one.
+    let headPrecisionGene: GeneLayout?
+    /// Stem, first block and head, the part every sub-network has, per head precision index.
+    let fixedCosts: [Costs]
+    /// Cost of the block at position p with kernel index k, expand index e and precision index q, at
+    /// `((p × kernels + k) × expands + e) × precisions + q`.
     let blockCosts: [Costs]
     /// Stages of the layout.
     let stageCount: Int
 
     static let blocksPerStage = 4
+
+    /// The weight width of each precision a block or the head can take.
+    public static let precisionBits: [String: Int] = ["fp32": 32, "int8": 8]
+
+    /// The precision parameter `name` of `space` as weight widths, or nil when the space has none.
+    static func precisionLayout(_ name: String, in space: SearchSpace) throws -> GeneLayout? {
+        guard space.parameterIndex(name) != nil else { return nil }
+        return try GeneLayout(name, in: space, expected: "precisions (\(precisionBits.keys.sorted().joined(separator: ", ")))") {
+            precisionBits[$0.description].map(Double.init)
+        }
+    }
 
     /// Builds the tables for `space` (one of the two OFA MobileNetV3 spaces) at `widthMultiplier`.
     public init(space: SearchSpace, widthMultiplier: Double) throws {
@@ -77,7 +100,10 @@ public struct MobileNetV3Costs: CostModel {
         kernelGenes = try GeneLayout("ks", in: space)
         expandGenes = try GeneLayout("e", in: space)
         depthGenes = try GeneLayout("d", in: space)
+        precisionGenes = try Self.precisionLayout("q", in: space)
+        headPrecisionGene = try Self.precisionLayout("q_head", in: space)
         stageCount = layout.stages.count
+        let blockBits = precisionGenes?.numbers.map { Int($0) } ?? [32]
 
         // Stem and first block.
         var side = stridedSide(layout.resolution, stride: layout.stemStride)
@@ -96,9 +122,12 @@ public struct MobileNetV3Costs: CostModel {
                 let outSide = stridedSide(side, stride: stride)
                 for kernel in kernelGenes.numbers {
                     for expand in expandGenes.numbers {
-                        table.append(Self.invertedResidual(
-                            inputs: inputs, outputs: outputs, kernel: Int(kernel), expand: expand, inSide: side,
-                            outSide: outSide, squeezeExcite: stage.squeezeExcite, hardSwish: stage.hardSwish))
+                        for bits in blockBits {
+                            table.append(Self.invertedResidual(
+                                inputs: inputs, outputs: outputs, kernel: Int(kernel), expand: expand, inSide: side,
+                                outSide: outSide, squeezeExcite: stage.squeezeExcite, hardSwish: stage.hardSwish,
+                                weightBits: bits))
+                        }
                     }
                 }
                 inputs = outputs
@@ -109,21 +138,26 @@ public struct MobileNetV3Costs: CostModel {
 
         // Head at the last side, then 1×1 after pooling.
         let finalExpand = layout.finalExpand, featureMix = layout.featureMix
-        fixed += convolution(inputs: inputs, outputs: finalExpand, kernel: 1, side: side) + batchNorm(finalExpand)
-        fixed += elementOperations(finalExpand * side * side)  // h-swish
-        fixed += elementOperations(finalExpand * side + finalExpand)  // mean over width, then height
-        fixed += convolution(inputs: finalExpand, outputs: featureMix, kernel: 1, side: 1)
-        fixed += elementOperations(featureMix)  // h-swish
-        fixed += linear(inputs: featureMix, outputs: layout.classes)
-        fixedCosts = fixed
+        fixedCosts = (headPrecisionGene?.numbers.map { Int($0) } ?? [32]).map { bits in
+            var head = fixed
+            head += convolution(inputs: inputs, outputs: finalExpand, kernel: 1, side: side, weightBits: bits) + batchNorm(finalExpand)
+            head += elementOperations(finalExpand * side * side)  // h-swish
+            head += elementOperations(finalExpand * side + finalExpand)  // mean over width, then height
+            head += convolution(inputs: finalExpand, outputs: featureMix, kernel: 1, side: 1, weightBits: bits)
+            if bits < 32 { head += uncountedWeights(featureMix) }  // the quantized feature mix's per-channel scales
+            head += elementOperations(featureMix)  // h-swish
+            head += linear(inputs: featureMix, outputs: layout.classes)
+            return head
+        }
     }
 
-    /// One inverted-residual block (`MBConvLayer` as `get_active_subnet` builds it).
+    /// One inverted-residual block (`MBConvLayer` as `get_active_subnet` builds it), its convolutions' weights
+    /// `weightBits` wide (squeeze-and-excitation's always fp32).
     static func invertedResidual(inputs: Int, outputs: Int, kernel: Int, expand: Double, inSide: Int, outSide: Int,
-                                 squeezeExcite: Bool, hardSwish: Bool) -> Costs {
+                                 squeezeExcite: Bool, hardSwish: Bool, weightBits: Int = 32) -> Costs {
         let middle = makeDivisible(Double(pythonRound(Double(inputs) * expand)))
-        var costs = convolution(inputs: inputs, outputs: middle, kernel: 1, side: inSide) + batchNorm(middle)
-        costs += convolution(inputs: middle, outputs: middle, kernel: kernel, side: outSide, groups: middle)
+        var costs = convolution(inputs: inputs, outputs: middle, kernel: 1, side: inSide, weightBits: weightBits) + batchNorm(middle)
+        costs += convolution(inputs: middle, outputs: middle, kernel: kernel, side: outSide, groups: middle, weightBits: weightBits)
             + batchNorm(middle)
         if hardSwish { costs += elementOperations(middle * inSide * inSide + middle * outSide * outSide) }
         if squeezeExcite {
@@ -133,13 +167,13 @@ public struct MobileNetV3Costs: CostModel {
             // Two means (width, then height) and the channel-wise scaling multiply.
             costs += elementOperations(middle * outSide + middle + middle * outSide * outSide)
         }
-        costs += convolution(inputs: middle, outputs: outputs, kernel: 1, side: outSide) + batchNorm(outputs)
+        costs += convolution(inputs: middle, outputs: outputs, kernel: 1, side: outSide, weightBits: weightBits) + batchNorm(outputs)
         return costs
     }
 
     public func costs(of configuration: Configuration) -> Costs {
-        elasticBlockCosts(of: configuration, fixed: fixedCosts, table: blockCosts, kernelGenes: kernelGenes,
-                          expandGenes: expandGenes, depthGenes: depthGenes, stages: stageCount,
-                          blocksPerStage: Self.blocksPerStage)
+        elasticBlockCosts(of: configuration, fixed: fixedCosts[headPrecisionGene?.index(configuration, 0) ?? 0], table: blockCosts,
+                          kernelGenes: kernelGenes, expandGenes: expandGenes, depthGenes: depthGenes,
+                          precisionGenes: precisionGenes, stages: stageCount, blocksPerStage: Self.blocksPerStage)
     }
 }

@@ -8,13 +8,20 @@ import SwiftNASSupernet
 
 /// `builtin:fashion_mbv3`: measures sub-networks of SwiftNAS's native Fashion-MNIST super-network, with no
 /// Python: `accuracy_top1` (percent, on the search-validation split after batch-norm re-calibration),
-/// `macs` and `params` (exact counts), `model_size` (bytes of fp32 weights) and `latency` (milliseconds on
+/// `macs` and `params` (exact counts), `model_size` (bytes of the weights) and `latency` (milliseconds on
 /// this machine: median of timed inference passes after warm-up).
+///
+/// It measures both `fashion_mbv3` and `fashion_mbv3_quant`. In the latter, blocks and the head marked `int8` are
+/// quantized after re-calibration (post-training, `MixedPrecisionMobileNetV3`: per-channel int8 weights, per-tensor
+/// uint8 activations calibrated on re-calibration images) and run on the int8 kernels for accuracy and latency;
+/// `model_size` counts each part at its precision.
 ///
 /// Options (`builtin:fashion_mbv3?batch=1&threads=2`): `checkpoint` (default: the embedded one),
 /// `images` (validation images used for accuracy, default all 5 000), `calibration` (re-calibration
 /// images, default 2 000), `batch` (latency batch size, default 1), `threads` (latency threads, default
-/// all cores), `warmup` (default 3), `repeats` (default 15).
+/// all cores), `warmup` (default 3), `repeats` (default 15); for quantized sub-networks `quantization-images`
+/// (the first re-calibration images that set the activation ranges, default 256) and `quantization` (`minmax`, the
+/// default, or a percentile such as `99.99`).
 public struct FashionMBV3Evaluator: BuiltinEvaluator {
     public static let name = "fashion_mbv3"
     public static let summary = "native Fashion-MNIST super-network: accuracy_top1, macs, params, model_size, latency (ms, this machine)"
@@ -33,6 +40,12 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
     let costs: MobileNetV3Costs
     let latencySettings: LatencySettings
     let space: SearchSpace
+    /// The parameters giving each block's precision and the head's (`fashion_mbv3_quant`), or nil.
+    let precisionParameters: (blocks: Int, head: Int)?
+    /// The images that set the activation ranges of quantized layers.
+    let quantizationImages: Tensor
+    /// How those ranges are chosen.
+    let quantizationMethod: RangeObserver.Method
     let options: EvaluatorOptions
     /// Runs one measurement at a time: the engine already uses every core, and concurrent runs would
     /// distort each other's latency.
@@ -40,10 +53,12 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
 
     public init(space: SearchSpace, supernetwork: (any Supernetwork)?, options: EvaluatorOptions) throws {
         let source = "builtin:\(Self.name)"
-        guard space == FashionMBV3Supernetwork().space else {
-            throw InputError(source: source, "measures only the '\(Self.name)' space, not '\(space.name)'")
+        let measurable = [FashionMBV3Supernetwork().space, FashionMBV3QuantSupernetwork().space]
+        guard measurable.contains(space) else {
+            throw InputError(source: source, "measures only the \(measurable.map { "'\($0.name)'" }.joined(separator: " and ")) spaces, not '\(space.name)'")
         }
-        let known: Set<String> = ["checkpoint", "images", "calibration", "batch", "threads", "warmup", "repeats"]
+        let known: Set<String> = ["checkpoint", "images", "calibration", "batch", "threads", "warmup", "repeats",
+                                  "quantization-images", "quantization"]
         if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
             throw InputError(source: source, field: unknown, "unknown option (options: \(known.sorted().joined(separator: ", ")))")
         }
@@ -69,6 +84,11 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
         latency.warmup = try count("warmup", default: latency.warmup, minimum: 0)
         latency.repeats = try count("repeats", default: latency.repeats)
         latencySettings = latency
+        let quantizationCount = min(try count("quantization-images", default: 256), calibration.count)
+        var random = SeededRandom(seed: 0)  // batches without augmentation draw nothing
+        quantizationImages = calibration.batch(Array(0..<quantizationCount), random: &random).images
+        quantizationMethod = try Self.rangeMethod(options["quantization"], source: source)
+        precisionParameters = space.parameterIndex("q").flatMap { q in space.parameterIndex("q_head").map { (q, $0) } }
         costs = try MobileNetV3Costs(space: space, layout: .init(plan: .fashionMBV3))
         self.space = space
         self.options = options
@@ -79,6 +99,34 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
     }
 
     public var supportedMetrics: Set<String>? { Self.metrics }
+
+    /// The `quantization` option: `minmax` (the default) or a percentile in (50, 100].
+    static func rangeMethod(_ text: String?, source: String) throws -> RangeObserver.Method {
+        guard let text, text != "minmax" else { return .minMax }
+        guard let percentile = Double(text), percentile > 50, percentile <= 100 else {
+            throw InputError(source: source, field: "quantization", "'\(text)' is neither 'minmax' nor a percentile in (50, 100]")
+        }
+        return .percentile(percentile)
+    }
+
+    /// The precision of each block of the extracted sub-network (the fixed first block is fp32) and of its head, or
+    /// nil when everything runs in fp32.
+    func precisions(_ configuration: Configuration, _ config: SubnetConfig) throws -> (blocks: [BlockPrecision], head: BlockPrecision)? {
+        guard let parameters = precisionParameters else { return nil }
+        func precision(_ parameter: Int, _ gene: Int) throws -> BlockPrecision {
+            let values = space.parameters[parameter].values, index = configuration.indices[space.geneOffsets[parameter] + gene]
+            guard values.indices.contains(index), let precision = BlockPrecision(rawValue: values[index].description) else {
+                throw EvaluationFailure("\(space.parameters[parameter].name)[\(gene)] is not a precision of space '\(space.name)'")
+            }
+            return precision
+        }
+        var blocks: [BlockPrecision] = [.fp32]
+        for slot in 0..<supernet.plan.blockSlots where config.isActive(slot: slot, plan: supernet.plan) {
+            blocks.append(try precision(parameters.blocks, slot))
+        }
+        let head = try precision(parameters.head, 0)
+        return blocks.contains(.int8) || head == .int8 ? (blocks, head) : nil
+    }
 
     /// The super-network configuration `configuration` selects.
     func subnet(_ configuration: Configuration) throws -> SubnetConfig {
@@ -94,6 +142,7 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
             throw EvaluationFailure("configuration does not fit space '\(space.name)'")
         }
         let config = try subnet(configuration)
+        let precisions = try self.precisions(configuration, config)
         let counted = costs.costs(of: configuration)
         var result: [String: Double] = [:]
         for metric in metrics where metric != "accuracy_top1" && metric != "latency" {
@@ -102,17 +151,26 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
         }
         let wantsAccuracy = metrics.contains("accuracy_top1"), wantsLatency = metrics.contains("latency")
         guard wantsAccuracy || wantsLatency else { return result }
-        let measured = await exclusive.run { [supernet, validation, calibration, latencySettings] in
+        let measured = try await exclusive.run { [supernet, validation, calibration, latencySettings, quantizationImages, quantizationMethod] in
             var network = supernet.extract(config)
+            SubnetMeasurement.recalibrate(&network, on: calibration)
+            let classScores: (Tensor) -> Tensor
+            if let precisions {
+                var mixed = try MixedPrecisionMobileNetV3(network, precisions: precisions.blocks, head: precisions.head,
+                                                          calibration: quantizationImages, method: quantizationMethod)
+                classScores = { mixed.forward($0) }
+            } else {
+                classScores = { network.forward($0, mode: .inference) }
+            }
             var values: [String: Double] = [:]
             if wantsAccuracy {
-                values["accuracy_top1"] = 100 * SubnetMeasurement.accuracy(of: &network, calibration: calibration, test: validation)
+                values["accuracy_top1"] = 100 * SubnetMeasurement.accuracy(on: validation, classScores: classScores)
             }
             if wantsLatency {
                 var random = SeededRandom(seed: 0)  // batches without augmentation draw nothing
                 let input = validation.batch((0..<latencySettings.batch).map { $0 % validation.count }, random: &random).images
-                values["latency"] = SubnetMeasurement.latency(of: &network, input: input, warmup: latencySettings.warmup,
-                                                              repeats: latencySettings.repeats, threads: latencySettings.threads)
+                values["latency"] = SubnetMeasurement.latency(warmup: latencySettings.warmup, repeats: latencySettings.repeats,
+                                                              threads: latencySettings.threads) { _ = classScores(input) }
             }
             return values
         }
@@ -123,5 +181,5 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
 
 /// Runs closures one at a time.
 actor ExclusiveRunner {
-    func run<T: Sendable>(_ body: @Sendable () -> T) -> T { body() }
+    func run<T: Sendable>(_ body: @Sendable () throws -> T) throws -> T { try body() }
 }

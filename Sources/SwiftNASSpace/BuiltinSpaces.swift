@@ -30,13 +30,22 @@ public enum BuiltinSpaces {
         }
     }
 
-    /// OFA MobileNetV3 / ProxylessNAS: 5 stages of up to 4 blocks; `d` per stage, `ks` and `e` per block.
-    public static func mobileNetV3(name: String) -> SearchSpace {
-        make(name, [
+    /// OFA MobileNetV3 / ProxylessNAS: 5 stages of up to 4 blocks; `d` per stage, `ks` and `e` per block. With
+    /// `precisions` (e.g. `fp32`, `int8`), also the precision each block runs in (`q`, 20 genes, inactive with
+    /// their block) and that of the head (`q_head`, one gene).
+    public static func mobileNetV3(name: String, precisions: [String] = []) -> SearchSpace {
+        var parameters = [
             Parameter(name: "ks", count: 20, values: ints([3, 5, 7])),
             Parameter(name: "e", count: 20, values: ints([3, 4, 6])),
             Parameter(name: "d", count: 5, values: ints([2, 3, 4])),
-        ], [DepthRule(depthParameter: "d", blockParameters: [.init("ks"), .init("e")], stageBlocks: [4, 4, 4, 4, 4])])
+        ]
+        var blockParameters: [DepthRule.BlockParameter] = [.init("ks"), .init("e")]
+        if !precisions.isEmpty {
+            parameters.append(Parameter(name: "q", count: 20, values: precisions.map { .string($0) }))
+            parameters.append(Parameter(name: "q_head", count: 1, values: precisions.map { .string($0) }))
+            blockParameters.append(.init("q"))
+        }
+        return make(name, parameters, [DepthRule(depthParameter: "d", blockParameters: blockParameters, stageBlocks: [4, 4, 4, 4, 4])])
     }
 
     /// OFA ResNet50: `d[0]` skips a stem layer; `d[1...4]` add 0–2 blocks to base depths 2, 2, 4, 2

@@ -24,22 +24,25 @@ extension SubnetConfig {
 }
 
 extension SubnetConfig {
-    /// The sub-network a configuration of the `fashion_mbv3` search space (or any space with numeric
-    /// `ks`, `e`, `d` genes in that order) selects, validated against `plan`.
+    /// The sub-network a configuration of the `fashion_mbv3` search space (or any space with numeric `ks`, `e`
+    /// and `d` parameters, such as `fashion_mbv3_quant`, whose other genes say how to run it) selects, validated
+    /// against `plan`.
     public init(_ configuration: Configuration, in space: SearchSpace, plan: SupernetPlan, source: String) throws {
+        guard configuration.indices.count == space.geneCount else {
+            throw InputError(source: source, "configuration has \(configuration.indices.count) genes, space '\(space.name)' has \(space.geneCount)")
+        }
         var genes: [Int] = []
-        var offset = 0
-        for parameter in space.parameters {
+        for name in ["ks", "e", "d"] {
+            guard let p = space.parameterIndex(name) else {
+                throw InputError(source: source, field: name, "space '\(space.name)' has no such parameter")
+            }
+            let parameter = space.parameters[p], offset = space.geneOffsets[p]
             for gene in 0..<parameter.count {
-                guard offset < configuration.indices.count else {
-                    throw InputError(source: source, "configuration has fewer genes than space '\(space.name)'")
-                }
-                let index = configuration.indices[offset]
+                let index = configuration.indices[offset + gene]
                 guard index >= 0, index < parameter.values.count, let number = parameter.values[index].number else {
-                    throw InputError(source: source, field: "\(parameter.name)[\(gene)]", "not a value of space '\(space.name)'")
+                    throw InputError(source: source, field: "\(name)[\(gene)]", "not a value of space '\(space.name)'")
                 }
                 genes.append(Int(number))
-                offset += 1
             }
         }
         try self.init(genes: genes, plan: plan, source: source)

@@ -18,7 +18,7 @@ import SwiftNASSupernet
         for supernetwork in Self.supernetworks.all where supernetwork.defaultEvaluator != "builtin:table" {
             #expect(try supernetwork.costModel() != nil, "\(supernetwork.name)")
         }
-        #expect(Set(Self.supernetworks.all.map(\.name)) == Set(BuiltinSpaces.all.map(\.name) + ["fashion_mbv3", "nasbench201"]))
+        #expect(Set(Self.supernetworks.all.map(\.name)) == Set(BuiltinSpaces.all.map(\.name) + ["fashion_mbv3", "fashion_mbv3_quant", "nasbench201"]))
     }
 
     /// The evaluator for `space` with `options`, given the super-network the registry has for it.

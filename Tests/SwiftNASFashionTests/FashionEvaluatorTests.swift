@@ -65,6 +65,36 @@ import SwiftNASSupernet
         #expect(again["accuracy_top1"] == accuracy)
     }
 
+    /// `fashion_mbv3_quant`: all fp32 measures what `fashion_mbv3` does; int8 parts shrink the model and still classify.
+    @Test func measuresQuantizedSubnetworks() async throws {
+        let quantSpace = FashionMBV3QuantSupernetwork().space
+        let options: EvaluatorOptions = ["checkpoint": Self.checkpoint, "images": "30", "calibration": "20", "repeats": "1",
+                                         "warmup": "0", "threads": "1", "quantization-images": "8"]
+        let quantized = try FashionMBV3Evaluator(space: quantSpace, supernetwork: FashionMBV3QuantSupernetwork(), options: options)
+        var random = SeededRandom(seed: 8)
+        let base = Self.space.randomConfiguration(using: &random)
+        let metrics = ["accuracy_top1", "macs", "params", "model_size", "latency"]
+        let float = try await evaluator(["threads": "1", "repeats": "1"]).evaluate(base, metrics: metrics)
+        let allFloat = try await quantized.evaluate(Configuration(indices: base.indices + Array(repeating: 0, count: 21)), metrics: metrics)
+        for metric in ["accuracy_top1", "macs", "params", "model_size"] { #expect(allFloat[metric] == float[metric], "\(metric)") }
+        let allInt8 = try await quantized.evaluate(Configuration(indices: base.indices + Array(repeating: 1, count: 21)), metrics: metrics)
+        #expect(allInt8["macs"] == float["macs"] && allInt8["params"] == float["params"])
+        #expect(try #require(allInt8["model_size"]) < 0.5 * float["model_size"]!)
+        let accuracy = try #require(allInt8["accuracy_top1"])
+        #expect(accuracy >= 0 && accuracy <= 100 && abs(accuracy * 30 / 100 - (accuracy * 30 / 100).rounded()) < 1e-9)
+        #expect(try #require(allInt8["latency"]) > 0)
+        // A precision the space does not have is a failed evaluation, not a crash.
+        await #expect(throws: EvaluationFailure.self) {
+            _ = try await quantized.evaluate(Configuration(indices: base.indices + Array(repeating: 2, count: 21)), metrics: ["accuracy_top1"])
+        }
+        for bad in ["median", "40", "100.5"] {
+            #expect(throws: InputError.self) {
+                _ = try FashionMBV3Evaluator(space: quantSpace, supernetwork: nil, options: options.merging(["quantization": bad]) { $1 })
+            }
+        }
+        _ = try FashionMBV3Evaluator(space: quantSpace, supernetwork: nil, options: options.merging(["quantization": "99.9"]) { $1 })
+    }
+
     @Test func badOptionsAndSpacesAreInputErrors() throws {
         #expect(throws: InputError.self) { try evaluator(["threads": "0"]) }
         #expect(throws: InputError.self) { try evaluator(["colour": "blue"]) }
