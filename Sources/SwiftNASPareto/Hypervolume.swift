@@ -222,46 +222,34 @@ enum HVKernels {
         var limit = [Double]()
         limit.reserveCapacity((n - 1) * last)
         var volume = 0.0
-        if m == 5 {
-            // The limit sets go straight to the 4-D sweep, which needs them in increasing f4 and copes with dominated
-            // rows: taking the points in f4 order gives that order for free (a limit point's f4 is the larger of the
-            // two points'), with no sort and no dominance filter per point.
-            var position = [Int](repeating: 0, count: n)
-            for (rank, p) in order.enumerated() { position[p] = rank }
-            let byFourth = v.withUnsafeBufferPointer { IndexSort.stableOrder($0, count: n, stride: m, column: 3) }
-            v.withUnsafeBufferPointer { v in
-                for (rank, p) in order.enumerated() {
-                    let base = p * m
-                    var box = 1.0
-                    for k in 0..<last { box *= reference[k] - v[base + k] }
-                    limit.removeAll(keepingCapacity: true)
-                    for q in byFourth where position[q] > rank {
-                        for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
-                    }
-                    let count = n - rank - 1
-                    let shadowed = count == 0 ? 0 : limit.withUnsafeBufferPointer { sweep4DSorted($0, count, lower) }
-                    volume += (reference[last] - v[base + last]) * (box - shadowed)
-                }
-            }
-            return volume
-        }
+        // At five objectives the limit sets go straight to the 4-D sweep, which needs them in increasing f4 and copes
+        // with dominated rows: taking the later points in f4 order gives that order for free (a limit point's f4 is
+        // the larger of the two points'), with no sort and no dominance filter per point.
+        let sweepsIn4D = m == 5
+        var position = [Int](repeating: 0, count: sweepsIn4D ? n : 0)
+        for (rank, p) in order.enumerated() where sweepsIn4D { position[p] = rank }
+        let byFourth = sweepsIn4D ? v.withUnsafeBufferPointer { IndexSort.stableOrder($0, count: n, stride: m, column: 3) } : []
         v.withUnsafeBufferPointer { v in
-            for (position, p) in order.enumerated() {
+            for (rank, p) in order.enumerated() {
                 let base = p * m
-                let thickness = reference[last] - v[base + last]
                 var box = 1.0
                 for k in 0..<last { box *= reference[k] - v[base + k] }
                 limit.removeAll(keepingCapacity: true)
-                for q in order[(position + 1)...] {
-                    for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
+                func pushUp(_ q: Int) { for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) } }
+                if sweepsIn4D {
+                    for q in byFourth where position[q] > rank { pushUp(q) }
+                } else {
+                    for q in order[(rank + 1)...] { pushUp(q) }
                 }
-                let count = n - position - 1
+                let count = n - rank - 1
                 var shadowed = 0.0
-                if count > 0 {
+                if count > 0 && sweepsIn4D {
+                    shadowed = limit.withUnsafeBufferPointer { sweep4DSorted($0, count, lower) }
+                } else if count > 0 {
                     let (filtered, kept) = minimalSet(limit, count, last)
                     shadowed = wfg(filtered, kept, last, lower)
                 }
-                volume += thickness * (box - shadowed)
+                volume += (reference[last] - v[base + last]) * (box - shadowed)
             }
         }
         return volume
@@ -358,28 +346,28 @@ struct ProjectionColumns: ~Copyable {
                 write += 1
             }
             guard sweeping else { continue }
+            if qx <= px && qy <= py {
+                contribution += (box - stairs.area) * (qz - z0)
+                sweeping = false
+                continue
+            }
+            // The corner q adds to the staircase inside p's box from its f3 on, if it adds anything.
+            let corner: (x: Double, y: Double)
             if qx <= px {
-                if qy <= py {
-                    contribution += (box - stairs.area) * (qz - z0)
-                    sweeping = false
-                    continue
-                }
                 guard qy < leftY else { continue }
                 leftY = qy
-                contribution += (box - stairs.area) * (qz - z0)
-                z0 = qz
-                stairs.insert(px, qy)
+                corner = (px, qy)
             } else if qy <= py {
                 guard qx < lowX else { continue }
                 lowX = qx
-                contribution += (box - stairs.area) * (qz - z0)
-                z0 = qz
-                stairs.insert(qx, py)
-            } else if qx < lowX && qy < leftY {
-                contribution += (box - stairs.area) * (qz - z0)
-                z0 = qz
-                stairs.insert(qx, qy)
+                corner = (qx, py)
+            } else {
+                guard qx < lowX && qy < leftY else { continue }
+                corner = (qx, qy)
             }
+            contribution += (box - stairs.area) * (qz - z0)
+            z0 = qz
+            stairs.insert(corner.x, corner.y)
         }
         x[write] = heldX; y[write] = heldY; z[write] = heldZ
         count = write + 1
