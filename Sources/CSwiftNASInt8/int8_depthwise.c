@@ -142,10 +142,11 @@ VNNI_TARGET static void vnni_fill(tile *tl, const swiftnas_depthwise_geometry *g
 }
 
 /// Output rows `0 ..< rows` of a filled tile (its row 0 is the first output row's top tap row) for kernel k, stride s;
-/// `start` holds −zero_point · Σ w per channel; results go to output pixels from `pixel`.
+/// `start` holds −zero_point · Σ w per channel; each output row's sums gather in `sums` (wo vectors) and are finished
+/// together into output pixels from `pixel`.
 VNNI_TARGET __attribute__((always_inline)) static inline void vnni_rows(
-    const tile *tl, const int8_t *w, __m512i start, int k, int s, int rows, int wo, const swiftnas_int8_output *o,
-    size_t pixel, int c0, __mmask16 mask) {
+    const tile *tl, const int8_t *w, __m512i start, int k, int s, int rows, int wo, __m512i *sums,
+    const swiftnas_int8_output *o, size_t pixel, int c0, __mmask16 mask) {
     const int steps = (k + 3) / 4;
     const size_t step = 64, across = (size_t)s * step;
     for (int oy = 0; oy < rows; oy++, pixel += wo) {
@@ -164,10 +165,10 @@ VNNI_TARGET __attribute__((always_inline)) static inline void vnni_rows(
                     a3 = _mm512_dpbusd_epi32(a3, _mm512_loadu_si512(p + 3 * across), wq);
                 }
             }
-            finish_avx512(o, a0, pixel + ox, c0, mask);
-            finish_avx512(o, a1, pixel + ox + 1, c0, mask);
-            finish_avx512(o, a2, pixel + ox + 2, c0, mask);
-            finish_avx512(o, a3, pixel + ox + 3, c0, mask);
+            _mm512_store_si512(sums + ox, a0);
+            _mm512_store_si512(sums + ox + 1, a1);
+            _mm512_store_si512(sums + ox + 2, a2);
+            _mm512_store_si512(sums + ox + 3, a3);
         }
         for (; ox < wo; ox++) {
             __m512i a0 = start;
@@ -177,18 +178,19 @@ VNNI_TARGET __attribute__((always_inline)) static inline void vnni_rows(
                     a0 = _mm512_dpbusd_epi32(a0, _mm512_loadu_si512(e + (size_t)q * 4 * step),
                                              _mm512_loadu_si512(w + (ky * steps + q) * 64));
             }
-            finish_avx512(o, a0, pixel + ox, c0, mask);
+            _mm512_store_si512(sums + ox, a0);
         }
+        finish_avx512(o, sums, wo, pixel, 1, c0, mask);
     }
 }
 
 /// vnni_rows with the common kernels and strides as constants (the loops over taps unroll).
 VNNI_TARGET static void vnni_rows_dispatch(const tile *tl, const int8_t *w, __m512i start, int k, int s, int rows, int wo,
-                                           const swiftnas_int8_output *o, size_t pixel, int c0, __mmask16 mask) {
-#define VNNI_CASE(K, S) if (k == K && s == S) { vnni_rows(tl, w, start, K, S, rows, wo, o, pixel, c0, mask); return; }
+                                           __m512i *sums, const swiftnas_int8_output *o, size_t pixel, int c0, __mmask16 mask) {
+#define VNNI_CASE(K, S) if (k == K && s == S) { vnni_rows(tl, w, start, K, S, rows, wo, sums, o, pixel, c0, mask); return; }
     VNNI_CASE(3, 1) VNNI_CASE(3, 2) VNNI_CASE(5, 1) VNNI_CASE(5, 2) VNNI_CASE(7, 1) VNNI_CASE(7, 2)
 #undef VNNI_CASE
-    vnni_rows(tl, w, start, k, s, rows, wo, o, pixel, c0, mask);
+    vnni_rows(tl, w, start, k, s, rows, wo, sums, o, pixel, c0, mask);
 }
 
 VNNI_TARGET static void depthwise_vnni(const swiftnas_depthwise_geometry *g, const uint8_t *input, int32_t zero,
@@ -200,7 +202,8 @@ VNNI_TARGET static void depthwise_vnni(const swiftnas_depthwise_geometry *g, con
     size_t tile_rows = (size_t)(most - 1) * s + k;
     tl.entries = malloc(tile_rows * tl.columns * 64);
     __m128i *raw = malloc((size_t)(tl.columns + 3) * sizeof(__m128i));
-    if (!tl.entries || !raw) { free(tl.entries); free(raw); return; }
+    __m512i *sums = aligned_alloc(64, (size_t)wo * sizeof(__m512i));
+    if (!tl.entries || !raw || !sums) { free(tl.entries); free(raw); free(sums); return; }
     const __m512i ones = _mm512_set1_epi8(1), zero_points = _mm512_set1_epi32(zero);
     FOR_EACH_IMAGE_RUN(first_row, rows, ho, {
         const uint8_t *x = input + (size_t)image * g->height * g->width * c;
@@ -209,15 +212,16 @@ VNNI_TARGET static void depthwise_vnni(const swiftnas_depthwise_geometry *g, con
             __mmask16 mask = lanes_mask(c - c0);
             const int8_t *w = packed + (size_t)group * k * steps * 64;
             // Σ w per channel (padding and taps past k hold zeros), so every tap can add x_q · w.
-            __m512i sums = _mm512_setzero_si512();
-            for (int i = 0; i < k * steps; i++) sums = _mm512_dpbusd_epi32(sums, ones, _mm512_loadu_si512(w + i * 64));
-            __m512i start = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_mullo_epi32(zero_points, sums));
+            __m512i weight_sums = _mm512_setzero_si512();
+            for (int i = 0; i < k * steps; i++) weight_sums = _mm512_dpbusd_epi32(weight_sums, ones, _mm512_loadu_si512(w + i * 64));
+            __m512i start = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_mullo_epi32(zero_points, weight_sums));
             vnni_fill(&tl, g, x, c0, mask, (uint8_t)zero, first * s - g->padding, (end - first - 1) * s + k, raw);
-            vnni_rows_dispatch(&tl, w, start, k, s, end - first, wo, o, ((size_t)image * ho + first) * wo, c0, mask);
+            vnni_rows_dispatch(&tl, w, start, k, s, end - first, wo, sums, o, ((size_t)image * ho + first) * wo, c0, mask);
         }
     })
     free(tl.entries);
     free(raw);
+    free(sums);
 }
 
 // MARK: AVX2: groups of 8 channels, two taps per vpmaddwd in int16.
@@ -254,9 +258,10 @@ AVX2_TARGET static void avx2_fill(tile *tl, const swiftnas_depthwise_geometry *g
     }
 }
 
+/// As vnni_rows: each output row's sums gather in `sums` (wo vectors) and are finished together.
 AVX2_TARGET __attribute__((always_inline)) static inline void avx2_rows(
-    const tile *tl, const int16_t *w, int k, int s, int rows, int wo, const swiftnas_int8_output *o, size_t pixel,
-    int c0, int lanes) {
+    const tile *tl, const int16_t *w, int k, int s, int rows, int wo, __m256i *sums, const swiftnas_int8_output *o,
+    size_t pixel, int c0, int lanes) {
     const int steps = (k + 1) / 2;
     const size_t step = 32, across = (size_t)s * step;
     for (int oy = 0; oy < rows; oy++, pixel += wo) {
@@ -275,10 +280,10 @@ AVX2_TARGET __attribute__((always_inline)) static inline void avx2_rows(
                     a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(p + 3 * across)), wq));
                 }
             }
-            finish_avx2(o, a0, pixel + ox, c0, lanes);
-            finish_avx2(o, a1, pixel + ox + 1, c0, lanes);
-            finish_avx2(o, a2, pixel + ox + 2, c0, lanes);
-            finish_avx2(o, a3, pixel + ox + 3, c0, lanes);
+            _mm256_store_si256(sums + ox, a0);
+            _mm256_store_si256(sums + ox + 1, a1);
+            _mm256_store_si256(sums + ox + 2, a2);
+            _mm256_store_si256(sums + ox + 3, a3);
         }
         for (; ox < wo; ox++) {
             __m256i a0 = _mm256_setzero_si256();
@@ -288,18 +293,19 @@ AVX2_TARGET __attribute__((always_inline)) static inline void avx2_rows(
                     a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(e + (size_t)q * 2 * step)),
                                                                 _mm256_loadu_si256((const __m256i *)(w + (ky * steps + q) * 16))));
             }
-            finish_avx2(o, a0, pixel + ox, c0, lanes);
+            _mm256_store_si256(sums + ox, a0);
         }
+        finish_avx2(o, sums, wo, pixel, 1, c0, lanes);
     }
 }
 
 /// avx2_rows with the common kernels and strides as constants.
 AVX2_TARGET static void avx2_rows_dispatch(const tile *tl, const int16_t *w, int k, int s, int rows, int wo,
-                                           const swiftnas_int8_output *o, size_t pixel, int c0, int lanes) {
-#define AVX2_CASE(K, S) if (k == K && s == S) { avx2_rows(tl, w, K, S, rows, wo, o, pixel, c0, lanes); return; }
+                                           __m256i *sums, const swiftnas_int8_output *o, size_t pixel, int c0, int lanes) {
+#define AVX2_CASE(K, S) if (k == K && s == S) { avx2_rows(tl, w, K, S, rows, wo, sums, o, pixel, c0, lanes); return; }
     AVX2_CASE(3, 1) AVX2_CASE(3, 2) AVX2_CASE(5, 1) AVX2_CASE(5, 2) AVX2_CASE(7, 1) AVX2_CASE(7, 2)
 #undef AVX2_CASE
-    avx2_rows(tl, w, k, s, rows, wo, o, pixel, c0, lanes);
+    avx2_rows(tl, w, k, s, rows, wo, sums, o, pixel, c0, lanes);
 }
 
 AVX2_TARGET static void depthwise_avx2(const swiftnas_depthwise_geometry *g, const uint8_t *input, int32_t zero,
@@ -311,18 +317,20 @@ AVX2_TARGET static void depthwise_avx2(const swiftnas_depthwise_geometry *g, con
     size_t tile_rows = (size_t)(most - 1) * s + k;
     tl.entries = malloc(tile_rows * tl.columns * 32);
     __m128i *raw = malloc((size_t)(tl.columns + 1) * sizeof(__m128i));
-    if (!tl.entries || !raw) { free(tl.entries); free(raw); return; }
+    __m256i *sums = aligned_alloc(32, (size_t)wo * sizeof(__m256i));
+    if (!tl.entries || !raw || !sums) { free(tl.entries); free(raw); free(sums); return; }
     FOR_EACH_IMAGE_RUN(first_row, rows, ho, {
         const uint8_t *x = input + (size_t)image * g->height * g->width * c;
         for (int group = 0; group < groups; group++) {
             int c0 = group * 8, lanes = c - c0 < 8 ? c - c0 : 8;
             const int16_t *w = (const int16_t *)packed + (size_t)group * k * steps * 16;
             avx2_fill(&tl, g, x, c0, lanes, zero, first * s - g->padding, (end - first - 1) * s + k, raw);
-            avx2_rows_dispatch(&tl, w, k, s, end - first, wo, o, ((size_t)image * ho + first) * wo, c0, lanes);
+            avx2_rows_dispatch(&tl, w, k, s, end - first, wo, sums, o, ((size_t)image * ho + first) * wo, c0, lanes);
         }
     })
     free(tl.entries);
     free(raw);
+    free(sums);
 }
 #endif
 

@@ -90,21 +90,20 @@ static void gemm_avx2(int m, int n, int k, const uint8_t *a, int lda, const int8
         for (int panel = 0; panel < panels_of(n); panel++) {
             const int8_t *bp = packed + (size_t)panel * groups * PANEL * GROUP;
             int cols = n - panel * PANEL < PANEL ? n - panel * PANEL : PANEL;
-            __m256i acc[ROWS][2];
-            for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+            // acc[half][row]: columns 0-7 and 8-15 of the panel, each a run over the rows as finish_avx2 reads them.
+            __m256i acc[2][ROWS];
+            for (int r = 0; r < ROWS; r++) acc[0][r] = acc[1][r] = _mm256_setzero_si256();
             for (int g = 0; g < groups; g++) {
                 const __m256i b0 = _mm256_loadu_si256((const __m256i *)(bp + (size_t)g * PANEL * GROUP));
                 const __m256i b1 = _mm256_loadu_si256((const __m256i *)(bp + (size_t)g * PANEL * GROUP + 32));
                 for (int r = 0; r < rows; r++) {
                     const __m256i x = _mm256_set1_epi32(group_bytes(a + (size_t)(i0 + r) * lda, g, k));
-                    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b0), ones));
-                    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b1), ones));
+                    acc[0][r] = _mm256_add_epi32(acc[0][r], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b0), ones));
+                    acc[1][r] = _mm256_add_epi32(acc[1][r], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b1), ones));
                 }
             }
-            for (int r = 0; r < rows; r++) {
-                finish_avx2(output, acc[r][0], (size_t)(i0 + r), panel * PANEL, cols < 8 ? cols : 8);
-                if (cols > 8) finish_avx2(output, acc[r][1], (size_t)(i0 + r), panel * PANEL + 8, cols - 8);
-            }
+            finish_avx2(output, acc[0], rows, (size_t)i0, 1, panel * PANEL, cols < 8 ? cols : 8);
+            if (cols > 8) finish_avx2(output, acc[1], rows, (size_t)i0, 1, panel * PANEL + 8, cols - 8);
         }
     }
 }
@@ -136,7 +135,7 @@ static void gemm_vnni(int m, int n, int k, const uint8_t *a, int lda, const int8
                         acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(group_bytes(a + (size_t)(i0 + r) * lda, g, k)), b);
                 }
             }
-            for (int r = 0; r < rows; r++) finish_avx512(output, acc[r], (size_t)(i0 + r), panel * PANEL, lanes_mask(cols));
+            finish_avx512(output, acc, rows, (size_t)i0, 1, panel * PANEL, lanes_mask(cols));
         }
     }
 }

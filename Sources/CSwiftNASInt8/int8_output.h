@@ -39,7 +39,7 @@ static inline void finish_scalar(const swiftnas_int8_output *o, const int32_t *s
     for (int i = 0; i < count; i++) {
         int j = column + i;
         float v = (float)(o->offset ? sums[i] - o->offset[j] : sums[i]);
-        float y = activate_scalar(o->bias ? __builtin_fmaf(o->factor[j], v, o->bias[j]) : o->factor[j] * v, o->activation);
+        float y = activate_scalar(__builtin_fmaf(o->factor[j], v, o->bias ? o->bias[j] : 0), o->activation);
         if (o->kind == SWIFTNAS_INT8_FLOATS) {
             ((float *)o->data)[at + i] = y;
         } else {
@@ -51,7 +51,12 @@ static inline void finish_scalar(const swiftnas_int8_output *o, const int32_t *s
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma")))
+// The vector versions finish `count` vectors of sums at once, all for the same columns: vector i is output row
+// `row + i · row_step`. The per-column constants are loaded once, and the switch over what to store and which
+// activation picks one of several loops, each with both fixed (the loop bodies are always_inline with constant
+// arguments), so nothing is decided per vector.
+
+__attribute__((target("avx2,fma"), always_inline))
 static inline __m256 activate_avx2(__m256 y, swiftnas_activation activation) {
     const __m256 zero = _mm256_setzero_ps(), three = _mm256_set1_ps(3), six = _mm256_set1_ps(6), sixth = _mm256_set1_ps(1.0f / 6);
     switch (activation) {
@@ -65,36 +70,57 @@ static inline __m256 activate_avx2(__m256 y, swiftnas_activation activation) {
     return y;
 }
 
-/// Finishes the first `count` (≤ 8) lanes of `sums`: output row `row`, columns `column ..< column + count`.
-__attribute__((target("avx2,fma")))
-static inline void finish_avx2(const swiftnas_int8_output *o, __m256i sums, size_t row, int column, int count) {
-    if (count < 8) {
-        int32_t lanes[8];
-        _mm256_storeu_si256((__m256i *)lanes, sums);
-        finish_scalar(o, lanes, row, column, count);
-        return;
+__attribute__((target("avx2,fma"), always_inline))
+static inline void finish_avx2_loop(const swiftnas_int8_output *o, const __m256i *sums, int count, size_t row, size_t row_step,
+                                    int column, swiftnas_int8_output_kind kind, swiftnas_activation activation) {
+    const __m256i offset = o->offset ? _mm256_loadu_si256((const __m256i *)(o->offset + column)) : _mm256_setzero_si256();
+    const __m256 factor = _mm256_loadu_ps(o->factor + column);
+    const __m256 bias = o->bias ? _mm256_loadu_ps(o->bias + column) : _mm256_setzero_ps();
+    const __m256 inverse = _mm256_set1_ps(o->inverse), zero = _mm256_set1_ps(o->zero), top = _mm256_set1_ps(o->top);
+    for (int i = 0; i < count; i++) {
+        size_t at = (row + (size_t)i * row_step) * o->stride + (size_t)column;
+        __m256 y = _mm256_fmadd_ps(factor, _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_loadu_si256(sums + i), offset)), bias);
+        y = activate_avx2(y, activation);
+        if (kind == SWIFTNAS_INT8_FLOATS) {
+            _mm256_storeu_ps((float *)o->data + at, y);
+        } else {
+            __m256 q = _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(y, inverse, zero), _mm256_setzero_ps()), top);
+            __m256i levels = _mm256_cvtps_epi32(q);
+            __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(levels), _mm256_extracti128_si256(levels, 1));
+            _mm_storel_epi64((__m128i *)((uint8_t *)o->data + at), _mm_packus_epi16(words, words));
+        }
     }
-    size_t at = row * o->stride + (size_t)column;
-    if (o->kind == SWIFTNAS_INT8_SUMS) {
-        _mm256_storeu_si256((__m256i *)((int32_t *)o->data + at), sums);
-        return;
-    }
-    if (o->offset) sums = _mm256_sub_epi32(sums, _mm256_loadu_si256((const __m256i *)(o->offset + column)));
-    __m256 v = _mm256_cvtepi32_ps(sums), factor = _mm256_loadu_ps(o->factor + column);
-    __m256 y = o->bias ? _mm256_fmadd_ps(factor, v, _mm256_loadu_ps(o->bias + column)) : _mm256_mul_ps(factor, v);
-    y = activate_avx2(y, o->activation);
-    if (o->kind == SWIFTNAS_INT8_FLOATS) {
-        _mm256_storeu_ps((float *)o->data + at, y);
-        return;
-    }
-    __m256 q = _mm256_fmadd_ps(y, _mm256_set1_ps(o->inverse), _mm256_set1_ps(o->zero));
-    q = _mm256_min_ps(_mm256_max_ps(q, _mm256_setzero_ps()), _mm256_set1_ps(o->top));
-    __m256i levels = _mm256_cvtps_epi32(q);
-    __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(levels), _mm256_extracti128_si256(levels, 1));
-    _mm_storel_epi64((__m128i *)((uint8_t *)o->data + at), _mm_packus_epi16(words, words));
 }
 
-__attribute__((target("avx512f")))
+/// Finishes the first `lanes` (≤ 8) lanes of `count` vectors of sums: vector i is output row `row + i · row_step`,
+/// columns from `column`.
+__attribute__((target("avx2,fma")))
+static void finish_avx2(const swiftnas_int8_output *o, const __m256i *sums, int count, size_t row, size_t row_step,
+                        int column, int lanes) {
+    if (lanes < 8) {
+        for (int i = 0; i < count; i++) finish_scalar(o, (const int32_t *)(sums + i), row + (size_t)i * row_step, column, lanes);
+        return;
+    }
+    if (o->kind == SWIFTNAS_INT8_SUMS) {
+        for (int i = 0; i < count; i++)
+            _mm256_storeu_si256((__m256i *)((int32_t *)o->data + (row + (size_t)i * row_step) * o->stride + column), sums[i]);
+        return;
+    }
+#define FINISH_AVX2(KIND, ACTIVATION) finish_avx2_loop(o, sums, count, row, row_step, column, KIND, ACTIVATION); return;
+#define FINISH_AVX2_ACTIVATIONS(KIND)                                                                   \
+    switch (o->activation) {                                                                             \
+    case SWIFTNAS_ACTIVATION_NONE: FINISH_AVX2(KIND, SWIFTNAS_ACTIVATION_NONE)                           \
+    case SWIFTNAS_ACTIVATION_RELU: FINISH_AVX2(KIND, SWIFTNAS_ACTIVATION_RELU)                           \
+    case SWIFTNAS_ACTIVATION_HARD_SWISH: FINISH_AVX2(KIND, SWIFTNAS_ACTIVATION_HARD_SWISH)               \
+    case SWIFTNAS_ACTIVATION_HARD_SIGMOID: FINISH_AVX2(KIND, SWIFTNAS_ACTIVATION_HARD_SIGMOID)           \
+    }
+    if (o->kind == SWIFTNAS_INT8_FLOATS) { FINISH_AVX2_ACTIVATIONS(SWIFTNAS_INT8_FLOATS) }
+    else { FINISH_AVX2_ACTIVATIONS(SWIFTNAS_INT8_LEVELS) }
+#undef FINISH_AVX2_ACTIVATIONS
+#undef FINISH_AVX2
+}
+
+__attribute__((target("avx512f"), always_inline))
 static inline __m512 activate_avx512(__m512 y, swiftnas_activation activation) {
     const __m512 zero = _mm512_setzero_ps(), three = _mm512_set1_ps(3), six = _mm512_set1_ps(6), sixth = _mm512_set1_ps(1.0f / 6);
     switch (activation) {
@@ -108,25 +134,48 @@ static inline __m512 activate_avx512(__m512 y, swiftnas_activation activation) {
     return y;
 }
 
-/// Finishes the lanes of `sums` selected by `mask` (a run from lane 0): output row `row`, columns from `column`.
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline void finish_avx512_loop(const swiftnas_int8_output *o, const __m512i *sums, int count, size_t row, size_t row_step,
+                                      int column, __mmask16 mask, swiftnas_int8_output_kind kind, swiftnas_activation activation) {
+    const __m512i offset = o->offset ? _mm512_maskz_loadu_epi32(mask, o->offset + column) : _mm512_setzero_si512();
+    const __m512 factor = _mm512_maskz_loadu_ps(mask, o->factor + column);
+    const __m512 bias = o->bias ? _mm512_maskz_loadu_ps(mask, o->bias + column) : _mm512_setzero_ps();
+    const __m512 inverse = _mm512_set1_ps(o->inverse), zero = _mm512_set1_ps(o->zero), top = _mm512_set1_ps(o->top);
+    for (int i = 0; i < count; i++) {
+        size_t at = (row + (size_t)i * row_step) * o->stride + (size_t)column;
+        __m512 y = _mm512_fmadd_ps(factor, _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_loadu_si512(sums + i), offset)), bias);
+        y = activate_avx512(y, activation);
+        if (kind == SWIFTNAS_INT8_FLOATS) {
+            _mm512_mask_storeu_ps((float *)o->data + at, mask, y);
+        } else {
+            __m512 q = _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(y, inverse, zero), _mm512_setzero_ps()), top);
+            _mm512_mask_cvtusepi32_storeu_epi8((uint8_t *)o->data + at, mask, _mm512_cvtps_epi32(q));
+        }
+    }
+}
+
+/// Finishes the lanes selected by `mask` (a run from lane 0) of `count` vectors of sums: vector i is output row
+/// `row + i · row_step`, columns from `column`.
 __attribute__((target("avx512f,avx512bw")))
-static inline void finish_avx512(const swiftnas_int8_output *o, __m512i sums, size_t row, int column, __mmask16 mask) {
-    size_t at = row * o->stride + (size_t)column;
+static void finish_avx512(const swiftnas_int8_output *o, const __m512i *sums, int count, size_t row, size_t row_step,
+                          int column, __mmask16 mask) {
     if (o->kind == SWIFTNAS_INT8_SUMS) {
-        _mm512_mask_storeu_epi32((int32_t *)o->data + at, mask, sums);
+        for (int i = 0; i < count; i++)
+            _mm512_mask_storeu_epi32((int32_t *)o->data + (row + (size_t)i * row_step) * o->stride + column, mask, sums[i]);
         return;
     }
-    if (o->offset) sums = _mm512_sub_epi32(sums, _mm512_maskz_loadu_epi32(mask, o->offset + column));
-    __m512 v = _mm512_cvtepi32_ps(sums), factor = _mm512_maskz_loadu_ps(mask, o->factor + column);
-    __m512 y = o->bias ? _mm512_fmadd_ps(factor, v, _mm512_maskz_loadu_ps(mask, o->bias + column)) : _mm512_mul_ps(factor, v);
-    y = activate_avx512(y, o->activation);
-    if (o->kind == SWIFTNAS_INT8_FLOATS) {
-        _mm512_mask_storeu_ps((float *)o->data + at, mask, y);
-        return;
+#define FINISH_AVX512(KIND, ACTIVATION) finish_avx512_loop(o, sums, count, row, row_step, column, mask, KIND, ACTIVATION); return;
+#define FINISH_AVX512_ACTIVATIONS(KIND)                                                                 \
+    switch (o->activation) {                                                                             \
+    case SWIFTNAS_ACTIVATION_NONE: FINISH_AVX512(KIND, SWIFTNAS_ACTIVATION_NONE)                         \
+    case SWIFTNAS_ACTIVATION_RELU: FINISH_AVX512(KIND, SWIFTNAS_ACTIVATION_RELU)                         \
+    case SWIFTNAS_ACTIVATION_HARD_SWISH: FINISH_AVX512(KIND, SWIFTNAS_ACTIVATION_HARD_SWISH)             \
+    case SWIFTNAS_ACTIVATION_HARD_SIGMOID: FINISH_AVX512(KIND, SWIFTNAS_ACTIVATION_HARD_SIGMOID)         \
     }
-    __m512 q = _mm512_fmadd_ps(y, _mm512_set1_ps(o->inverse), _mm512_set1_ps(o->zero));
-    q = _mm512_min_ps(_mm512_max_ps(q, _mm512_setzero_ps()), _mm512_set1_ps(o->top));
-    _mm512_mask_cvtusepi32_storeu_epi8((uint8_t *)o->data + at, mask, _mm512_cvtps_epi32(q));
+    if (o->kind == SWIFTNAS_INT8_FLOATS) { FINISH_AVX512_ACTIVATIONS(SWIFTNAS_INT8_FLOATS) }
+    else { FINISH_AVX512_ACTIVATIONS(SWIFTNAS_INT8_LEVELS) }
+#undef FINISH_AVX512_ACTIVATIONS
+#undef FINISH_AVX512
 }
 
 /// The first `count` (≤ 16) lanes.
