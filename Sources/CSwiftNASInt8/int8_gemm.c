@@ -1,4 +1,5 @@
 #include "CSwiftNASInt8.h"
+#include "int8_output.h"
 
 #include <string.h>
 #if defined(__x86_64__)
@@ -17,7 +18,7 @@ int swiftnas_int8_kernel_available(swiftnas_int8_kernel kernel) {
     case SWIFTNAS_INT8_AVX2: return __builtin_cpu_supports("avx2");
     case SWIFTNAS_INT8_AVX512_VNNI:
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512vnni");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #endif
     default: return 0;
     }
@@ -57,12 +58,7 @@ static inline int32_t group_bytes(const uint8_t *a, int g, int k) {
     return word;
 }
 
-/// Writes the `rows` × `cols` corner of a ROWS × PANEL tile of int32 results.
-static inline void store_tile(const int32_t *tile, int rows, int cols, int32_t *c, int ldc) {
-    for (int r = 0; r < rows; r++) memcpy(c + (size_t)r * ldc, tile + r * PANEL, (size_t)cols * sizeof(int32_t));
-}
-
-static void gemm_scalar(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, int32_t *c, int ldc) {
+static void gemm_scalar(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, const swiftnas_int8_output *output) {
     int groups = groups_of(k);
     for (int panel = 0; panel < panels_of(n); panel++) {
         const int8_t *bp = packed + (size_t)panel * groups * PANEL * GROUP;
@@ -77,14 +73,14 @@ static void gemm_scalar(int m, int n, int k, const uint8_t *a, int lda, const in
                 for (int j = 0; j < PANEL; j++)
                     for (int t = 0; t < GROUP; t++) acc[j] += (int32_t)bytes[t] * (int32_t)bg[j * GROUP + t];
             }
-            memcpy(c + (size_t)i * ldc + panel * PANEL, acc, (size_t)cols * sizeof(int32_t));
+            finish_scalar(output, acc, (size_t)i, panel * PANEL, cols);
         }
     }
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static void gemm_avx2(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, int32_t *c, int ldc) {
+static void gemm_avx2(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, const swiftnas_int8_output *output) {
     int groups = groups_of(k);
     const __m256i ones = _mm256_set1_epi16(1);
     // Rows outer, panels inner: a block of rows of A stays in L1 while it meets every panel of B, and each row of C
@@ -94,29 +90,26 @@ static void gemm_avx2(int m, int n, int k, const uint8_t *a, int lda, const int8
         for (int panel = 0; panel < panels_of(n); panel++) {
             const int8_t *bp = packed + (size_t)panel * groups * PANEL * GROUP;
             int cols = n - panel * PANEL < PANEL ? n - panel * PANEL : PANEL;
-            __m256i acc[ROWS][2];
-            for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+            // acc[half][row]: columns 0-7 and 8-15 of the panel, each a run over the rows as finish_avx2 reads them.
+            __m256i acc[2][ROWS];
+            for (int r = 0; r < ROWS; r++) acc[0][r] = acc[1][r] = _mm256_setzero_si256();
             for (int g = 0; g < groups; g++) {
                 const __m256i b0 = _mm256_loadu_si256((const __m256i *)(bp + (size_t)g * PANEL * GROUP));
                 const __m256i b1 = _mm256_loadu_si256((const __m256i *)(bp + (size_t)g * PANEL * GROUP + 32));
                 for (int r = 0; r < rows; r++) {
                     const __m256i x = _mm256_set1_epi32(group_bytes(a + (size_t)(i0 + r) * lda, g, k));
-                    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b0), ones));
-                    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b1), ones));
+                    acc[0][r] = _mm256_add_epi32(acc[0][r], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b0), ones));
+                    acc[1][r] = _mm256_add_epi32(acc[1][r], _mm256_madd_epi16(_mm256_maddubs_epi16(x, b1), ones));
                 }
             }
-            int32_t tile[ROWS * PANEL];
-            for (int r = 0; r < rows; r++) {
-                _mm256_storeu_si256((__m256i *)(tile + r * PANEL), acc[r][0]);
-                _mm256_storeu_si256((__m256i *)(tile + r * PANEL + 8), acc[r][1]);
-            }
-            store_tile(tile, rows, cols, c + (size_t)i0 * ldc + panel * PANEL, ldc);
+            finish_avx2(output, acc[0], rows, (size_t)i0, 1, panel * PANEL, cols < 8 ? cols : 8);
+            if (cols > 8) finish_avx2(output, acc[1], rows, (size_t)i0, 1, panel * PANEL + 8, cols - 8);
         }
     }
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
-static void gemm_vnni(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, int32_t *c, int ldc) {
+static void gemm_vnni(int m, int n, int k, const uint8_t *a, int lda, const int8_t *packed, const swiftnas_int8_output *output) {
     int groups = groups_of(k);
     for (int i0 = 0; i0 < m; i0 += ROWS) {
         int rows = m - i0 < ROWS ? m - i0 : ROWS;
@@ -142,9 +135,7 @@ static void gemm_vnni(int m, int n, int k, const uint8_t *a, int lda, const int8
                         acc[r] = _mm512_dpbusd_epi32(acc[r], _mm512_set1_epi32(group_bytes(a + (size_t)(i0 + r) * lda, g, k)), b);
                 }
             }
-            int32_t tile[ROWS * PANEL];
-            for (int r = 0; r < rows; r++) _mm512_storeu_si512(tile + r * PANEL, acc[r]);
-            store_tile(tile, rows, cols, c + (size_t)i0 * ldc + panel * PANEL, ldc);
+            finish_avx512(output, acc, rows, (size_t)i0, 1, panel * PANEL, lanes_mask(cols));
         }
     }
 }
@@ -202,17 +193,18 @@ void swiftnas_quantize_u8(const float *x, size_t count, float inverse, float zer
 }
 
 void swiftnas_int8_gemm(swiftnas_int8_kernel kernel, int m, int n, int k, const uint8_t *a, int lda,
-                        const int8_t *packed, int32_t *c, int ldc) {
+                        const int8_t *packed, const swiftnas_int8_output *output) {
     if (m <= 0 || n <= 0) return;
 #if defined(__x86_64__)
     if (kernel == SWIFTNAS_INT8_AVX512_VNNI && swiftnas_int8_kernel_available(kernel)) {
-        gemm_vnni(m, n, k, a, lda, packed, c, ldc);
+        gemm_vnni(m, n, k, a, lda, packed, output);
         return;
     }
     if (kernel == SWIFTNAS_INT8_AVX2 && swiftnas_int8_kernel_available(kernel)) {
-        gemm_avx2(m, n, k, a, lda, packed, c, ldc);
+        gemm_avx2(m, n, k, a, lda, packed, output);
         return;
     }
 #endif
-    gemm_scalar(m, n, k, a, lda, packed, c, ldc);
+    gemm_scalar(m, n, k, a, lda, packed, output);
 }
+

@@ -72,12 +72,24 @@ public enum Int8Gemm {
     public static func multiply(m: Int, a: UnsafePointer<UInt8>, lda: Int, weights: PackedWeights,
                                 c: UnsafeMutablePointer<Int32>, ldc: Int, kernel: Kernel = .best,
                                 threads: Int = Parallel.defaultThreads) {
+        multiply(m: m, a: a, lda: lda, weights: weights,
+                 output: swiftnas_int8_output(kind: SWIFTNAS_INT8_SUMS, data: UnsafeMutableRawPointer(c), stride: ldc,
+                                              factor: nil, offset: nil, bias: nil, activation: SWIFTNAS_ACTIVATION_NONE,
+                                              inverse: 0, zero: 0, top: 0),
+                 kernel: kernel, threads: threads)
+    }
+
+    /// Computes `A · B` for `m` rows of `a` (row stride `lda`), finishing each row of results as `output` says (its
+    /// `data` is row 0), splitting rows over `threads` for large products.
+    static func multiply(m: Int, a: UnsafePointer<UInt8>, lda: Int, weights: PackedWeights, output: swiftnas_int8_output,
+                         kernel: Kernel, threads: Int) {
         guard m > 0, weights.n > 0 else { return }
         weights.bytes.withUnsafeBufferPointer { packed in
             let run = { (rows: Range<Int>) in
+                var part = output
+                part.data = output.data + rows.lowerBound * output.stride * output.elementBytes
                 swiftnas_int8_gemm(kernel.c, Int32(rows.count), Int32(weights.n), Int32(weights.k),
-                                   a + rows.lowerBound * lda, Int32(lda), packed.baseAddress,
-                                   c + rows.lowerBound * ldc, Int32(ldc))
+                                   a + rows.lowerBound * lda, Int32(lda), packed.baseAddress, &part)
             }
             if threads <= 1 || m * weights.n * weights.k < 1 << 20 {
                 run(0..<m)
@@ -99,4 +111,9 @@ public enum Int8Gemm {
         }
         return c
     }
+}
+
+extension swiftnas_int8_output {
+    /// Bytes of one stored element: an int32 sum, a float or a uint8 level.
+    var elementBytes: Int { kind == SWIFTNAS_INT8_LEVELS ? 1 : 4 }
 }

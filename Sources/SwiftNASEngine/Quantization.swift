@@ -35,8 +35,13 @@ public struct ActivationQuantization: Sendable, Equatable {
 
     /// Quantizes `count` values (in the C target: Swift's SIMD float-to-integer conversion and clamping go lane by
     /// lane, which made quantizing cost more than the int8 products), rounding ties to even as `level` does.
-    public func quantize(_ x: UnsafePointer<Float>, count: Int, into q: UnsafeMutablePointer<UInt8>) {
-        swiftnas_quantize_u8(x, count, 1 / scale, Float(zeroPoint), Float(maximum), q)
+    /// Large tensors are split over `threads`.
+    public func quantize(_ x: UnsafePointer<Float>, count: Int, into q: UnsafeMutablePointer<UInt8>,
+                         threads: Int = Parallel.defaultThreads) {
+        let (inverse, zero, top) = (1 / scale, Float(zeroPoint), Float(maximum))
+        Parallel.forEachChunk(count: count, threads: count >= 1 << 16 ? threads : 1, granularity: 64) { _, part in
+            swiftnas_quantize_u8(x + part.lowerBound, part.count, inverse, zero, top, q + part.lowerBound)
+        }
     }
 }
 
@@ -108,10 +113,48 @@ func symmetricInt8(_ weights: [Float], channels: Int, length: Int) -> (levels: [
     return (levels, scales)
 }
 
+/// Where a quantized layer writes its results, `[rows, channels]` contiguous.
+public enum QuantizedOutput {
+    /// Floats.
+    case floats(UnsafeMutablePointer<Float>)
+    /// uint8 levels of the next layer's input quantization (the float result quantized as it is written).
+    case levels(UnsafeMutablePointer<UInt8>, ActivationQuantization)
+
+    /// The C kernels' description of it: `factor · (sum − offset) + bias`, then `activation`, stored with row stride
+    /// `channels`.
+    func finishing(channels: Int, factor: UnsafePointer<Float>, offset: UnsafePointer<Int32>?, bias: UnsafePointer<Float>?,
+                   activation: ActivationKind?) -> swiftnas_int8_output {
+        var output = swiftnas_int8_output(kind: SWIFTNAS_INT8_FLOATS, data: nil, stride: channels, factor: factor, offset: offset,
+                                          bias: bias, activation: activation?.c ?? SWIFTNAS_ACTIVATION_NONE,
+                                          inverse: 0, zero: 0, top: 0)
+        switch self {
+        case .floats(let y):
+            output.data = UnsafeMutableRawPointer(y)
+        case .levels(let q, let next):
+            output.kind = SWIFTNAS_INT8_LEVELS
+            output.data = UnsafeMutableRawPointer(q)
+            (output.inverse, output.zero, output.top) = (1 / next.scale, Float(next.zeroPoint), Float(next.maximum))
+        }
+        return output
+    }
+}
+
+extension ActivationKind {
+    /// The C kernels' name for it.
+    var c: swiftnas_activation {
+        switch self {
+        case .relu: SWIFTNAS_ACTIVATION_RELU
+        case .hardSwish: SWIFTNAS_ACTIVATION_HARD_SWISH
+        case .hardSigmoid: SWIFTNAS_ACTIVATION_HARD_SIGMOID
+        }
+    }
+}
+
 /// A matrix layer run in int8: `y = x · Wᵀ + b` for `x` of `[rows, k]`, with W quantized per output channel
 /// (symmetric int8, `scale_j = max|W_j| / 127`) and x per tensor (`ActivationQuantization`), int32 accumulation in
 /// `Int8Gemm`, and the result rescaled to float with the activations' zero point taken out through the weights'
-/// column sums: `y_j = s_x · s_j · (acc_j − z_x · Σ_p W_q[p][j]) + b_j`.
+/// column sums: `y_j = s_x · s_j · (acc_j − z_x · Σ_p W_q[p][j]) + b_j` — in the kernel's epilogue, with the
+/// activation, and optionally quantized to uint8 for the next layer there too (no int32 or float round trip).
 ///
 /// It serves pointwise convolutions (rows = images × pixels) and fully connected layers alike.
 public struct QuantizedMatrix: Sendable {
@@ -131,6 +174,10 @@ public struct QuantizedMatrix: Sendable {
     public let input: ActivationQuantization
     /// The kernel that runs it (its activation range is the input quantization's).
     public let kernel: Int8Gemm.Kernel
+    /// Per output channel: the float value of one unit of the int32 sum, `s_x · s_j`.
+    private let factors: [Float]
+    /// Per output channel: the input zero point's share of the sum, `z_x · Σ_p W_q[p][j]`.
+    private let zeroPointSums: [Int32]
 
     /// Quantizes `weight` (`[out, in]`, as `Linear` and a pointwise `Conv2D` hold it) per output channel.
     public init(weight: Tensor, bias: Tensor?, input: ActivationQuantization, kernel: Int8Gemm.Kernel = .best) {
@@ -148,40 +195,36 @@ public struct QuantizedMatrix: Sendable {
         hasBias = bias != nil
         self.input = input
         self.kernel = kernel
+        factors = scales.map { $0 * input.scale }
+        zeroPointSums = weights.columnSums.map { input.zeroPoint * $0 }
     }
 
     /// Bytes its weights take at their precision, with their scales and the bias (if any) in float.
     public var byteCount: Int { inFeatures * outFeatures + 4 * outFeatures + (hasBias ? 4 * outFeatures : 0) }
 
-    /// `x · Wᵀ + b` for `rows` rows of `x` (`[rows, k]` contiguous) into `y` (`[rows, n]`), then `activation` if
-    /// given (applied as the results are written, not in a pass of its own).
-    public func apply(rows: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, activation: ActivationKind? = nil,
+    /// `x · Wᵀ + b` for `rows` rows of input levels (`[rows, k]` contiguous, quantized as `input`), then `activation`
+    /// if given, written to `output` (`[rows, n]`) as the int32 sums are finished.
+    public func apply(rows: Int, levels: UnsafePointer<UInt8>, into output: QuantizedOutput, activation: ActivationKind? = nil,
                       threads: Int = Parallel.defaultThreads) {
-        let (k, n) = (inFeatures, outFeatures)
-        var levels = [UInt8](repeating: 0, count: rows * k)
-        var accumulators = [Int32](repeating: 0, count: rows * n)
-        let input = self.input
-        levels.withUnsafeMutableBufferPointer { q in
-            Parallel.forEachChunk(count: rows, threads: threads, granularity: 64) { _, part in
-                input.quantize(x + part.lowerBound * k, count: part.count * k, into: q.baseAddress! + part.lowerBound * k)
-            }
-        }
-        levels.withUnsafeBufferPointer { q in
-            accumulators.withUnsafeMutableBufferPointer { c in
-                Int8Gemm.multiply(m: rows, a: q.baseAddress!, lda: k, weights: weights, c: c.baseAddress!, ldc: n,
-                                  kernel: kernel, threads: threads)
-            }
-        }
-        let factors = weightScales.map { $0 * input.scale }
-        let offsets = weights.columnSums.map { input.zeroPoint * $0 }
-        accumulators.withUnsafeBufferPointer { c in
-            Parallel.forEachChunk(count: rows, threads: threads, granularity: 64) { _, part in
-                for i in part {
-                    let out = y + i * n
-                    for j in 0..<n { out[j] = factors[j] * Float(c[i * n + j] - offsets[j]) + bias[j] }
-                    activation?.apply(out, count: n, into: out)
+        factors.withUnsafeBufferPointer { factor in
+            zeroPointSums.withUnsafeBufferPointer { offset in
+                bias.withUnsafeBufferPointer { bias in
+                    let finishing = output.finishing(channels: outFeatures, factor: factor.baseAddress!, offset: offset.baseAddress,
+                                                     bias: bias.baseAddress, activation: activation)
+                    Int8Gemm.multiply(m: rows, a: levels, lda: inFeatures, weights: weights, output: finishing, kernel: kernel,
+                                      threads: threads)
                 }
             }
+        }
+    }
+
+    /// `apply(rows:levels:into:activation:threads:)` on float input `x` (`[rows, k]` contiguous), quantized first.
+    public func apply(rows: Int, _ x: UnsafePointer<Float>, into output: QuantizedOutput, activation: ActivationKind? = nil,
+                      threads: Int = Parallel.defaultThreads) {
+        var levels = [UInt8](repeating: 0, count: rows * inFeatures)
+        levels.withUnsafeMutableBufferPointer { q in
+            input.quantize(x, count: rows * inFeatures, into: q.baseAddress!, threads: threads)
+            apply(rows: rows, levels: q.baseAddress!, into: output, activation: activation, threads: threads)
         }
     }
 
@@ -192,7 +235,7 @@ public struct QuantizedMatrix: Sendable {
         var y = Tensor(uninitializedShape: Array(x.shape.dropLast()) + [outFeatures])
         x.storage.withUnsafeBufferPointer { xp in
             y.storage.withUnsafeMutableBufferPointer { yp in
-                apply(rows: rows, xp.baseAddress!, into: yp.baseAddress!, activation: activation, threads: threads)
+                apply(rows: rows, xp.baseAddress!, into: .floats(yp.baseAddress!), activation: activation, threads: threads)
             }
         }
         return y
@@ -200,98 +243,114 @@ public struct QuantizedMatrix: Sendable {
 }
 
 /// A depthwise convolution run in int8 over NHWC batches: per-channel symmetric int8 kernels, uint8 input
-/// (`ActivationQuantization`), int32 accumulation, `y = s_x · s_c · Σ (x_q − z_x) · w_q` in float. Padding stands for
-/// the real value 0, so it contributes nothing. Sixteen channels at a time: each tap is a 16-lane int16 multiply
-/// (exact: |x_q − z_x| ≤ 255 and |w_q| ≤ 127) widened into int32 accumulators.
+/// (`ActivationQuantization`), exact int32 sums `Σ (x_q − z_x) · w_q` over the taps inside the image (padding stands
+/// for the real value 0, so it contributes nothing), finished as `y = s_x · s_c · sum + b_c` and an optional
+/// activation in the same pass — a depthwise convolution, its folded batch norm and activation in one — as floats or
+/// as uint8 levels for the next layer. The kernels are C (`swiftnas_int8_depthwise`): AVX-512 VNNI over groups of four
+/// taps of 16 channels, AVX2 `vpmaddwd` over pairs of taps of 8 channels, or plain loops, all exact for any uint8 input.
 public struct QuantizedDepthwise: Sendable {
     /// The convolution's hyper-parameters.
     public let geometry: ConvGeometry
     /// Per channel: the float value of one int8 step.
     public let weightScales: [Float]
-    /// The kernels in int8, tap-major: tap t's weights for every channel are `kernels[t * channels ..< (t + 1) * channels]`.
-    let kernels: [Int8]
+    /// Per channel: added to the rescaled sum (nil: nothing), e.g. a folded batch norm's shift.
+    public let bias: [Float]?
     /// How the input is quantized.
     public let input: ActivationQuantization
+    /// The kernel that runs it.
+    public let kernel: Int8Gemm.Kernel
+    /// The int8 kernels packed as `kernel` reads them (`swiftnas_int8_depthwise_pack`).
+    private let packed: [Int8]
+    /// Per channel: the float value of one unit of the int32 sum, `s_x · s_c`.
+    private let factors: [Float]
 
-    /// Quantizes `weight` (`[channels, 1, k, k]`, as `DepthwiseConv2D` holds it) per channel.
-    public init(weight: Tensor, stride: Int, padding: Int? = nil, input: ActivationQuantization) {
+    /// Quantizes `weight` (`[channels, 1, k, k]`, as `DepthwiseConv2D` holds it) per channel; `bias` (`[channels]`,
+    /// optional) is added to the rescaled sums.
+    public init(weight: Tensor, bias: Tensor? = nil, stride: Int, padding: Int? = nil, input: ActivationQuantization,
+                kernel: Int8Gemm.Kernel = .best) {
         let (channels, k) = (weight.shape[0], weight.shape[2])
         geometry = ConvGeometry(inChannels: channels, outChannels: channels, kernel: k, stride: stride, padding: padding)
         let (levels, scales) = symmetricInt8(weight.storage, channels: channels, length: k * k)
-        var kernels = [Int8](repeating: 0, count: k * k * channels)
+        var tapMajor = [Int8](repeating: 0, count: k * k * channels)
         for c in 0..<channels {
-            for t in 0..<(k * k) { kernels[t * channels + c] = levels[c * k * k + t] }
+            for t in 0..<(k * k) { tapMajor[t * channels + c] = levels[c * k * k + t] }
         }
+        var packed = [Int8](repeating: 0, count: swiftnas_int8_depthwise_packed_size(kernel.c, Int32(channels), Int32(k)))
+        tapMajor.withUnsafeBufferPointer { source in
+            packed.withUnsafeMutableBufferPointer { target in
+                swiftnas_int8_depthwise_pack(kernel.c, Int32(channels), Int32(k), source.baseAddress, target.baseAddress)
+            }
+        }
+        self.packed = packed
         weightScales = scales
-        self.kernels = kernels
+        self.bias = bias?.storage
         self.input = input
+        self.kernel = kernel
+        factors = scales.map { $0 * input.scale }
     }
 
-    /// Bytes its weights take at their precision, with their scales.
-    public var byteCount: Int { kernels.count + 4 * weightScales.count }
+    /// Bytes its weights take at their precision, with their scales and the bias (if any) in float.
+    public var byteCount: Int {
+        let c = geometry.inChannels
+        return geometry.kernel * geometry.kernel * c + 4 * c + (bias == nil ? 0 : 4 * c)
+    }
+
+    /// Runs the C kernel on `images` images of `levels` (`[images, height, width, channels]`), its output rows split
+    /// over `threads`, each result finished as `output` says (row = output pixel).
+    private func run(images: Int, height: Int, width: Int, levels: UnsafePointer<UInt8>, output: swiftnas_int8_output,
+                     threads: Int) {
+        let g = geometry
+        var shape = swiftnas_depthwise_geometry(height: Int32(height), width: Int32(width), channels: Int32(g.inChannels),
+                                                kernel: Int32(g.kernel), stride: Int32(g.stride), padding: Int32(g.padding))
+        let (ho, wo) = (g.outputSize(height), g.outputSize(width))
+        let zeroPoint = input.zeroPoint
+        packed.withUnsafeBufferPointer { weights in
+            Parallel.forEachChunk(count: images * ho, threads: images * ho * wo * g.inChannels >= 1 << 14 ? threads : 1) { _, rows in
+                var part = output
+                swiftnas_int8_depthwise(kernel.c, &shape, levels, zeroPoint, weights.baseAddress, Int32(rows.lowerBound),
+                                        Int32(rows.count), &part)
+            }
+        }
+    }
 
     /// The int32 sums `Σ (x_q − z_x) · w_q` for `images` images of `levels` (`[images, height, width, channels]`)
     /// into `sums` (`[images, outHeight, outWidth, channels]`).
     public func accumulate(images: Int, height: Int, width: Int, levels: UnsafePointer<UInt8>,
                            into sums: UnsafeMutablePointer<Int32>, threads: Int = Parallel.defaultThreads) {
-        let g = geometry, c = g.inChannels
-        let (ho, wo) = (g.outputSize(height), g.outputSize(width))
-        let zero = SIMD16<Int16>(repeating: Int16(input.zeroPoint)), zeroPoint = input.zeroPoint
-        kernels.withUnsafeBufferPointer { kernelBuffer in
-            let w = kernelBuffer.baseAddress!
-            Parallel.forEachChunk(count: images * ho, threads: images * ho * wo * c >= 1 << 14 ? threads : 1) { _, rows in
-                for row in rows {
-                    let image = row / ho, oy = row % ho
-                    let source = levels + image * height * width * c
-                    for ox in 0..<wo {
-                        let out = sums + ((image * ho + oy) * wo + ox) * c
-                        var first = 0
-                        while first + 16 <= c {
-                            var acc = SIMD16<Int32>(repeating: 0)
-                            g.forEachTapInside(outputRow: oy, column: ox, height: height, width: width) { tap, pixel in
-                                let x = UnsafeRawPointer(source + pixel * c + first).loadUnaligned(as: SIMD16<UInt8>.self)
-                                let wt = UnsafeRawPointer(w + tap * c + first).loadUnaligned(as: SIMD16<Int8>.self)
-                                let product = (SIMD16<Int16>(truncatingIfNeeded: x) &- zero) &* SIMD16<Int16>(truncatingIfNeeded: wt)
-                                acc &+= SIMD16<Int32>(truncatingIfNeeded: product)
-                            }
-                            UnsafeMutableRawPointer(out + first).storeBytes(of: acc, as: SIMD16<Int32>.self)
-                            first += 16
-                        }
-                        for channel in first..<c {
-                            var acc: Int32 = 0
-                            g.forEachTapInside(outputRow: oy, column: ox, height: height, width: width) { tap, pixel in
-                                acc += (Int32(source[pixel * c + channel]) - zeroPoint) * Int32(w[tap * c + channel])
-                            }
-                            out[channel] = acc
-                        }
-                    }
-                }
+        let output = swiftnas_int8_output(kind: SWIFTNAS_INT8_SUMS, data: UnsafeMutableRawPointer(sums), stride: geometry.inChannels,
+                                          factor: nil, offset: nil, bias: nil, activation: SWIFTNAS_ACTIVATION_NONE,
+                                          inverse: 0, zero: 0, top: 0)
+        run(images: images, height: height, width: width, levels: levels, output: output, threads: threads)
+    }
+
+    /// The convolution of `images` images of `levels` (`[images, height, width, channels]`), rescaled, biased and
+    /// activated, into `output` (`[images, outHeight, outWidth, channels]`).
+    public func apply(images: Int, height: Int, width: Int, levels: UnsafePointer<UInt8>, into output: QuantizedOutput,
+                      activation: ActivationKind? = nil, threads: Int = Parallel.defaultThreads) {
+        factors.withUnsafeBufferPointer { factor in
+            let run = { (bias: UnsafePointer<Float>?) in
+                let finishing = output.finishing(channels: geometry.inChannels, factor: factor.baseAddress!, offset: nil, bias: bias,
+                                                 activation: activation)
+                self.run(images: images, height: height, width: width, levels: levels, output: finishing, threads: threads)
             }
+            if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
         }
     }
 
-    /// The convolution of `x` (`[N, H, W, C]`, float) in int8, back in float.
-    public func apply(_ x: Tensor, threads: Int = Parallel.defaultThreads) -> Tensor {
+    /// The convolution of `x` (`[N, H, W, C]`, float) in int8, rescaled, biased and activated, back in float.
+    public func apply(_ x: Tensor, activation: ActivationKind? = nil, threads: Int = Parallel.defaultThreads) -> Tensor {
         let g = geometry, c = g.inChannels
         precondition(x.rank == 4 && x.shape[3] == c, "QuantizedDepthwise expects [N, H, W, \(c)], got \(x.shape)")
         let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
-        let (ho, wo) = (g.outputSize(h), g.outputSize(w))
         var levels = [UInt8](repeating: 0, count: x.count)
-        var sums = [Int32](repeating: 0, count: n * ho * wo * c)
-        let input = self.input
+        var y = Tensor(uninitializedShape: [n, g.outputSize(h), g.outputSize(w), c])
         x.storage.withUnsafeBufferPointer { xp in
-            levels.withUnsafeMutableBufferPointer { q in input.quantize(xp.baseAddress!, count: x.count, into: q.baseAddress!) }
-        }
-        levels.withUnsafeBufferPointer { q in
-            sums.withUnsafeMutableBufferPointer { s in
-                accumulate(images: n, height: h, width: w, levels: q.baseAddress!, into: s.baseAddress!, threads: threads)
-            }
-        }
-        let factors = weightScales.map { $0 * input.scale }
-        var y = Tensor(uninitializedShape: [n, ho, wo, c])
-        y.storage.withUnsafeMutableBufferPointer { yp in
-            for i in 0..<(n * ho * wo) {
-                for channel in 0..<c { yp[i * c + channel] = factors[channel] * Float(sums[i * c + channel]) }
+            levels.withUnsafeMutableBufferPointer { q in
+                input.quantize(xp.baseAddress!, count: x.count, into: q.baseAddress!, threads: threads)
+                y.storage.withUnsafeMutableBufferPointer { yp in
+                    apply(images: n, height: h, width: w, levels: q.baseAddress!, into: .floats(yp.baseAddress!),
+                          activation: activation, threads: threads)
+                }
             }
         }
         return y

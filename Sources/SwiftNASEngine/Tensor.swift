@@ -28,7 +28,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// A tensor of `shape` whose elements are unspecified, for outputs a kernel overwrites completely
     /// (saves clearing large buffers that are about to be written).
-    init(uninitializedShape shape: [Int]) {
+    public init(uninitializedShape shape: [Int]) {
         let count = shape.reduce(1, *)
         self.shape = shape
         self.storage = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }

@@ -5,24 +5,25 @@ import SwiftNASEngine
 public enum BlockPrecision: String, Sendable, Hashable, CaseIterable {
     /// Single-precision float, as trained.
     case fp32
-    /// Pointwise convolutions in int8 (batch norm folded into them, per-channel weights, per-tensor activations
-    /// calibrated on sample images); the depthwise convolution, its batch norm and squeeze-and-excitation in fp32.
+    /// Pointwise and depthwise convolutions in int8 (each batch norm folded into its convolution, per-channel
+    /// weights, per-tensor activations calibrated on sample images); squeeze-and-excitation in fp32.
     case int8
 }
 
-/// An MBConv block whose 1 × 1 convolutions run in int8: each convolution and the batch norm after it are folded into
-/// one `QuantizedMatrix`; the activations, the depthwise convolution and squeeze-and-excitation stay in fp32, and
-/// values cross between the precisions at the quantized layers' inputs and outputs.
+/// An MBConv block in int8: the expansion, the depthwise convolution and the projection each with its batch norm
+/// folded in (`QuantizedMatrix`, `QuantizedDepthwise`, `QuantizedMatrix`) and its activation fused into its epilogue.
+/// Values pass between them as uint8 levels where they can: the expansion writes the depthwise convolution's input
+/// levels, and without squeeze-and-excitation the depthwise convolution writes the projection's. Squeeze-and-excitation
+/// runs in fp32 on the depthwise output; the block's input and output (and the residual sum) are float.
 public struct QuantizedMBConvBlock: Sendable {
     /// The expansion with its batch norm folded in (absent when the block has none).
     public let expand: QuantizedMatrix?
+    /// The depthwise convolution with its batch norm folded in.
+    public let depthwise: QuantizedDepthwise
     /// The projection with its batch norm folded in.
     public let project: QuantizedMatrix
     /// The activation after the expansion and the depthwise convolution.
     let activation: ActivationKind
-    var depthwise: DepthwiseConv2D
-    var depthwiseNorm: BatchNorm2D
-    var depthwiseActivation: Activation
     var squeezeExcitation: SqueezeExcitation?
     let residual: Bool
 
@@ -31,46 +32,46 @@ public struct QuantizedMBConvBlock: Sendable {
     public static func calibrated(_ block: MBConvBlock, on calibration: Tensor, method: RangeObserver.Method,
                                   kernel: Int8Gemm.Kernel = .best) -> (block: QuantizedMBConvBlock, output: Tensor) {
         var float = block
-        var x = calibration
-        var expand: QuantizedMatrix?
-        var activation = Activation(block.activation)
-        if let conv = float.expand, let norm = float.expandNorm {
-            expand = quantized(conv, norm, input: x, method: method, kernel: kernel)
-            x = float.expand!.forward(x, mode: .inference)
-            x = float.expandNorm!.forward(x, mode: .inference, then: &activation)
+        var depthwiseInput = calibration, projectionInput = calibration
+        let output = float.forward(calibration, mode: .inference) { point, x in
+            switch point {
+            case .depthwiseInput: depthwiseInput = x
+            case .projectionInput: projectionInput = x
+            }
         }
-        var depthwiseActivation = Activation(block.activation)
-        x = float.depthwise.forward(x, mode: .inference)
-        x = float.depthwiseNorm.forward(x, mode: .inference, then: &depthwiseActivation)
-        if float.squeezeExcitation != nil { x = float.squeezeExcitation!.forward(x, mode: .inference) }
-        let project = quantized(block.project, block.projectNorm, input: x, method: method, kernel: kernel)
-        x = float.project.forward(x, mode: .inference)
-        x = float.projectNorm.forward(x, mode: .inference)
-        if block.residual { x += calibration }
-        let quantizedBlock = QuantizedMBConvBlock(
-            expand: expand, project: project, activation: block.activation, depthwise: block.depthwise,
-            depthwiseNorm: block.depthwiseNorm, depthwiseActivation: Activation(block.activation),
-            squeezeExcitation: block.squeezeExcitation, residual: block.residual)
-        return (quantizedBlock, x)
+        let expand = block.expand.map { quantized($0, block.expandNorm!, input: calibration, method: method, kernel: kernel) }
+        // The depthwise kernels are exact for any uint8 input, so its input gets all 8 bits whatever the GEMM needs.
+        let (weight, bias) = folded(block.depthwise.weight.value, block.depthwiseNorm)
+        let depthwise = QuantizedDepthwise(weight: weight, bias: bias, stride: block.depthwise.geometry.stride,
+                                           padding: block.depthwise.geometry.padding,
+                                           input: quantization(of: depthwiseInput, method: method, maximum: 255), kernel: kernel)
+        let project = quantized(block.project, block.projectNorm, input: projectionInput, method: method, kernel: kernel)
+        let quantizedBlock = QuantizedMBConvBlock(expand: expand, depthwise: depthwise, project: project, activation: block.activation,
+                                                  squeezeExcitation: block.squeezeExcitation, residual: block.residual)
+        return (quantizedBlock, output)
+    }
+
+    /// The quantization of activations like `input`, its range chosen by `method`, with levels `0...maximum`.
+    static func quantization(of input: Tensor, method: RangeObserver.Method, maximum: UInt8) -> ActivationQuantization {
+        var observer = RangeObserver()
+        observer.observe(input)
+        let range = observer.range(method)
+        return ActivationQuantization(low: range.low, high: range.high, maximum: maximum)
     }
 
     /// `conv` followed by `norm` as one int8 matrix layer, its input range observed on `input`.
     static func quantized(_ conv: Conv2D, _ norm: BatchNorm2D, input: Tensor, method: RangeObserver.Method,
                           kernel: Int8Gemm.Kernel) -> QuantizedMatrix {
-        var observer = RangeObserver()
-        observer.observe(input)
-        let range = observer.range(method)
-        let (weight, bias) = folded(conv, norm)
+        let (weight, bias) = folded(conv.weight.value, norm)
         return QuantizedMatrix(weight: weight, bias: bias,
-                               input: ActivationQuantization(low: range.low, high: range.high, maximum: kernel.activationMaximum),
-                               kernel: kernel)
+                               input: quantization(of: input, method: method, maximum: kernel.activationMaximum), kernel: kernel)
     }
 
-    /// A 1 × 1 convolution and the inference-mode batch norm after it as one matrix and bias:
-    /// `W'_j = W_j · γ_j / σ_j`, `b'_j = β_j − μ_j · γ_j / σ_j`, σ_j = √(running variance + ε).
-    static func folded(_ conv: Conv2D, _ norm: BatchNorm2D) -> (weight: Tensor, bias: Tensor) {
-        let out = conv.geometry.outChannels, k = conv.weight.value.count / out
-        var weight = conv.weight.value.reshaped([out, k])
+    /// A convolution's weights (`[out, …]`) and the inference-mode batch norm after it as one set of weights (same
+    /// shape) and a bias: `W'_j = W_j · γ_j / σ_j`, `b'_j = β_j − μ_j · γ_j / σ_j`, σ_j = √(running variance + ε).
+    static func folded(_ weight: Tensor, _ norm: BatchNorm2D) -> (weight: Tensor, bias: Tensor) {
+        let out = weight.shape[0], k = weight.count / out
+        var weight = weight
         var bias = Tensor(shape: [out])
         for j in 0..<out {
             let factor = norm.scale.value.storage[j] / (norm.runningVariance[j] + norm.epsilon).squareRoot()
@@ -82,28 +83,63 @@ public struct QuantizedMBConvBlock: Sendable {
 
     /// The block's inference on `input`.
     public mutating func forward(_ input: Tensor) -> Tensor {
-        var x = input
-        if let expand { x = expand.apply(x, activation: activation) }
-        x = depthwise.forward(x, mode: .inference)
-        x = depthwiseNorm.forward(x, mode: .inference, then: &depthwiseActivation)
-        if squeezeExcitation != nil { x = squeezeExcitation!.forward(x, mode: .inference) }
-        x = project.apply(x)
-        if residual { x += input }
-        return x
+        precondition(input.rank == 4, "QuantizedMBConvBlock expects [N, H, W, C], got \(input.shape)")
+        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
+        let g = depthwise.geometry, channels = g.inChannels
+        let (ho, wo) = (g.outputSize(h), g.outputSize(w))
+        var output = Tensor(uninitializedShape: [n, ho, wo, project.outFeatures])
+        var levels = [UInt8](repeating: 0, count: n * h * w * channels)
+        input.storage.withUnsafeBufferPointer { x in
+            levels.withUnsafeMutableBufferPointer { q in
+                if let expand {
+                    expand.apply(rows: n * h * w, x.baseAddress!, into: .levels(q.baseAddress!, depthwise.input), activation: activation)
+                } else {
+                    depthwise.input.quantize(x.baseAddress!, count: x.count, into: q.baseAddress!)
+                }
+            }
+        }
+        if squeezeExcitation != nil {
+            var y = Tensor(uninitializedShape: [n, ho, wo, channels])
+            levels.withUnsafeBufferPointer { q in
+                y.storage.withUnsafeMutableBufferPointer { yp in
+                    depthwise.apply(images: n, height: h, width: w, levels: q.baseAddress!, into: .floats(yp.baseAddress!),
+                                    activation: activation)
+                }
+            }
+            y = squeezeExcitation!.forward(y, mode: .inference)
+            y.storage.withUnsafeBufferPointer { yp in
+                output.storage.withUnsafeMutableBufferPointer { out in
+                    project.apply(rows: n * ho * wo, yp.baseAddress!, into: .floats(out.baseAddress!))
+                }
+            }
+        } else {
+            var projectionLevels = [UInt8](repeating: 0, count: n * ho * wo * channels)
+            levels.withUnsafeBufferPointer { q in
+                projectionLevels.withUnsafeMutableBufferPointer { next in
+                    depthwise.apply(images: n, height: h, width: w, levels: q.baseAddress!,
+                                    into: .levels(next.baseAddress!, project.input), activation: activation)
+                    output.storage.withUnsafeMutableBufferPointer { out in
+                        project.apply(rows: n * ho * wo, levels: next.baseAddress!, into: .floats(out.baseAddress!))
+                    }
+                }
+            }
+        }
+        if residual { output += input }
+        return output
     }
 
-    /// Bytes of its weights: int8 with per-channel scales and float biases for the quantized layers, float for the rest.
+    /// Bytes of its weights: int8 with per-channel scales and float biases for the quantized layers, float for
+    /// squeeze-and-excitation.
     public var weightBytes: Int {
         var floats = 0
-        var rest = (depthwise, depthwiseNorm, squeezeExcitation)
-        rest.0.visitParameters { floats += $0.value.count }
-        rest.1.visitParameters { floats += $0.value.count }
-        rest.2?.visitParameters { floats += $0.value.count }
-        return (expand?.byteCount ?? 0) + project.byteCount + 4 * floats
+        var se = squeezeExcitation
+        se?.visitParameters { floats += $0.value.count }
+        return (expand?.byteCount ?? 0) + depthwise.byteCount + project.byteCount + 4 * floats
     }
 }
 
-/// A `MobileNetV3` sub-network with a precision per block (the stem, the final expansion and the head stay in fp32):
+/// A `MobileNetV3` sub-network with a precision per block (the stem stays fp32; the final expansion and the feature
+/// mix too unless `head: .int8`; the classifier always):
 /// post-training quantization of the chosen blocks, calibrated on sample images. For inference only.
 public struct MixedPrecisionMobileNetV3: Sendable {
     /// Each block's precision.
@@ -192,12 +228,9 @@ struct QuantizedHead: Sendable {
         var x = float.finalExpand.forward(features, mode: .inference)
         x = float.finalNorm.forward(x, mode: .inference, then: &activation)
         x = pool.forward(x, mode: .inference)
-        var observer = RangeObserver()
-        observer.observe(x)
-        let range = observer.range(method)
         let featureMix = QuantizedMatrix(
             weight: float.featureMix.weight.value, bias: float.featureMix.hasBias ? float.featureMix.bias.value : nil,
-            input: ActivationQuantization(low: range.low, high: range.high, maximum: kernel.activationMaximum), kernel: kernel)
+            input: QuantizedMBConvBlock.quantization(of: x, method: method, maximum: kernel.activationMaximum), kernel: kernel)
         return QuantizedHead(finalExpand: finalExpand, featureMix: featureMix, classifier: network.classifier)
     }
 

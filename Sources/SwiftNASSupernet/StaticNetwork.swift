@@ -44,15 +44,33 @@ public struct MBConvBlock: Layer {
     /// The activation used inside the block.
     public var activation: ActivationKind { depthwiseActivation.kind }
 
+    /// The tensors inside a block that `forward(_:mode:reporting:)` reports (the expansion's input is the block's).
+    public enum Intermediate: Sendable {
+        /// The depthwise convolution's input: the expansion's output after its batch norm and activation (the
+        /// block's input when it has no expansion).
+        case depthwiseInput
+        /// The projection's input: the depthwise convolution's output after its batch norm, activation and
+        /// squeeze-and-excitation.
+        case projectionInput
+    }
+
     public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        forward(input, mode: mode, reporting: { _, _ in })
+    }
+
+    /// `forward(_:mode:)`, calling `report` with each intermediate tensor as it is computed (how
+    /// `QuantizedMBConvBlock` observes the ranges it quantizes to).
+    public mutating func forward(_ input: Tensor, mode: ForwardMode, reporting report: (Intermediate, Tensor) -> Void) -> Tensor {
         var x = input
         if expand != nil {
             x = expand!.forward(x, mode: mode)
             x = expandNorm!.forward(x, mode: mode, then: &expandActivation)
         }
+        report(.depthwiseInput, x)
         x = depthwise.forward(x, mode: mode)
         x = depthwiseNorm.forward(x, mode: mode, then: &depthwiseActivation)
         if squeezeExcitation != nil { x = squeezeExcitation!.forward(x, mode: mode) }
+        report(.projectionInput, x)
         x = project.forward(x, mode: mode)
         x = projectNorm.forward(x, mode: mode)
         if residual { x += input }

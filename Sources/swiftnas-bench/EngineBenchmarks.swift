@@ -284,8 +284,10 @@ struct Int8GemmBench: Benchmark {
     }
 }
 
-/// Int8 against fp32 depthwise convolution on `fashion_mbv3`-like shapes at batch 256: the int32 sums of
-/// `QuantizedDepthwise` (input already quantized) against `DepthwiseConv2D.forward`, each the fastest of three.
+/// Int8 against fp32 depthwise convolution with its batch norm and h-swish, on `fashion_mbv3`-like shapes at batch
+/// 256, each the fastest of three on `--threads` cores: fp32 `DepthwiseConv2D.forward` then `BatchNorm2D` with the
+/// h-swish fused; int8 `QuantizedDepthwise` (batch norm folded, input already uint8 levels) writing uint8 levels for
+/// the next layer (as in a block without squeeze-and-excitation) and writing floats; and their ratios.
 struct Int8DepthwiseBench: Benchmark {
     static let name = "engine-int8-depthwise"
     static let shapes = [(size: 14, channels: 120, kernel: 3, stride: 1), (size: 14, channels: 240, kernel: 5, stride: 1),
@@ -299,23 +301,39 @@ struct Int8DepthwiseBench: Benchmark {
         for (size, channels, kernel, stride) in Self.shapes {
             let x = Tensor.randomNormal(shape: [256, size, size, channels], using: &random)
             let weight = Tensor.randomNormal(shape: [channels, 1, kernel, kernel], using: &random)
+            let bias = Tensor.randomNormal(shape: [channels], using: &random)
             var float = DepthwiseConv2D(weight: weight, stride: stride)
             float.threads = threads
-            let quantized = QuantizedDepthwise(weight: weight, stride: stride, input: ActivationQuantization(low: -4, high: 4))
+            var norm = BatchNorm2D(channels: channels), activation = Activation(.hardSwish)
+            let quantized = QuantizedDepthwise(weight: weight, bias: bias, stride: stride, input: ActivationQuantization(low: -4, high: 4))
+            let next = ActivationQuantization(low: -1, high: 6)
             let levels = x.storage.map { quantized.input.level($0) }
             let out = quantized.geometry.outputSize(size)
-            var sums = [Int32](repeating: 0, count: 256 * out * out * channels)
-            let fp32 = Int8GemmBench.bestSeconds { _ = float.forward(x, mode: .inference) }
-            let int8 = Int8GemmBench.bestSeconds {
+            var nextLevels = [UInt8](repeating: 0, count: 256 * out * out * channels)
+            var floats = [Float](repeating: 0, count: 256 * out * out * channels)
+            let fp32 = Int8GemmBench.bestSeconds {
+                _ = norm.forward(float.forward(x, mode: .inference), mode: .inference, then: &activation)
+            }
+            let int8Levels = Int8GemmBench.bestSeconds {
                 levels.withUnsafeBufferPointer { q in
-                    sums.withUnsafeMutableBufferPointer { s in
-                        quantized.accumulate(images: 256, height: size, width: size, levels: q.baseAddress!, into: s.baseAddress!, threads: threads)
+                    nextLevels.withUnsafeMutableBufferPointer { y in
+                        quantized.apply(images: 256, height: size, width: size, levels: q.baseAddress!, into: .levels(y.baseAddress!, next),
+                                        activation: .hardSwish, threads: threads)
                     }
                 }
             }
-            parts.append(String(format: "%dx%dx%d/k%d/s%d:fp32=%.2fms,int8=%.2fms,ratio=%.2f", size, size, channels, kernel, stride,
-                                fp32 * 1e3, int8 * 1e3, int8 / fp32))
+            let int8Floats = Int8GemmBench.bestSeconds {
+                levels.withUnsafeBufferPointer { q in
+                    floats.withUnsafeMutableBufferPointer { y in
+                        quantized.apply(images: 256, height: size, width: size, levels: q.baseAddress!, into: .floats(y.baseAddress!),
+                                        activation: .hardSwish, threads: threads)
+                    }
+                }
+            }
+            parts.append(String(format: "%dx%dx%d/k%d/s%d:fp32=%.2fms,int8-levels=%.2fms,int8-floats=%.2fms,ratio=%.2f/%.2f",
+                                size, size, channels, kernel, stride, fp32 * 1e3, int8Levels * 1e3, int8Floats * 1e3,
+                                int8Levels / fp32, int8Floats / fp32))
         }
-        return parts.joined(separator: " ")
+        return "kernel=\(Int8Gemm.Kernel.best.rawValue) " + parts.joined(separator: " ")
     }
 }

@@ -81,7 +81,8 @@ struct InferenceBench: Benchmark {
 }
 
 /// The three `engine-infer` sub-networks with every block and the head in int8 (`MixedPrecisionMobileNetV3`: pointwise
-/// convolutions, final expansion and feature mix int8; depthwise, stem and classifier fp32) against fp32, at batch 1 and 256 on `min(--threads, cores)` threads: median wall-clock
+/// and depthwise convolutions, final expansion and feature mix int8; squeeze-and-excitation, stem and classifier fp32)
+/// against fp32, at batch 1 and 256 on `min(--threads, cores)` threads: median wall-clock
 /// milliseconds of each, their ratio, and the weight bytes of each.
 struct Int8InferenceBench: Benchmark {
     static let name = "engine-int8-infer"

@@ -76,7 +76,10 @@ import Testing
 }
 
 @Suite struct QuantizedDepthwiseTests {
-    @Test func matchesTheIntegerDefinitionAndTheFloatConvolution() {
+    static let kernels = Int8Gemm.Kernel.allCases.filter(\.isAvailable)
+
+    @Test(arguments: kernels)
+    func matchesTheIntegerDefinitionAndTheFloatConvolution(implementation: Int8Gemm.Kernel) {
         var random = SeededRandom(seed: 8)
         // 37 channels: two 16-lane groups and a scalar tail; strides 1 and 2, kernels 3 and 5, odd sizes.
         for (kernel, stride, channels, size) in [(3, 1, 37, 7), (5, 2, 37, 9), (7, 1, 16, 5), (3, 2, 5, 6)] {
@@ -87,7 +90,7 @@ import Testing
             observer.observe(x)
             let range = observer.range(.minMax)
             let input = ActivationQuantization(low: range.low, high: range.high)
-            let layer = QuantizedDepthwise(weight: weight, stride: stride, input: input)
+            let layer = QuantizedDepthwise(weight: weight, stride: stride, input: input, kernel: implementation)
             let y = layer.apply(x, threads: 2)
             var reference = DepthwiseConv2D(weight: weight, stride: stride)
             let exact = reference.forward(x, mode: .inference)
@@ -118,6 +121,107 @@ import Testing
                 }
             }
             #expect(worst < 0.05 * largest, "k=\(kernel) s=\(stride): worst \(worst) against \(largest)")
+        }
+    }
+
+    /// `Σ (x_q − z) · w_q` over the taps inside the image, straight from the definition.
+    static func sums(levels: [UInt8], images: Int, height: Int, width: Int, layer: QuantizedDepthwise, levelsOf weight: [Int8]) -> [Int32] {
+        let g = layer.geometry, c = g.inChannels, k = g.kernel
+        let (ho, wo) = (g.outputSize(height), g.outputSize(width))
+        var sums = [Int32](repeating: 0, count: images * ho * wo * c)
+        for image in 0..<images {
+            for oy in 0..<ho {
+                for ox in 0..<wo {
+                    for channel in 0..<c {
+                        var acc: Int32 = 0
+                        g.forEachTapInside(outputRow: oy, column: ox, height: height, width: width) { tap, pixel in
+                            acc += (Int32(levels[(image * height * width + pixel) * c + channel]) - layer.input.zeroPoint)
+                                * Int32(weight[channel * k * k + tap])
+                        }
+                        sums[((image * ho + oy) * wo + ox) * c + channel] = acc
+                    }
+                }
+            }
+        }
+        return sums
+    }
+
+    @Test(arguments: kernels)
+    func sumsAreExactAndTheFusedOutputIsTheirRescaleBiasAndActivation(kernel: Int8Gemm.Kernel) {
+        var random = SeededRandom(seed: 9)
+        // Channel tails of 16- and 8-lane groups, non-square images, every kernel size and stride, 1 channel, a kernel
+        // size without a specialised loop (4) and stride 3.
+        let shapes = [(3, 1, 37, 7, 9), (5, 2, 19, 9, 8), (7, 2, 33, 10, 7), (7, 1, 8, 5, 5), (3, 2, 1, 6, 6), (5, 1, 70, 11, 6),
+                      (4, 3, 21, 9, 10)]
+        for (k, stride, channels, height, width) in shapes {
+            let images = 3
+            let levels = (0..<(images * height * width * channels)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            let weight = Tensor.randomNormal(shape: [channels, 1, k, k], standardDeviation: 0.3, using: &random)
+            let bias = Tensor.randomNormal(shape: [channels], using: &random)
+            let input = ActivationQuantization(low: -2, high: 3, maximum: 255)
+            let layer = QuantizedDepthwise(weight: weight, bias: bias, stride: stride, input: input, kernel: kernel)
+            let plain = QuantizedDepthwise(weight: weight, bias: bias, stride: stride, input: input, kernel: .scalar)
+            let (weightLevels, _) = symmetricInt8(weight.storage, channels: channels, length: k * k)
+            let g = layer.geometry, outputs = images * g.outputSize(height) * g.outputSize(width) * channels
+            var sums = [Int32](repeating: -1, count: outputs)
+            levels.withUnsafeBufferPointer { q in
+                sums.withUnsafeMutableBufferPointer { s in
+                    layer.accumulate(images: images, height: height, width: width, levels: q.baseAddress!, into: s.baseAddress!, threads: 2)
+                }
+            }
+            let label = "\(kernel) k=\(k) s=\(stride) c=\(channels) \(height)×\(width)"
+            #expect(sums == Self.sums(levels: levels, images: images, height: height, width: width, layer: layer, levelsOf: weightLevels), "\(label)")
+            let next = ActivationQuantization(low: -1, high: 4)
+            for activation in [nil, ActivationKind.relu, .hardSwish] {
+                func run(_ layer: QuantizedDepthwise) -> (floats: [Float], levels: [UInt8]) {
+                    var floats = [Float](repeating: .nan, count: outputs), nextLevels = [UInt8](repeating: 0, count: outputs)
+                    levels.withUnsafeBufferPointer { q in
+                        floats.withUnsafeMutableBufferPointer { y in
+                            layer.apply(images: images, height: height, width: width, levels: q.baseAddress!, into: .floats(y.baseAddress!),
+                                        activation: activation, threads: 2)
+                        }
+                        nextLevels.withUnsafeMutableBufferPointer { y in
+                            layer.apply(images: images, height: height, width: width, levels: q.baseAddress!,
+                                        into: .levels(y.baseAddress!, next), activation: activation, threads: 2)
+                        }
+                    }
+                    return (floats, nextLevels)
+                }
+                let (floats, nextLevels) = run(layer)
+                // Every kernel finishes bit-identically to the plain loops; levels are the floats quantized.
+                #expect(floats == run(plain).floats, "\(label) \(String(describing: activation))")
+                #expect(nextLevels == floats.map { next.level($0) }, "\(label) \(String(describing: activation))")
+                for i in 0..<outputs {
+                    let c = i % channels
+                    let y = bias.storage[c].addingProduct(layer.weightScales[c] * input.scale, Float(sums[i]))
+                    let expected = activation?.apply(y) ?? y
+                    #expect(abs(floats[i] - expected) <= 1e-6 * max(1, abs(expected)), "\(label) \(i)")
+                }
+            }
+        }
+    }
+}
+
+@Suite struct QuantizedChainTests {
+    @Test(arguments: Int8Gemm.Kernel.allCases.filter(\.isAvailable))
+    func aMatrixWritesTheNextLayersLevelsAsItsFloatsQuantized(kernel: Int8Gemm.Kernel) {
+        var random = SeededRandom(seed: 12)
+        let (rows, k, n) = (45, 24, 37)
+        let x = Tensor.randomNormal(shape: [rows, k], using: &random)
+        let weight = Tensor.randomNormal(shape: [n, k], standardDeviation: 0.2, using: &random)
+        let bias = Tensor.randomNormal(shape: [n], using: &random)
+        let layer = QuantizedMatrix(weight: weight, bias: bias, input: ActivationQuantization(low: -3, high: 3, maximum: kernel.activationMaximum),
+                                    kernel: kernel)
+        let next = ActivationQuantization(low: -0.5, high: 5)
+        for activation in [nil, ActivationKind.relu, .hardSwish] {
+            let floats = layer.apply(x, activation: activation, threads: 2)
+            var levels = [UInt8](repeating: 0, count: rows * n)
+            x.storage.withUnsafeBufferPointer { xp in
+                levels.withUnsafeMutableBufferPointer { q in
+                    layer.apply(rows: rows, xp.baseAddress!, into: .levels(q.baseAddress!, next), activation: activation, threads: 2)
+                }
+            }
+            #expect(levels == floats.storage.map { next.level($0) }, "\(kernel) \(String(describing: activation))")
         }
     }
 }

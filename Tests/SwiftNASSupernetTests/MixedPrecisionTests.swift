@@ -26,8 +26,8 @@ import Testing
         norm.shift.value = Tensor(shape: [5], storage: [0, 1, -2, 0.3, 0])
         let x = Tensor.randomNormal(shape: [2, 3, 3, 6], using: &random)
         let expected = norm.forward(conv.forward(x, mode: .inference), mode: .inference)
-        let (weight, bias) = QuantizedMBConvBlock.folded(conv, norm)
-        var linear = Linear(weight: weight, bias: bias)
+        let (weight, bias) = QuantizedMBConvBlock.folded(conv.weight.value, norm)
+        var linear = Linear(weight: weight.reshaped([5, 6]), bias: bias)
         let y = linear.forward(x.reshaped([18, 6]), mode: .inference)
         for i in 0..<expected.count { #expect(abs(y.storage[i] - expected.storage[i]) <= 1e-5 * max(1, abs(expected.storage[i]))) }
     }
