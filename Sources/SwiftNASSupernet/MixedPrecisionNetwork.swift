@@ -131,10 +131,8 @@ public struct QuantizedMBConvBlock: Sendable {
     /// Bytes of its weights: int8 with per-channel scales and float biases for the quantized layers, float for
     /// squeeze-and-excitation.
     public var weightBytes: Int {
-        var floats = 0
         var se = squeezeExcitation
-        se?.visitParameters { floats += $0.value.count }
-        return (expand?.byteCount ?? 0) + depthwise.byteCount + project.byteCount + 4 * floats
+        return (expand?.byteCount ?? 0) + depthwise.byteCount + project.byteCount + 4 * (se?.parameterCount() ?? 0)
     }
 }
 
@@ -158,22 +156,21 @@ public struct MixedPrecisionMobileNetV3: Sendable {
         }
         self.network = network
         self.precisions = precisions
+        // One float pass over the calibration images; each int8 block is quantized for the input it sees there.
         var quantized: [Int: QuantizedMBConvBlock] = [:]
+        var features = calibration
         var float = network
-        var x = float.stem.forward(calibration, mode: .inference)
-        var stemActivation = Activation(.hardSwish)
-        x = float.stemNorm.forward(x, mode: .inference, then: &stemActivation)
-        for i in float.blocks.indices {
-            if precisions[i] == .int8 {
-                let (block, output) = QuantizedMBConvBlock.calibrated(float.blocks[i], on: x, method: method, kernel: kernel)
-                quantized[i] = block
-                x = output
-            } else {
-                x = float.blocks[i].forward(x, mode: .inference)
-            }
-        }
+        _ = float.forwardInference(calibration, replacingBlock: { i, x in
+            guard precisions[i] == .int8 else { return nil }
+            let (block, output) = QuantizedMBConvBlock.calibrated(network.blocks[i], on: x, method: method, kernel: kernel)
+            quantized[i] = block
+            return output
+        }, replacingHead: { x in
+            features = x
+            return x
+        })
         self.quantized = quantized
-        self.head = head == .int8 ? QuantizedHead.calibrated(float, on: x, method: method, kernel: kernel) : nil
+        self.head = head == .int8 ? QuantizedHead.calibrated(network, on: features, method: method, kernel: kernel) : nil
     }
 
     /// Class scores for `input` (`[N, H, W, C]`).
@@ -187,26 +184,19 @@ public struct MixedPrecisionMobileNetV3: Sendable {
 
     /// Bytes of all weights at their precision (int8 layers with their scales, everything else in float).
     public var weightBytes: Int {
-        var total = 0
         var copy = network
+        var floats = copy.stem.parameterCount() + copy.stemNorm.parameterCount()
+        var total = 0
         for i in copy.blocks.indices {
-            if let block = quantized[i] {
-                total += block.weightBytes
-            } else {
-                copy.blocks[i].visitParameters { total += 4 * $0.value.count }
-            }
+            if let block = quantized[i] { total += block.weightBytes } else { floats += copy.blocks[i].parameterCount() }
         }
-        copy.stem.visitParameters { total += 4 * $0.value.count }
-        copy.stemNorm.visitParameters { total += 4 * $0.value.count }
         if let head {
             total += head.weightBytes
         } else {
-            copy.finalExpand.visitParameters { total += 4 * $0.value.count }
-            copy.finalNorm.visitParameters { total += 4 * $0.value.count }
-            copy.featureMix.visitParameters { total += 4 * $0.value.count }
-            copy.classifier.visitParameters { total += 4 * $0.value.count }
+            floats += copy.finalExpand.parameterCount() + copy.finalNorm.parameterCount() + copy.featureMix.parameterCount()
+                + copy.classifier.parameterCount()
         }
-        return total
+        return total + 4 * floats
     }
 }
 
@@ -215,6 +205,8 @@ public struct MixedPrecisionMobileNetV3: Sendable {
 struct QuantizedHead: Sendable {
     let finalExpand: QuantizedMatrix
     let featureMix: QuantizedMatrix
+    /// The activations after the final expansion and after the feature mix, fused into their rescales.
+    let activations: (finalExpand: ActivationKind, featureMix: ActivationKind)
     var pool = GlobalAveragePool()
     var classifier: Linear
 
@@ -224,28 +216,25 @@ struct QuantizedHead: Sendable {
                            kernel: Int8Gemm.Kernel) -> QuantizedHead {
         var float = network
         let finalExpand = QuantizedMBConvBlock.quantized(float.finalExpand, float.finalNorm, input: features, method: method, kernel: kernel)
-        var activation = Activation(.hardSwish), pool = GlobalAveragePool()
-        var x = float.finalExpand.forward(features, mode: .inference)
-        x = float.finalNorm.forward(x, mode: .inference, then: &activation)
-        x = pool.forward(x, mode: .inference)
+        let pooled = float.pooledFeatures(features, mode: .inference)
         let featureMix = QuantizedMatrix(
             weight: float.featureMix.weight.value, bias: float.featureMix.hasBias ? float.featureMix.bias.value : nil,
-            input: QuantizedMBConvBlock.quantization(of: x, method: method, maximum: kernel.activationMaximum), kernel: kernel)
-        return QuantizedHead(finalExpand: finalExpand, featureMix: featureMix, classifier: network.classifier)
+            input: QuantizedMBConvBlock.quantization(of: pooled, method: method, maximum: kernel.activationMaximum), kernel: kernel)
+        return QuantizedHead(finalExpand: finalExpand, featureMix: featureMix, activations: network.headActivations,
+                             classifier: network.classifier)
     }
 
     /// Class scores from the last block's output.
     mutating func forward(_ x: Tensor) -> Tensor {
-        var y = finalExpand.apply(x, activation: .hardSwish)
+        var y = finalExpand.apply(x, activation: activations.finalExpand)
         y = pool.forward(y, mode: .inference)
-        y = featureMix.apply(y, activation: .hardSwish)
+        y = featureMix.apply(y, activation: activations.featureMix)
         return classifier.forward(y, mode: .inference)
     }
 
     /// Bytes of its weights (the classifier in float).
     var weightBytes: Int {
-        var copy = classifier, floats = 0
-        copy.visitParameters { floats += $0.value.count }
-        return finalExpand.byteCount + featureMix.byteCount + 4 * floats
+        var copy = classifier
+        return finalExpand.byteCount + featureMix.byteCount + 4 * copy.parameterCount()
     }
 }

@@ -148,13 +148,26 @@ public struct MobileNetV3: Layer {
         var x = stem.forward(input, mode: mode)
         x = stemNorm.forward(x, mode: mode, then: &stemActivation)
         for i in blocks.indices { x = blocks[i].forward(x, mode: mode) }
-        x = finalExpand.forward(x, mode: mode)
-        x = finalNorm.forward(x, mode: mode, then: &finalActivation)
-        x = pool.forward(x, mode: mode)
+        x = pooledFeatures(x, mode: mode)
         x = featureMix.forward(x, mode: mode)
         x = mixActivation.forward(x, mode: mode)
         return classifier.forward(x, mode: mode)
     }
+
+    /// The feature mix's input for the last block's output `x`: the final expansion with its batch norm and activation,
+    /// then global pooling, calling `partEnded` after each of the two (parts `blocks.count + 1` and `+ 2`, as
+    /// `forwardTimingParts` numbers them).
+    public mutating func pooledFeatures(_ x: Tensor, mode: ForwardMode, partEnded: (Int) -> Void = { _ in }) -> Tensor {
+        var y = finalExpand.forward(x, mode: mode)
+        y = finalNorm.forward(y, mode: mode, then: &finalActivation)
+        partEnded(blocks.count + 1)
+        y = pool.forward(y, mode: mode)
+        partEnded(blocks.count + 2)
+        return y
+    }
+
+    /// The activations after the final expansion and after the feature mix.
+    public var headActivations: (finalExpand: ActivationKind, featureMix: ActivationKind) { (finalActivation.kind, mixActivation.kind) }
 
     /// The parts `forwardTimingParts(_:partEnded:)` reports, in order: the stem, each of `blocks`, the final
     /// expansion, the pooling and the head.
@@ -186,11 +199,7 @@ public struct MobileNetV3: Layer {
             partEnded(i + 1)
         }
         if let replacingHead { return replacingHead(x) }
-        x = finalExpand.forward(x, mode: mode)
-        x = finalNorm.forward(x, mode: mode, then: &finalActivation)
-        partEnded(blocks.count + 1)
-        x = pool.forward(x, mode: mode)
-        partEnded(blocks.count + 2)
+        x = pooledFeatures(x, mode: mode, partEnded: partEnded)
         x = featureMix.forward(x, mode: mode)
         x = mixActivation.forward(x, mode: mode)
         x = classifier.forward(x, mode: mode)
