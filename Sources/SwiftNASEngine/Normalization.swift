@@ -50,6 +50,18 @@ public struct BatchNorm2D: Layer {
         forward(input, mode: mode, fusing: nil)
     }
 
+    /// Folds one re-calibration batch's per-channel mean and biased variance into the running statistics (their
+    /// equal-weight average over the batches since `resetRunningStatistics()`), as a `.recalibration` pass does; lets
+    /// batches measured elsewhere (on copies of this layer, in parallel) be folded in afterwards, in order.
+    public mutating func foldRecalibrationBatch(mean: [Float], variance: [Float]) {
+        let k = Float(recalibrationBatches)
+        for ch in 0..<channels {
+            runningMean[ch] = (runningMean[ch] * k + mean[ch]) / (k + 1)
+            runningVariance[ch] = k == 0 ? variance[ch] : (runningVariance[ch] * k + variance[ch]) / (k + 1)
+        }
+        recalibrationBatches += 1
+    }
+
     /// Batch norm followed by `activation`. When no backward pass follows (inference, re-calibration) both run
     /// in one pass over the data; in training each layer keeps what its own backward pass needs.
     public mutating func forward(_ input: Tensor, mode: ForwardMode, then activation: inout Activation) -> Tensor {
@@ -107,12 +119,7 @@ public struct BatchNorm2D: Layer {
             batchMean = mean
             inverseDeviation = inverse
         case .recalibration:
-            let k = Float(recalibrationBatches)
-            for ch in 0..<c {
-                runningMean[ch] = (runningMean[ch] * k + mean[ch]) / (k + 1)
-                runningVariance[ch] = k == 0 ? variance[ch] : (runningVariance[ch] * k + variance[ch]) / (k + 1)
-            }
-            recalibrationBatches += 1
+            foldRecalibrationBatch(mean: mean, variance: variance)
             cachedInput = nil
         case .inference:
             cachedInput = nil

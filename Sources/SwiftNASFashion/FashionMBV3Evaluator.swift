@@ -154,23 +154,19 @@ public struct FashionMBV3Evaluator: BuiltinEvaluator {
         let measured = try await exclusive.run { [supernet, validation, calibration, latencySettings, quantizationImages, quantizationMethod] in
             var network = supernet.extract(config)
             SubnetMeasurement.recalibrate(&network, on: calibration)
-            let classScores: (Tensor) -> Tensor
-            if let precisions {
-                var mixed = try MixedPrecisionMobileNetV3(network, precisions: precisions.blocks, head: precisions.head,
-                                                          calibration: quantizationImages, method: quantizationMethod)
-                classScores = { mixed.forward($0) }
-            } else {
-                classScores = { network.forward($0, mode: .inference) }
-            }
+            let classifier: any ImageClassifier = try precisions.map {
+                try MixedPrecisionMobileNetV3(network, precisions: $0.blocks, head: $0.head, calibration: quantizationImages,
+                                              method: quantizationMethod)
+            } ?? network
             var values: [String: Double] = [:]
             if wantsAccuracy {
-                values["accuracy_top1"] = 100 * SubnetMeasurement.accuracy(on: validation, classScores: classScores)
+                values["accuracy_top1"] = 100 * SubnetMeasurement.accuracy(of: classifier, on: validation)
             }
             if wantsLatency {
                 var random = SeededRandom(seed: 0)  // batches without augmentation draw nothing
                 let input = validation.batch((0..<latencySettings.batch).map { $0 % validation.count }, random: &random).images
-                values["latency"] = SubnetMeasurement.latency(warmup: latencySettings.warmup, repeats: latencySettings.repeats,
-                                                              threads: latencySettings.threads) { _ = classScores(input) }
+                values["latency"] = SubnetMeasurement.latency(of: classifier, input: input, warmup: latencySettings.warmup,
+                                                              repeats: latencySettings.repeats, threads: latencySettings.threads)
             }
             return values
         }

@@ -104,9 +104,14 @@ public struct MBConvBlock: Layer {
     }
 
     public mutating func resetRunningStatistics() {
-        expandNorm?.resetRunningStatistics()
-        depthwiseNorm.resetRunningStatistics()
-        projectNorm.resetRunningStatistics()
+        visitBatchNorms { $0.resetRunningStatistics() }
+    }
+
+    /// Calls `visit` on each of its batch norms, in order.
+    public mutating func visitBatchNorms(_ visit: (inout BatchNorm2D) -> Void) {
+        if expandNorm != nil { visit(&expandNorm!) }
+        visit(&depthwiseNorm)
+        visit(&projectNorm)
     }
 }
 
@@ -232,8 +237,13 @@ public struct MobileNetV3: Layer {
     }
 
     public mutating func resetRunningStatistics() {
-        stemNorm.resetRunningStatistics()
-        for i in blocks.indices { blocks[i].resetRunningStatistics() }
-        finalNorm.resetRunningStatistics()
+        visitBatchNorms { $0.resetRunningStatistics() }
+    }
+
+    /// Calls `visit` on each of its batch norms, in order (stem, blocks, final expansion).
+    public mutating func visitBatchNorms(_ visit: (inout BatchNorm2D) -> Void) {
+        visit(&stemNorm)
+        for i in blocks.indices { blocks[i].visitBatchNorms(visit) }
+        visit(&finalNorm)
     }
 }
