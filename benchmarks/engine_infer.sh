@@ -6,29 +6,16 @@
 # Wall-clock figures are only meaningful on an otherwise idle machine: the load average is printed first.
 #
 # Usage: benchmarks/engine_infer.sh
-#   SWIFTNAS_BENCH_PYTHON   a python with torch (default: Debian's CPU-only PyTorch, see below)
+#   SWIFTNAS_BENCH_PYTHON   a python with torch (default: Debian's CPU-only PyTorch, installed with apt-get when
+#                           absent — why not PyPI's is in benchmarks/peer_python.sh, torch_python)
 #   SWIFTNAS_INFER_THREADS  thread counts to run (default "1 2")
-#
-# The peer: PyPI's Linux `torch` is the CUDA build — its wheel cannot even be imported without the nvidia-*
-# wheels (`libcublasLt.so not found`), about 5.4 GB and six minutes before the first CPU measurement, and the
-# CPU-only wheels are not on PyPI. So by default the script uses Debian's CPU-only build (`python3-torch`,
-# PyTorch 1.13.1, OpenBLAS): 228 packages, 185 MB downloaded, installed with apt-get when absent (as root), run
-# by /usr/bin/python3. Set SWIFTNAS_BENCH_PYTHON to compare against a newer PyTorch you already have.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-python="${SWIFTNAS_BENCH_PYTHON:-/usr/bin/python3}"
-if ! "$python" -c 'import torch' 2>/dev/null; then
-    if [[ -z "${SWIFTNAS_BENCH_PYTHON:-}" && "$(id -u)" == 0 ]]; then
-        echo "engine_infer: installing Debian's CPU-only PyTorch (python3-torch, about 185 MB)" >&2
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >&2
-    else
-        echo "engine_infer: $python has no torch: apt-get install python3-torch (CPU-only, 185 MB), or set SWIFTNAS_BENCH_PYTHON" >&2
-        exit 2
-    fi
-fi
+source "$root/benchmarks/peer_python.sh"
+python="$(torch_python "${SWIFTNAS_BENCH_PYTHON:-}" engine_infer)" || exit 2
 (cd "$root" && swift build -c release --product swiftnas-bench >/dev/null)
 bench="$(cd "$root" && swift build -c release --show-bin-path)/swiftnas-bench"
 
