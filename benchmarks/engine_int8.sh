@@ -10,6 +10,8 @@
 #   SWIFTNAS_BENCH_PYTHON   a python with torch (default: Debian's CPU-only PyTorch, installed with apt-get when
 #                           absent — why not PyPI's is in benchmarks/peer_python.sh, torch_python)
 #   SWIFTNAS_INFER_THREADS  thread counts to run (default "1 2")
+#   SWIFTNAS_INT8_BACKENDS  PyTorch quantized backends to try (default "x86 fbgemm onednn", those it has; not
+#                           qnnpack, which ran out of 24 GB at batch 256)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -25,7 +27,7 @@ grep -m1 'model name' /proc/cpuinfo
 echo "before: $(uptime)"
 for threads in ${SWIFTNAS_INFER_THREADS:-1 2}; do
     "$bench" --repeats=1 --threads="$threads" engine-int8-infer >> "$work/ours.jsonl"
-    (cd "$root/benchmarks" && "$python" engine_int8.py --threads "$threads") >> "$work/torch.jsonl"
+    (cd "$root/benchmarks" && "$python" engine_int8.py --threads "$threads" ${SWIFTNAS_INT8_BACKENDS:+--backends $SWIFTNAS_INT8_BACKENDS}) >> "$work/torch.jsonl"
 done
 echo "after:  $(uptime)"
 

@@ -60,6 +60,19 @@ public struct Tensor: Sendable, Equatable {
         Tensor(shape: newShape, storage: storage)
     }
 
+    /// Items `range` of the first dimension (e.g. some images of a batch) as a tensor of their own.
+    public func items(_ range: Range<Int>) -> Tensor {
+        let itemSize = shape.dropFirst().reduce(1, *)
+        return Tensor(shape: [range.count] + shape.dropFirst(), storage: Array(storage[(range.lowerBound * itemSize)..<(range.upperBound * itemSize)]))
+    }
+
+    /// `parts` (equal shapes but for the first dimension) one after another along the first dimension.
+    public init(concatenating parts: [Tensor]) {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.shape.dropFirst() == parts[0].shape.dropFirst() },
+                     "concatenated tensors must agree past their first dimension")
+        self.init(shape: [parts.reduce(0) { $0 + $1.shape[0] }] + parts[0].shape.dropFirst(), storage: parts.flatMap(\.storage))
+    }
+
     /// The element at a multi-dimensional index (slow; for tests and small bookkeeping).
     public subscript(_ index: Int...) -> Float {
         get { storage[flatIndex(index)] }

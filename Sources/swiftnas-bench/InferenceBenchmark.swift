@@ -82,7 +82,8 @@ struct InferenceBench: Benchmark {
 
 /// The three `engine-infer` sub-networks with every block and the head in int8 (`MixedPrecisionMobileNetV3`: pointwise
 /// and depthwise convolutions, final expansion and feature mix int8; squeeze-and-excitation, stem and classifier fp32)
-/// against fp32, at batch 1 and 256 on `min(--threads, cores)` threads: median wall-clock
+/// against fp32, at batch 1 and 256 on `min(--threads, cores)` threads, both as the evaluator runs them
+/// (`classScores(splittingBatch:)`: a batch of 256 split into one share per thread): median wall-clock
 /// milliseconds of each, their ratio, and the weight bytes of each.
 struct Int8InferenceBench: Benchmark {
     static let name = "engine-int8-infer"
@@ -109,8 +110,12 @@ struct Int8InferenceBench: Benchmark {
             network.visitParameters { parameters += $0.value.count }
             parts.append("\(name)/bytes=\(4 * parameters),\(mixed.weightBytes)")
             for (b, batch) in InferenceBench.batches.enumerated() {
-                let fp32 = InferenceBench.time(&network, input: inputs[b], warmup: batch.warmup, repeats: batch.repeats, threads: threads)
-                let int8 = InferenceBench.time(warmup: batch.warmup, repeats: batch.repeats, threads: threads) { _ = mixed.forward(inputs[b]) }
+                let fp32 = InferenceBench.time(warmup: batch.warmup, repeats: batch.repeats, threads: threads) {
+                    _ = network.classScores(splittingBatch: inputs[b])
+                }
+                let int8 = InferenceBench.time(warmup: batch.warmup, repeats: batch.repeats, threads: threads) {
+                    _ = mixed.classScores(splittingBatch: inputs[b])
+                }
                 parts.append(String(format: "%@/%d/%d=fp32:%.3f,int8:%.3f,ratio:%.2f", name, batch.size, threads, fp32.wall, int8.wall,
                                     int8.wall / fp32.wall))
             }

@@ -37,6 +37,24 @@ import SwiftNASEngine
         #expect(batches == 10)
     }
 
+    /// A batch split into one share per thread scores each image as the whole batch does.
+    @Test func splittingABatchAcrossThreadsKeepsTheScores() {
+        var (network, calibration, test) = Self.network()
+        SubnetMeasurement.recalibrate(&network, on: calibration, batch: 4)
+        var random = SeededRandom(seed: 0)
+        let images = test.batch(Array(0..<test.count), random: &random).images
+        var whole = network
+        let expected = whole.classScores(images)
+        var split = network
+        for threads in [2, 3] {
+            let scores = Parallel.$threadLimit.withValue(threads) { split.classScores(splittingBatch: images, imagesPerThread: 4) }
+            #expect(scores.shape == expected.shape)
+            #expect(scores.maxAbsDifference(expected) < 1e-5)
+        }
+        let parts = [images.items(0..<5), images.items(5..<test.count)]
+        #expect(Tensor(concatenating: parts).storage == images.storage)
+    }
+
     @Test func accuracyDoesNotDependOnWorkersOrBatches() {
         var (network, calibration, test) = Self.network()
         SubnetMeasurement.recalibrate(&network, on: calibration, batch: 4)
