@@ -159,6 +159,18 @@ import Testing
         #expect(ok.status == 0 && ok.stdout.contains(#""metrics":{"macs":"#), "\(ok.stdout) \(ok.stderr)")
         try expectInputError(["evaluate", "--supernet", "ofa_mbv3_d234_e346_k357_w1.0", "--evaluator", "builtin:nope",
                               "--config", valid, "--metrics", "macs"], mentions: "unknown built-in evaluator")
+        // The quantized space: a calibration that is not one, and a precision the space does not offer.
+        func quantized(_ precision: String) -> String {
+            let genes = Array(repeating: "\"\(precision)\"", count: 20).joined(separator: ",")
+            return String(valid.dropLast()) + ", \"q\": [\(genes)], \"q_head\": [\"int8\"]}"
+        }
+        try expectInputError(["evaluate", "--supernet", "fashion_mbv3_quant", "--evaluator", "builtin:fashion_mbv3?quantization=median",
+                              "--config", quantized("int8"), "--metrics", "model_size"], mentions: "quantization")
+        try expectInputError(["evaluate", "--supernet", "fashion_mbv3_quant", "--evaluator", "builtin:counts",
+                              "--config", quantized("int4"), "--metrics", "model_size"], mentions: "int4")
+        let sized = try swiftnas(["evaluate", "--supernet", "fashion_mbv3_quant", "--evaluator", "builtin:counts",
+                                  "--config", quantized("int8"), "--metrics", "model_size"])
+        #expect(sized.status == 0 && sized.stdout.contains(#""metrics":{"model_size":"#), "\(sized.stdout) \(sized.stderr)")
         try expectInputError(["optimize", "--problem", "zdt99", "--algorithm", "nsga2"], mentions: "zdt99")
     }
 
