@@ -106,8 +106,7 @@ struct Int8InferenceBench: Benchmark {
             guard var mixed = try? MixedPrecisionMobileNetV3(network, precisions: precisions, head: .int8, calibration: calibration) else {
                 return "error: cannot quantize \(name)"
             }
-            var parameters = 0
-            network.visitParameters { parameters += $0.value.count }
+            let parameters = network.parameterCount()
             parts.append("\(name)/bytes=\(4 * parameters),\(mixed.weightBytes)")
             for (b, batch) in InferenceBench.batches.enumerated() {
                 let fp32 = InferenceBench.time(warmup: batch.warmup, repeats: batch.repeats, threads: threads) {
