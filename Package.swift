@@ -150,7 +150,7 @@ let package = Package(
         ]),
         .testTarget(name: "SwiftNASDashboardTests", dependencies: ["SwiftNASDashboard", "SwiftNASSearch", "SwiftNASStore", "SwiftNASSpace", "SwiftNASPareto"]),
         .testTarget(name: "SwiftNASReportTests", dependencies: ["SwiftNASReport"]),
-        .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine"]),
+        .testTarget(name: "SwiftNASEngineTests", dependencies: ["SwiftNASEngine", "CSwiftNASInt8"]),
         .testTarget(name: "SwiftNASSupernetTests", dependencies: ["SwiftNASSupernet", "SwiftNASEngine", "SwiftNASCore", "SwiftNASSpace"]),
         .testTarget(name: "SwiftNASLatencyTests", dependencies: ["SwiftNASLatency", "SwiftNASPredictors", "SwiftNASSpace", "SwiftNASCore", "SwiftNASSupernet", "SwiftNASFashion"], resources: [.copy("Reference")]),
         .testTarget(name: "SwiftNASCommandsTests", dependencies: ["SwiftNASCommands", "SwiftNASCore", "SwiftNASPredictors", "SwiftNASStore", "SwiftNASSearch", "SwiftNASPareto"]),

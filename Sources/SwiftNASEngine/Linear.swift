@@ -131,13 +131,17 @@ public struct SqueezeExcitation: Layer {
         self.expand = expand
     }
 
-    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
-        precondition(input.rank == 4 && input.shape[3] == channels, "SqueezeExcitation expects [N, H, W, \(channels)], got \(input.shape)")
-        var s = pool.forward(input, mode: mode)
-        s = reduce.forward(s, mode: mode)
+    /// The per-image, per-channel gates `h_sigmoid(W₂·relu(W₁·p + b₁) + b₂)` for pooled inputs `p` (`[N, C]`).
+    public mutating func gates(pooled: Tensor, mode: ForwardMode) -> Tensor {
+        var s = reduce.forward(pooled, mode: mode)
         s = relu.forward(s, mode: mode)
         s = expand.forward(s, mode: mode)
-        s = gate.forward(s, mode: mode)
+        return gate.forward(s, mode: mode)
+    }
+
+    public mutating func forward(_ input: Tensor, mode: ForwardMode) -> Tensor {
+        precondition(input.rank == 4 && input.shape[3] == channels, "SqueezeExcitation expects [N, H, W, \(channels)], got \(input.shape)")
+        let s = gates(pooled: pool.forward(input, mode: mode), mode: mode)
         let pixels = input.shape[1] * input.shape[2]
         var output = Tensor(uninitializedShape: input.shape)
         input.storage.withUnsafeBufferPointer { xb in

@@ -221,7 +221,7 @@ public struct QuantizedMatrix: Sendable {
     /// `apply(rows:levels:into:activation:threads:)` on float input `x` (`[rows, k]` contiguous), quantized first.
     public func apply(rows: Int, _ x: UnsafePointer<Float>, into output: QuantizedOutput, activation: ActivationKind? = nil,
                       threads: Int = Parallel.defaultThreads) {
-        var levels = [UInt8](repeating: 0, count: rows * inFeatures)
+        var levels = [UInt8](uninitializedLevels: rows * inFeatures)
         levels.withUnsafeMutableBufferPointer { q in
             input.quantize(x, count: rows * inFeatures, into: q.baseAddress!, threads: threads)
             apply(rows: rows, levels: q.baseAddress!, into: output, activation: activation, threads: threads)
@@ -342,7 +342,7 @@ public struct QuantizedDepthwise: Sendable {
         let g = geometry, c = g.inChannels
         precondition(x.rank == 4 && x.shape[3] == c, "QuantizedDepthwise expects [N, H, W, \(c)], got \(x.shape)")
         let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
-        var levels = [UInt8](repeating: 0, count: x.count)
+        var levels = [UInt8](uninitializedLevels: x.count)
         var y = Tensor(uninitializedShape: [n, g.outputSize(h), g.outputSize(w), c])
         x.storage.withUnsafeBufferPointer { xp in
             levels.withUnsafeMutableBufferPointer { q in
@@ -354,5 +354,67 @@ public struct QuantizedDepthwise: Sendable {
             }
         }
         return y
+    }
+}
+
+/// Squeeze-and-excitation on uint8 activations: the pooled mean of each image's channels comes from exact integer
+/// sums of the levels, the gates from the float squeeze and excitation layers (a few hundred multiply-adds per
+/// image), and the gated activations are requantized for the next layer in one pass over the levels
+/// (`q' = round(clamp((q − z) · gate · s / s' + z', 0, top))`) — no float copy of the tensor, as PyTorch's quantized
+/// `mul` does it.
+public struct QuantizedSqueezeExcitation: Sendable {
+    /// How its input is quantized (the depthwise convolution's output).
+    public let input: ActivationQuantization
+    /// How its output is quantized (the next layer's input).
+    public let output: ActivationQuantization
+    private var layers: SqueezeExcitation
+
+    /// `layers` run between levels quantized as `input` and as `output`.
+    public init(_ layers: SqueezeExcitation, input: ActivationQuantization, output: ActivationQuantization) {
+        self.layers = layers
+        self.input = input
+        self.output = output
+    }
+
+    /// Bytes of its (float) weights.
+    public var byteCount: Int {
+        var copy = layers
+        return 4 * copy.parameterCount()
+    }
+
+    /// Gates `levels` (`[images, pixels, channels]`, quantized as `input`) in place; on return they are quantized as
+    /// `output`.
+    public mutating func apply(images: Int, pixels: Int, levels: UnsafeMutablePointer<UInt8>, threads: Int = Parallel.defaultThreads) {
+        let channels = layers.channels
+        var sums = [Int32](repeating: 0, count: images * channels)
+        let chunkThreads = images * pixels * channels >= 1 << 16 ? threads : 1
+        sums.withUnsafeMutableBufferPointer { s in
+            let sums = s.baseAddress!
+            Parallel.forEachChunk(count: images, threads: chunkThreads) { _, range in
+                swiftnas_channel_sums_u8(levels + range.lowerBound * pixels * channels, Int32(range.count), Int32(pixels),
+                                         Int32(channels), sums + range.lowerBound * channels)
+            }
+        }
+        let (scale, zero) = (input.scale, Float(input.zeroPoint)), perPixel = 1 / Float(pixels)
+        var pooled = Tensor(uninitializedShape: [images, channels])
+        for i in 0..<sums.count { pooled.storage[i] = scale * (Float(sums[i]) * perPixel - zero) }
+        var factors = layers.gates(pooled: pooled, mode: .inference)
+        let toOutput = scale / output.scale
+        for i in 0..<factors.count { factors.storage[i] *= toOutput }
+        let (nextZero, top) = (Float(output.zeroPoint), Float(output.maximum))
+        factors.storage.withUnsafeBufferPointer { f in
+            let factor = f.baseAddress!
+            Parallel.forEachChunk(count: images, threads: chunkThreads) { _, range in
+                swiftnas_rescale_channels_u8(levels + range.lowerBound * pixels * channels, Int32(range.count), Int32(pixels),
+                                             Int32(channels), factor + range.lowerBound * channels, zero, nextZero, top)
+            }
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// A buffer for `count` uint8 levels that a kernel is about to fill (not zeroed first).
+    public init(uninitializedLevels count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }

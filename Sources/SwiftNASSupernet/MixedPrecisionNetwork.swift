@@ -24,7 +24,8 @@ public struct QuantizedMBConvBlock: Sendable {
     public let project: QuantizedMatrix
     /// The activation after the expansion and the depthwise convolution.
     let activation: ActivationKind
-    var squeezeExcitation: SqueezeExcitation?
+    /// Squeeze-and-excitation between the depthwise convolution and the projection, on uint8 levels.
+    var squeezeExcitation: QuantizedSqueezeExcitation?
     let residual: Bool
 
     /// Quantizes `block`, its activations' ranges taken from the float block's run on `calibration` (the block's
@@ -32,10 +33,11 @@ public struct QuantizedMBConvBlock: Sendable {
     public static func calibrated(_ block: MBConvBlock, on calibration: Tensor, method: RangeObserver.Method,
                                   kernel: Int8Gemm.Kernel = .best) -> (block: QuantizedMBConvBlock, output: Tensor) {
         var float = block
-        var depthwiseInput = calibration, projectionInput = calibration
+        var depthwiseInput = calibration, squeezeInput = calibration, projectionInput = calibration
         let output = float.forward(calibration, mode: .inference) { point, x in
             switch point {
             case .depthwiseInput: depthwiseInput = x
+            case .squeezeInput: squeezeInput = x
             case .projectionInput: projectionInput = x
             }
         }
@@ -46,8 +48,12 @@ public struct QuantizedMBConvBlock: Sendable {
                                            padding: block.depthwise.geometry.padding,
                                            input: quantization(of: depthwiseInput, method: method, maximum: 255), kernel: kernel)
         let project = quantized(block.project, block.projectNorm, input: projectionInput, method: method, kernel: kernel)
+        // Squeeze-and-excitation reads the depthwise output with all 8 bits too (its own C loops, exact for any level).
+        let squeezeExcitation = block.squeezeExcitation.map {
+            QuantizedSqueezeExcitation($0, input: quantization(of: squeezeInput, method: method, maximum: 255), output: project.input)
+        }
         let quantizedBlock = QuantizedMBConvBlock(expand: expand, depthwise: depthwise, project: project, activation: block.activation,
-                                                  squeezeExcitation: block.squeezeExcitation, residual: block.residual)
+                                                  squeezeExcitation: squeezeExcitation, residual: block.residual)
         return (quantizedBlock, output)
     }
 
@@ -88,7 +94,7 @@ public struct QuantizedMBConvBlock: Sendable {
         let g = depthwise.geometry, channels = g.inChannels
         let (ho, wo) = (g.outputSize(h), g.outputSize(w))
         var output = Tensor(uninitializedShape: [n, ho, wo, project.outFeatures])
-        var levels = [UInt8](repeating: 0, count: n * h * w * channels)
+        var levels = [UInt8](uninitializedLevels: n * h * w * channels)
         input.storage.withUnsafeBufferPointer { x in
             levels.withUnsafeMutableBufferPointer { q in
                 if let expand {
@@ -98,29 +104,16 @@ public struct QuantizedMBConvBlock: Sendable {
                 }
             }
         }
-        if squeezeExcitation != nil {
-            var y = Tensor(uninitializedShape: [n, ho, wo, channels])
-            levels.withUnsafeBufferPointer { q in
-                y.storage.withUnsafeMutableBufferPointer { yp in
-                    depthwise.apply(images: n, height: h, width: w, levels: q.baseAddress!, into: .floats(yp.baseAddress!),
-                                    activation: activation)
-                }
-            }
-            y = squeezeExcitation!.forward(y, mode: .inference)
-            y.storage.withUnsafeBufferPointer { yp in
+        // The depthwise output goes to squeeze-and-excitation's input levels (gated in place into the projection's),
+        // or straight to the projection's.
+        var projectionLevels = [UInt8](uninitializedLevels: n * ho * wo * channels)
+        levels.withUnsafeBufferPointer { q in
+            projectionLevels.withUnsafeMutableBufferPointer { next in
+                depthwise.apply(images: n, height: h, width: w, levels: q.baseAddress!,
+                                into: .levels(next.baseAddress!, squeezeExcitation?.input ?? project.input), activation: activation)
+                squeezeExcitation?.apply(images: n, pixels: ho * wo, levels: next.baseAddress!)
                 output.storage.withUnsafeMutableBufferPointer { out in
-                    project.apply(rows: n * ho * wo, yp.baseAddress!, into: .floats(out.baseAddress!))
-                }
-            }
-        } else {
-            var projectionLevels = [UInt8](repeating: 0, count: n * ho * wo * channels)
-            levels.withUnsafeBufferPointer { q in
-                projectionLevels.withUnsafeMutableBufferPointer { next in
-                    depthwise.apply(images: n, height: h, width: w, levels: q.baseAddress!,
-                                    into: .levels(next.baseAddress!, project.input), activation: activation)
-                    output.storage.withUnsafeMutableBufferPointer { out in
-                        project.apply(rows: n * ho * wo, levels: next.baseAddress!, into: .floats(out.baseAddress!))
-                    }
+                    project.apply(rows: n * ho * wo, levels: next.baseAddress!, into: .floats(out.baseAddress!))
                 }
             }
         }
@@ -131,8 +124,7 @@ public struct QuantizedMBConvBlock: Sendable {
     /// Bytes of its weights: int8 with per-channel scales and float biases for the quantized layers, float for
     /// squeeze-and-excitation.
     public var weightBytes: Int {
-        var se = squeezeExcitation
-        return (expand?.byteCount ?? 0) + depthwise.byteCount + project.byteCount + 4 * (se?.parameterCount() ?? 0)
+        (expand?.byteCount ?? 0) + depthwise.byteCount + project.byteCount + (squeezeExcitation?.byteCount ?? 0)
     }
 }
 

@@ -49,6 +49,9 @@ public struct MBConvBlock: Layer {
         /// The depthwise convolution's input: the expansion's output after its batch norm and activation (the
         /// block's input when it has no expansion).
         case depthwiseInput
+        /// Squeeze-and-excitation's input: the depthwise convolution's output after its batch norm and activation
+        /// (reported only by blocks that have squeeze-and-excitation).
+        case squeezeInput
         /// The projection's input: the depthwise convolution's output after its batch norm, activation and
         /// squeeze-and-excitation.
         case projectionInput
@@ -69,7 +72,10 @@ public struct MBConvBlock: Layer {
         report(.depthwiseInput, x)
         x = depthwise.forward(x, mode: mode)
         x = depthwiseNorm.forward(x, mode: mode, then: &depthwiseActivation)
-        if squeezeExcitation != nil { x = squeezeExcitation!.forward(x, mode: mode) }
+        if squeezeExcitation != nil {
+            report(.squeezeInput, x)
+            x = squeezeExcitation!.forward(x, mode: mode)
+        }
         report(.projectionInput, x)
         x = project.forward(x, mode: mode)
         x = projectNorm.forward(x, mode: mode)

@@ -1,4 +1,5 @@
 import SwiftNASCore
+import CSwiftNASInt8
 import Testing
 @testable import SwiftNASEngine
 
@@ -223,5 +224,73 @@ import Testing
             }
             #expect(levels == floats.storage.map { next.level($0) }, "\(kernel) \(String(describing: activation))")
         }
+    }
+}
+
+@Suite struct QuantizedSqueezeExcitationTests {
+    /// Levels in the patterns that matter: extremes, the zero point, and channel counts off the 16-lane groups.
+    static func levels(images: Int, pixels: Int, channels: Int, random: inout SeededRandom) -> [UInt8] {
+        (0..<(images * pixels * channels)).map { i in
+            switch i % 7 {
+            case 0: 255
+            case 1: 0
+            default: UInt8(random.nextIndex(256))
+            }
+        }
+    }
+
+    @Test(arguments: [1, 15, 16, 17, 40])
+    func channelSumsAreExact(channels: Int) {
+        var random = SeededRandom(seed: 31)
+        let (images, pixels) = (3, 49)
+        let x = Self.levels(images: images, pixels: pixels, channels: channels, random: &random)
+        var sums = [Int32](repeating: -1, count: images * channels)
+        swiftnas_channel_sums_u8(x, Int32(images), Int32(pixels), Int32(channels), &sums)
+        for i in 0..<images {
+            for c in 0..<channels {
+                let expected = (0..<pixels).reduce(Int32(0)) { $0 + Int32(x[(i * pixels + $1) * channels + c]) }
+                #expect(sums[i * channels + c] == expected, "image \(i) channel \(c)")
+            }
+        }
+    }
+
+    @Test(arguments: [1, 15, 16, 17, 40])
+    func rescaleIsOneFusedMultiplyAddRoundedHalfEven(channels: Int) {
+        var random = SeededRandom(seed: 32)
+        let (images, pixels) = (2, 9)
+        let original = Self.levels(images: images, pixels: pixels, channels: channels, random: &random)
+        // Factors that land on halves (0.5 · odd) as well as ordinary ones, and one that overflows the top.
+        let factors = (0..<(images * channels)).map { j -> Float in j % 5 == 0 ? 0.5 : (j % 5 == 1 ? 3 : Float(random.nextUnit())) }
+        let (zero, nextZero, top): (Float, Float, Float) = (17, 3, 127)
+        var x = original
+        swiftnas_rescale_channels_u8(&x, Int32(images), Int32(pixels), Int32(channels), factors, zero, nextZero, top)
+        for i in 0..<images {
+            for p in 0..<pixels {
+                for c in 0..<channels {
+                    let at = (i * pixels + p) * channels + c
+                    let v = min(max(nextZero.addingProduct(Float(original[at]) - zero, factors[i * channels + c]), 0), top)
+                    #expect(x[at] == UInt8(v.rounded(.toNearestOrEven)), "image \(i) pixel \(p) channel \(c)")
+                }
+            }
+        }
+    }
+
+    @Test func gatedLevelsMatchTheFloatBlockWithinAStep() {
+        var random = SeededRandom(seed: 33)
+        let (images, height, width, channels) = (4, 5, 5, 20)
+        var float = SqueezeExcitation(channels: channels, reducedChannels: 8, random: &random)
+        var x = Tensor.randomNormal(shape: [images, height, width, channels], using: &random)
+        for i in 0..<x.count { x.storage[i] = max(x.storage[i] + 0.5, 0) }  // post-activation: non-negative
+        let input = ActivationQuantization(low: 0, high: x.storage.max()!, maximum: 255)
+        let reference = float.forward(Tensor(shape: x.shape, storage: x.storage.map { input.value(input.level($0)) }), mode: .inference)
+        let output = ActivationQuantization(low: 0, high: reference.storage.max()!, maximum: 127)
+        var quantized = QuantizedSqueezeExcitation(float, input: input, output: output)
+        var levels = x.storage.map { input.level($0) }
+        levels.withUnsafeMutableBufferPointer { quantized.apply(images: images, pixels: height * width, levels: $0.baseAddress!) }
+        for i in 0..<x.count {
+            // The pooled mean is exact on the levels, so the gates agree to rounding; the result is one requantization.
+            #expect(abs(output.value(levels[i]) - reference.storage[i]) <= output.scale * 0.5001 + 1e-5, "\(i)")
+        }
+        #expect(quantized.byteCount == 4 * (channels * 8 + 8 + 8 * channels + channels))
     }
 }
