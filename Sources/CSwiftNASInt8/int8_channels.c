@@ -82,17 +82,18 @@ static void rescale_avx512(uint8_t *levels, int images, int pixels, int channels
 }
 #endif
 
-void swiftnas_channel_sums_u8(const uint8_t *levels, int images, int pixels, int channels, int32_t *sums) {
+void swiftnas_channel_sums_u8(swiftnas_int8_kernel kernel, const uint8_t *levels, int images, int pixels, int channels,
+                              int32_t *sums) {
 #if defined(__x86_64__)
-    if (has_avx512()) { channel_sums_avx512(levels, images, pixels, channels, sums); return; }
+    if (kernel == SWIFTNAS_INT8_AVX512_VNNI && has_avx512()) { channel_sums_avx512(levels, images, pixels, channels, sums); return; }
 #endif
     channel_sums_scalar(levels, images, pixels, channels, sums);
 }
 
-void swiftnas_rescale_channels_u8(uint8_t *levels, int images, int pixels, int channels, const float *factor, float zero,
-                                  float next_zero, float top) {
+void swiftnas_rescale_channels_u8(swiftnas_int8_kernel kernel, uint8_t *levels, int images, int pixels, int channels,
+                                  const float *factor, float zero, float next_zero, float top) {
 #if defined(__x86_64__)
-    if (has_avx512()) { rescale_avx512(levels, images, pixels, channels, factor, zero, next_zero, top); return; }
+    if (kernel == SWIFTNAS_INT8_AVX512_VNNI && has_avx512()) { rescale_avx512(levels, images, pixels, channels, factor, zero, next_zero, top); return; }
 #endif
     rescale_scalar(levels, images, pixels, channels, factor, zero, next_zero, top);
 }

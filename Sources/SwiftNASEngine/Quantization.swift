@@ -367,13 +367,17 @@ public struct QuantizedSqueezeExcitation: Sendable {
     public let input: ActivationQuantization
     /// How its output is quantized (the next layer's input).
     public let output: ActivationQuantization
+    /// The kernel family whose loops run it (`.avx512VNNI`: AVX-512 loops; otherwise plain loops).
+    public let kernel: Int8Gemm.Kernel
     private var layers: SqueezeExcitation
 
     /// `layers` run between levels quantized as `input` and as `output`.
-    public init(_ layers: SqueezeExcitation, input: ActivationQuantization, output: ActivationQuantization) {
+    public init(_ layers: SqueezeExcitation, input: ActivationQuantization, output: ActivationQuantization,
+                kernel: Int8Gemm.Kernel = .best) {
         self.layers = layers
         self.input = input
         self.output = output
+        self.kernel = kernel
     }
 
     /// Bytes of its (float) weights.
@@ -391,7 +395,7 @@ public struct QuantizedSqueezeExcitation: Sendable {
         sums.withUnsafeMutableBufferPointer { s in
             let sums = s.baseAddress!
             Parallel.forEachChunk(count: images, threads: chunkThreads) { _, range in
-                swiftnas_channel_sums_u8(levels + range.lowerBound * pixels * channels, Int32(range.count), Int32(pixels),
+                swiftnas_channel_sums_u8(kernel.c, levels + range.lowerBound * pixels * channels, Int32(range.count), Int32(pixels),
                                          Int32(channels), sums + range.lowerBound * channels)
             }
         }
@@ -405,7 +409,7 @@ public struct QuantizedSqueezeExcitation: Sendable {
         factors.storage.withUnsafeBufferPointer { f in
             let factor = f.baseAddress!
             Parallel.forEachChunk(count: images, threads: chunkThreads) { _, range in
-                swiftnas_rescale_channels_u8(levels + range.lowerBound * pixels * channels, Int32(range.count), Int32(pixels),
+                swiftnas_rescale_channels_u8(kernel.c, levels + range.lowerBound * pixels * channels, Int32(range.count), Int32(pixels),
                                              Int32(channels), factor + range.lowerBound * channels, zero, nextZero, top)
             }
         }

@@ -50,7 +50,8 @@ public struct QuantizedMBConvBlock: Sendable {
         let project = quantized(block.project, block.projectNorm, input: projectionInput, method: method, kernel: kernel)
         // Squeeze-and-excitation reads the depthwise output with all 8 bits too (its own C loops, exact for any level).
         let squeezeExcitation = block.squeezeExcitation.map {
-            QuantizedSqueezeExcitation($0, input: quantization(of: squeezeInput, method: method, maximum: 255), output: project.input)
+            QuantizedSqueezeExcitation($0, input: quantization(of: squeezeInput, method: method, maximum: 255), output: project.input,
+                                       kernel: kernel)
         }
         let quantizedBlock = QuantizedMBConvBlock(expand: expand, depthwise: depthwise, project: project, activation: block.activation,
                                                   squeezeExcitation: squeezeExcitation, residual: block.residual)

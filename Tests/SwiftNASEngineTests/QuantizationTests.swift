@@ -239,13 +239,15 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 15, 16, 17, 40])
-    func channelSumsAreExact(channels: Int) {
+    static let kernels = Int8Gemm.Kernel.allCases.filter(\.isAvailable)
+
+    @Test(arguments: kernels, [1, 15, 16, 17, 40])
+    func channelSumsAreExact(kernel: Int8Gemm.Kernel, channels: Int) {
         var random = SeededRandom(seed: 31)
         let (images, pixels) = (3, 49)
         let x = Self.levels(images: images, pixels: pixels, channels: channels, random: &random)
         var sums = [Int32](repeating: -1, count: images * channels)
-        swiftnas_channel_sums_u8(x, Int32(images), Int32(pixels), Int32(channels), &sums)
+        swiftnas_channel_sums_u8(kernel.c, x, Int32(images), Int32(pixels), Int32(channels), &sums)
         for i in 0..<images {
             for c in 0..<channels {
                 let expected = (0..<pixels).reduce(Int32(0)) { $0 + Int32(x[(i * pixels + $1) * channels + c]) }
@@ -254,8 +256,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 15, 16, 17, 40])
-    func rescaleIsOneFusedMultiplyAddRoundedHalfEven(channels: Int) {
+    @Test(arguments: kernels, [1, 15, 16, 17, 40])
+    func rescaleIsOneFusedMultiplyAddRoundedHalfEven(kernel: Int8Gemm.Kernel, channels: Int) {
         var random = SeededRandom(seed: 32)
         let (images, pixels) = (2, 9)
         let original = Self.levels(images: images, pixels: pixels, channels: channels, random: &random)
@@ -263,7 +265,7 @@ import Testing
         let factors = (0..<(images * channels)).map { j -> Float in j % 5 == 0 ? 0.5 : (j % 5 == 1 ? 3 : Float(random.nextUnit())) }
         let (zero, nextZero, top): (Float, Float, Float) = (17, 3, 127)
         var x = original
-        swiftnas_rescale_channels_u8(&x, Int32(images), Int32(pixels), Int32(channels), factors, zero, nextZero, top)
+        swiftnas_rescale_channels_u8(kernel.c, &x, Int32(images), Int32(pixels), Int32(channels), factors, zero, nextZero, top)
         for i in 0..<images {
             for p in 0..<pixels {
                 for c in 0..<channels {
@@ -275,7 +277,8 @@ import Testing
         }
     }
 
-    @Test func gatedLevelsMatchTheFloatBlockWithinAStep() {
+    @Test(arguments: kernels)
+    func gatedLevelsMatchTheFloatBlockWithinAStep(kernel: Int8Gemm.Kernel) {
         var random = SeededRandom(seed: 33)
         let (images, height, width, channels) = (4, 5, 5, 20)
         var float = SqueezeExcitation(channels: channels, reducedChannels: 8, random: &random)
@@ -284,7 +287,7 @@ import Testing
         let input = ActivationQuantization(low: 0, high: x.storage.max()!, maximum: 255)
         let reference = float.forward(Tensor(shape: x.shape, storage: x.storage.map { input.value(input.level($0)) }), mode: .inference)
         let output = ActivationQuantization(low: 0, high: reference.storage.max()!, maximum: 127)
-        var quantized = QuantizedSqueezeExcitation(float, input: input, output: output)
+        var quantized = QuantizedSqueezeExcitation(float, input: input, output: output, kernel: kernel)
         var levels = x.storage.map { input.level($0) }
         levels.withUnsafeMutableBufferPointer { quantized.apply(images: images, pixels: height * width, levels: $0.baseAddress!) }
         for i in 0..<x.count {

@@ -121,15 +121,17 @@ void swiftnas_quantize_u8(const float *x, size_t count, float inverse, float zer
 
 /// Per image and channel, the sum of `levels` over the image's pixels: `sums[i · channels + c] =
 /// Σ_p levels[(i · pixels + p) · channels + c]` for `images` NHWC images of `pixels` pixels (the pooling of
-/// squeeze-and-excitation on uint8 activations). Exact; vectorised with AVX-512 when the CPU has it.
-void swiftnas_channel_sums_u8(const uint8_t *levels, int images, int pixels, int channels, int32_t *sums);
+/// squeeze-and-excitation on uint8 activations). Exact. `kernel` SWIFTNAS_INT8_AVX512_VNNI runs AVX-512 loops (with
+/// byte masks for the channel tail) when the CPU has AVX-512 F/BW/VL; any other kernel, the plain loops.
+void swiftnas_channel_sums_u8(swiftnas_int8_kernel kernel, const uint8_t *levels, int images, int pixels, int channels,
+                              int32_t *sums);
 
 /// Rescales uint8 levels per image and channel, in place: for every pixel p of image i and channel c,
 /// `q = round-half-even(clamp((q − zero) · factor[i · channels + c] + next_zero, 0, top))` — the output of
 /// squeeze-and-excitation (the input times its gate) requantized for the next layer, with
 /// `factor = gate · scale / next_scale`. One fused multiply-add per element on every path, so the AVX-512 and plain
-/// loops give identical levels.
-void swiftnas_rescale_channels_u8(uint8_t *levels, int images, int pixels, int channels, const float *factor, float zero,
-                                  float next_zero, float top);
+/// loops (chosen by `kernel` as for swiftnas_channel_sums_u8) give identical levels.
+void swiftnas_rescale_channels_u8(swiftnas_int8_kernel kernel, uint8_t *levels, int images, int pixels, int channels,
+                                  const float *factor, float zero, float next_zero, float top);
 
 #endif
