@@ -6,15 +6,17 @@ public enum BlockPrecision: String, Sendable, Hashable, CaseIterable {
     /// Single-precision float, as trained.
     case fp32
     /// Pointwise and depthwise convolutions in int8 (each batch norm folded into its convolution, per-channel
-    /// weights, per-tensor activations calibrated on sample images); squeeze-and-excitation in fp32.
+    /// weights, per-tensor activations calibrated on sample images); squeeze-and-excitation pools and gates the int8
+    /// levels, its two small gate layers in fp32.
     case int8
 }
 
 /// An MBConv block in int8: the expansion, the depthwise convolution and the projection each with its batch norm
 /// folded in (`QuantizedMatrix`, `QuantizedDepthwise`, `QuantizedMatrix`) and its activation fused into its epilogue.
-/// Values pass between them as uint8 levels where they can: the expansion writes the depthwise convolution's input
-/// levels, and without squeeze-and-excitation the depthwise convolution writes the projection's. Squeeze-and-excitation
-/// runs in fp32 on the depthwise output; the block's input and output (and the residual sum) are float.
+/// Values pass between them as uint8 levels: the expansion writes the depthwise convolution's input levels, and the
+/// depthwise convolution the projection's — or, in blocks with squeeze-and-excitation, that block's input levels, which
+/// `QuantizedSqueezeExcitation` gates in place into the projection's. The block's input and output (and the residual
+/// sum) are float.
 public struct QuantizedMBConvBlock: Sendable {
     /// The expansion with its batch norm folded in (absent when the block has none).
     public let expand: QuantizedMatrix?

@@ -81,7 +81,8 @@ struct InferenceBench: Benchmark {
 }
 
 /// The three `engine-infer` sub-networks with every block and the head in int8 (`MixedPrecisionMobileNetV3`: pointwise
-/// and depthwise convolutions, final expansion and feature mix int8; squeeze-and-excitation, stem and classifier fp32)
+/// and depthwise convolutions, squeeze-and-excitation's pooling and gating, final expansion and feature mix int8;
+/// squeeze-and-excitation's gate layers, stem and classifier fp32)
 /// against fp32, at batch 1 and 256 on `min(--threads, cores)` threads, both as the evaluator runs them
 /// (`classScores(splittingBatch:)`: a batch of 256 split into one share per thread): median wall-clock
 /// milliseconds of each, their ratio, and the weight bytes of each.
