@@ -476,24 +476,21 @@ struct ProjectionColumns: ~Copyable {
 
     /// Over the first `rows` rows: the lowest f2 of those left of p (f1 ≤ px) and the lowest f1 of those below
     /// it (f2 ≤ py), each the reference's if there is none, and how many inner rows (neither) it listed in
-    /// `inner`; nil as soon as one row is both left and below (it dominates p in 2-D).
+    /// `inner`; nil when a row is both left and below (it dominates p in 2-D).
     @inline(__always)
     func bands(_ px: Double, _ py: Double, rows: Int, rx: Double, ry: Double) -> (leftY: Double, lowX: Double, inner: Int)? {
-        var leftY = ry, lowX = rx, listed = 0
-        var j = 0
-        while j < rows {
+        // Branch-free: every row is written to `inner` and the count moves only for inner ones.
+        var leftY = ry, lowX = rx, listed = 0, both = 0
+        for j in 0..<rows {
             let qx = x[j], qy = y[j]
-            if qx <= px {
-                if qy <= py { return nil }
-                leftY = min(leftY, qy)
-            } else if qy <= py {
-                lowX = min(lowX, qx)
-            } else {
-                inner[listed] = j
-                listed += 1
-            }
-            j += 1
+            let left = qx <= px ? 1 : 0, low = qy <= py ? 1 : 0
+            both |= left & low
+            leftY = min(leftY, left != 0 ? qy : ry)
+            lowX = min(lowX, low != 0 ? qx : rx)
+            inner[listed] = j
+            listed += 1 &- (left | low)
         }
+        if both != 0 { return nil }
         return (leftY, lowX, listed)
     }
 
@@ -521,9 +518,10 @@ struct ProjectionColumns: ~Copyable {
         // Rows of f3 = pz that p weakly dominates leave; p goes after the rest of the prefix.
         var write = below
         while write > 0 && z[write - 1] == pz { write -= 1 }
-        for t in write..<below where !(px <= x[t] && py <= y[t]) {
-            x[write] = x[t]; y[write] = y[t]; z[write] = z[t]
-            write += 1
+        for t in write..<below {  // branch-free: every row is copied, the write position moves past kept ones
+            let qx = x[t], qy = y[t], qz = z[t]
+            x[write] = qx; y[write] = qy; z[write] = qz
+            write += px <= qx && py <= qy ? 0 : 1
         }
         // Upwards from pz each row covers more of the box, until all of it is covered or the reference is reached.
         // The same pass moves the rows up one place behind p (the one in hand is written a step later), dropping
