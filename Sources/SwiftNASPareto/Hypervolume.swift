@@ -286,10 +286,9 @@ enum HVKernels {
 /// contribution is Σ (uncovered 3-D volume) × (thickness of each f4 slab), ending early once a point dominates p in
 /// (f1, f2, f3) and so covers the whole box.
 struct FourDFront: ~Copyable {
-    /// The points' (f1, …, f4) by rank in f3 order, and the rank in f4 order of each.
+    /// The points' (f1, …, f4) by rank in f3 order.
     private let zx: UnsafeMutablePointer<Double>, zy: UnsafeMutablePointer<Double>
     private let zz: UnsafeMutablePointer<Double>, zw: UnsafeMutablePointer<Double>
-    private let zToW: UnsafeMutablePointer<Int>
     /// The same by rank in f4 order, and the rank in f3 order of each.
     private let wx: UnsafeMutablePointer<Double>, wy: UnsafeMutablePointer<Double>
     private let wz: UnsafeMutablePointer<Double>, ww: UnsafeMutablePointer<Double>
@@ -301,7 +300,8 @@ struct FourDFront: ~Copyable {
     /// The front as bit sets over the ranks in f3 and in f4 order.
     private let zBits: UnsafeMutablePointer<UInt64>, wBits: UnsafeMutablePointer<UInt64>
     private let words: Int
-    /// Scratch: the clipped points of the point being added as a 3-D set, and a staircase for the f3 sweep.
+    /// Scratch for the point being added: its clipped points as a 3-D set, the staircase `clipped.add` works in,
+    /// and the staircase of the f3-order sweep.
     private var clipped: ProjectionColumns
     private var stairs: ClippedStaircase
     private var base: ClippedStaircase
@@ -321,7 +321,7 @@ struct FourDFront: ~Copyable {
         zz = .allocate(capacity: size); zw = .allocate(capacity: size)
         wx = .allocate(capacity: size); wy = .allocate(capacity: size)
         wz = .allocate(capacity: size); ww = .allocate(capacity: size)
-        zToW = .allocate(capacity: size); wToZ = .allocate(capacity: size)
+        wToZ = .allocate(capacity: size)
         zRank = .allocate(capacity: size); wRank = .allocate(capacity: size)
         wTieStart = .allocate(capacity: size)
         words = (size + 63) >> 6
@@ -338,7 +338,6 @@ struct FourDFront: ~Copyable {
             wRank[i] = r
             wx[r] = v[i * stride]; wy[r] = v[i * stride + 1]; wz[r] = v[i * stride + 2]; ww[r] = v[i * stride + 3]
             wToZ[r] = zRank[i]
-            zToW[zRank[i]] = r
             wTieStart[r] = r > 0 && ww[r - 1] == ww[r] ? wTieStart[r - 1] : r
         }
     }
@@ -346,7 +345,7 @@ struct FourDFront: ~Copyable {
     deinit {
         zx.deallocate(); zy.deallocate(); zz.deallocate(); zw.deallocate()
         wx.deallocate(); wy.deallocate(); wz.deallocate(); ww.deallocate()
-        zToW.deallocate(); wToZ.deallocate(); zRank.deallocate(); wRank.deallocate(); wTieStart.deallocate()
+        wToZ.deallocate(); zRank.deallocate(); wRank.deallocate(); wTieStart.deallocate()
         zBits.deallocate()
         wBits.deallocate()
     }
