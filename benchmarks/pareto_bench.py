@@ -68,6 +68,7 @@ BENCHMARKS = [
     hv_benchmark("hv3d-uniform-10000", "hv3d uniform n=10000", uniform(2, 10_000, 3), [1.0, 1.0, 1.0]),
     hv_benchmark("hv4d-sphere-300", "hv4d sphere n=300", sphere(3, 300, 4), [1.1] * 4),
     hv_benchmark("hv5d-sphere-200", "hv5d sphere n=200", sphere(4, 200, 5), [1.1] * 5),
+    hv_benchmark("hv6d-sphere-100", "hv6d sphere n=100", sphere(8, 100, 6), [1.1] * 6),
     nds_benchmark("nds-2d-10000", "nds 2d uniform n=10000", uniform(5, 10_000, 2)),
     nds_benchmark("nds-3d-10000", "nds 3d uniform n=10000", uniform(6, 10_000, 3), naive="nds-3d-10000-naive"),
     nds_benchmark("nds-5d-10000", "nds 5d uniform n=10000", uniform(7, 10_000, 5), naive="nds-5d-10000-naive"),

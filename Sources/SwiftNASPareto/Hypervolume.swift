@@ -6,9 +6,10 @@
 /// Algorithms: one objective is a minimum; two objectives a sort-and-sweep, O(n log n); three objectives
 /// the sweep of Beume et al. (2009) along f3 keeping the (f1, f2) staircase in a 64-ary bit tree over the
 /// points' f1 ranks, O(n log n); four objectives a sweep along f4 adding each point's exclusive 3-D
-/// contribution, O(n²); five and more the WFG algorithm (While, Bradstreet & Barone 2012), slicing along
-/// the last objective so that the recursion bottoms out in the four-objective sweep (at five objectives the
-/// limit sets reach it already in f4 order and unfiltered).
+/// contribution, O(n²); five objectives the dimension sweep of Fonseca, Paquete & López-Ibáñez (2006) along f5,
+/// adding each point's exclusive 4-D contribution computed HV4D+-style (Guerreiro & Fonseca 2018) as a sweep
+/// along f4 of 3-D contributions; six and more the WFG algorithm (While, Bradstreet & Barone 2012), slicing along
+/// the last objective so that the recursion bottoms out in the five-objective sweep.
 public enum Hypervolume {
     /// The volume of the region dominated by `points` and bounded by `reference`. Returns NaN when the rows
     /// and the reference point differ in length.
@@ -42,6 +43,7 @@ public enum Hypervolume {
         case 2: return HVKernels.sweep2D(inside, n, reference[0], reference[1])
         case 3: return HVKernels.sweep3D(inside, n, reference[0], reference[1], reference[2])
         case 4: return HVKernels.sweep4D(inside, n, reference)
+        case 5: return HVKernels.sweep5D(inside, n, reference)
         default:
             let (filtered, kept) = HVKernels.minimalSet(inside, n, m)
             return HVKernels.wfg(filtered, kept, m, reference)
@@ -167,6 +169,30 @@ enum HVKernels {
         return volume
     }
 
+    /// Five objectives: the dimension sweep of Fonseca, Paquete & López-Ibáñez (2006) one level above the 4-D case.
+    /// The points are taken by increasing f5 while a ``FourDFront`` keeps the 4-D volume V of the (f1, …, f4)
+    /// projections seen so far; each slab between consecutive f5 values adds V × thickness, and V grows by each new
+    /// point's exclusive 4-D contribution, computed HV4D+-style as a sweep along f4 of 3-D contributions. Dominated
+    /// and repeated points contribute 0 there, so no filter runs first. O(n² c) for c the size of a clipped 3-D front.
+    static func sweep5D(_ v: [Double], _ n: Int, _ reference: [Double]) -> Double {
+        if n == 1 { return (0..<5).reduce(1.0) { $0 * (reference[$1] - v[$1]) } }
+        return v.withUnsafeBufferPointer { v in
+            let byU = IndexSort.stableOrder(v, count: n, stride: 5, column: 4)
+            var front = FourDFront(v, n, stride: 5, reference: reference)
+            var volume4 = 0.0
+            var volume = 0.0
+            var lastU = 0.0
+            for (step, i) in byU.enumerated() {
+                let u = v[5 * i + 4]
+                if step > 0 { volume += volume4 * (u - lastU) }
+                lastU = u
+                volume4 += front.add(i)
+            }
+            volume += volume4 * (reference[4] - lastU)
+            return volume
+        }
+    }
+
     /// The points of `v` not weakly dominated by another (one copy of each duplicate), as a new buffer and
     /// its point count. Points are visited in lexicographic order, so a point can only be weakly dominated
     /// by one visited before it and the kept set only grows: O(n log n + n·k·m) for k kept points.
@@ -207,6 +233,7 @@ enum HVKernels {
         case 2: return sweep2D(v, n, reference[0], reference[1])
         case 3: return sweep3D(v, n, reference[0], reference[1], reference[2])
         case 4: return sweep4D(v, n, reference)
+        case 5: return sweep5D(v, n, reference)
         default: break
         }
         let last = m - 1
@@ -222,30 +249,18 @@ enum HVKernels {
         var limit = [Double]()
         limit.reserveCapacity((n - 1) * last)
         var volume = 0.0
-        // At five objectives the limit sets go straight to the 4-D sweep, which needs them in increasing f4 and copes
-        // with dominated rows: taking the later points in f4 order gives that order for free (a limit point's f4 is
-        // the larger of the two points'), with no sort and no dominance filter per point.
-        let sweepsIn4D = m == 5
-        var position = [Int](repeating: 0, count: sweepsIn4D ? n : 0)
-        for (rank, p) in order.enumerated() where sweepsIn4D { position[p] = rank }
-        let byFourth = sweepsIn4D ? v.withUnsafeBufferPointer { IndexSort.stableOrder($0, count: n, stride: m, column: 3) } : []
         v.withUnsafeBufferPointer { v in
             for (rank, p) in order.enumerated() {
                 let base = p * m
                 var box = 1.0
                 for k in 0..<last { box *= reference[k] - v[base + k] }
                 limit.removeAll(keepingCapacity: true)
-                func pushUp(_ q: Int) { for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) } }
-                if sweepsIn4D {
-                    for q in byFourth where position[q] > rank { pushUp(q) }
-                } else {
-                    for q in order[(rank + 1)...] { pushUp(q) }
+                for q in order[(rank + 1)...] {
+                    for k in 0..<last { limit.append(max(v[base + k], v[q * m + k])) }
                 }
                 let count = n - rank - 1
                 var shadowed = 0.0
-                if count > 0 && sweepsIn4D {
-                    shadowed = limit.withUnsafeBufferPointer { sweep4DSorted($0, count, lower) }
-                } else if count > 0 {
+                if count > 0 {
                     let (filtered, kept) = minimalSet(limit, count, last)
                     shadowed = wfg(filtered, kept, last, lower)
                 }
@@ -253,6 +268,166 @@ enum HVKernels {
             }
         }
         return volume
+    }
+}
+
+/// The four-objective front of the five-objective dimension sweep: which of the points given up front have been
+/// added and are not weakly dominated (in f1…f4) by another added one.
+///
+/// Every point's (f1, …, f4) is stored twice, once in order of f3 and once in order of f4, and the front is two
+/// bit sets over those ranks, so it can be walked in either order and a point enters or leaves by flipping two bits.
+///
+/// ``add(_:)`` returns a point p's exclusive 4-D contribution to the front and then inserts it, in the manner of
+/// HV4D+ (Guerreiro & Fonseca 2018): the part of p's box the front leaves uncovered is swept along f4. The kept
+/// points are clipped to p's box (coordinate-wise maximum with p). Those with f4 ≤ p's cover a 3-D region of the
+/// box from p's f4 on: walked in f3 order that is a plain 3-D sweep with a 2-D staircase, which also lays out the
+/// clipped points, sorted by f3, in a ``ProjectionColumns``. Each later point, in f4 order, covers its clipped
+/// region from its own f4 on; its exclusive 3-D contribution there comes from the ``ProjectionColumns``. The
+/// contribution is Σ (uncovered 3-D volume) × (thickness of each f4 slab), ending early once a point dominates p in
+/// (f1, f2, f3) and so covers the whole box.
+struct FourDFront: ~Copyable {
+    /// The points' (f1, …, f4) by rank in f3 order.
+    private let zx: UnsafeMutablePointer<Double>, zy: UnsafeMutablePointer<Double>
+    private let zz: UnsafeMutablePointer<Double>, zw: UnsafeMutablePointer<Double>
+    /// The same by rank in f4 order, and the rank in f3 order of each.
+    private let wx: UnsafeMutablePointer<Double>, wy: UnsafeMutablePointer<Double>
+    private let wz: UnsafeMutablePointer<Double>, ww: UnsafeMutablePointer<Double>
+    private let wToZ: UnsafeMutablePointer<Int>
+    /// Each point's ranks, by its index in the input.
+    private let zRank: UnsafeMutablePointer<Int>, wRank: UnsafeMutablePointer<Int>
+    /// For each rank in f4 order, the first rank with the same f4.
+    private let wTieStart: UnsafeMutablePointer<Int>
+    /// The front as bit sets over the ranks in f3 and in f4 order.
+    private let zBits: UnsafeMutablePointer<UInt64>, wBits: UnsafeMutablePointer<UInt64>
+    private let words: Int
+    /// Scratch for the point being added: its clipped points as a 3-D set, the staircase `clipped.add` works in,
+    /// and the staircase of the f3-order sweep.
+    private var clipped: ProjectionColumns
+    private var stairs: ClippedStaircase
+    private var base: ClippedStaircase
+    private let rx: Double, ry: Double, rz: Double, rw: Double
+
+    /// An empty front over the `n` points of `v` (row-major, `stride` values a row, f1…f4 first), bounded by the
+    /// first four coordinates of `reference`.
+    init(_ v: UnsafeBufferPointer<Double>, _ n: Int, stride: Int, reference: [Double]) {
+        rx = reference[0]; ry = reference[1]; rz = reference[2]; rw = reference[3]
+        let size = max(n, 1)
+        // The non-copyable scratch comes first: assigned after the loops below, Swift 6.3's optimiser freed a wild
+        // pointer as `clipped`'s storage inside this initialiser (-O, caught by AddressSanitizer).
+        clipped = ProjectionColumns(capacity: size + 1)
+        stairs = ClippedStaircase(capacity: size + 2, rx: reference[0], ry: reference[1])
+        base = ClippedStaircase(capacity: size + 2, rx: reference[0], ry: reference[1])
+        zx = .allocate(capacity: size); zy = .allocate(capacity: size)
+        zz = .allocate(capacity: size); zw = .allocate(capacity: size)
+        wx = .allocate(capacity: size); wy = .allocate(capacity: size)
+        wz = .allocate(capacity: size); ww = .allocate(capacity: size)
+        wToZ = .allocate(capacity: size)
+        zRank = .allocate(capacity: size); wRank = .allocate(capacity: size)
+        wTieStart = .allocate(capacity: size)
+        words = (size + 63) >> 6
+        zBits = .allocate(capacity: words); wBits = .allocate(capacity: words)
+        zBits.initialize(repeating: 0, count: words)
+        wBits.initialize(repeating: 0, count: words)
+        let byZ = IndexSort.stableOrder(v, count: n, stride: stride, column: 2)
+        let byW = IndexSort.stableOrder(v, count: n, stride: stride, column: 3)
+        for (r, i) in byZ.enumerated() {
+            zRank[i] = r
+            zx[r] = v[i * stride]; zy[r] = v[i * stride + 1]; zz[r] = v[i * stride + 2]; zw[r] = v[i * stride + 3]
+        }
+        for (r, i) in byW.enumerated() {
+            wRank[i] = r
+            wx[r] = v[i * stride]; wy[r] = v[i * stride + 1]; wz[r] = v[i * stride + 2]; ww[r] = v[i * stride + 3]
+            wToZ[r] = zRank[i]
+            wTieStart[r] = r > 0 && ww[r - 1] == ww[r] ? wTieStart[r - 1] : r
+        }
+    }
+
+    deinit {
+        zx.deallocate(); zy.deallocate(); zz.deallocate(); zw.deallocate()
+        wx.deallocate(); wy.deallocate(); wz.deallocate(); ww.deallocate()
+        wToZ.deallocate(); zRank.deallocate(); wRank.deallocate(); wTieStart.deallocate()
+        zBits.deallocate()
+        wBits.deallocate()
+    }
+
+    /// Takes the point of f3 rank `zr` and f4 rank `wr` out of the front.
+    @inline(__always)
+    private func remove(z zr: Int, w wr: Int) {
+        zBits[zr >> 6] &= ~(1 << UInt64(zr & 63))
+        wBits[wr >> 6] &= ~(1 << UInt64(wr & 63))
+    }
+
+    /// Returns the 4-D volume point `i` adds to the front (bounded by the reference) and inserts it, dropping the
+    /// points it weakly dominates; returns 0 and changes nothing when a point of the front weakly dominates it.
+    /// O(k log c + k' c) for k points in the front, k' of them above p in f4, and c the size of the clipped 3-D front.
+    mutating func add(_ i: Int) -> Double {
+        let pzr = zRank[i], pwr = wRank[i]
+        let px = zx[pzr], py = zy[pzr], pz = zz[pzr], pw = zw[pzr]
+        let box2 = (rx - px) * (ry - py)
+        clipped.count = 0
+        base.reset()
+        // The points with f4 ≤ pw, in f3 order: a 3-D sweep of their clipped copies from pz up, where the uncovered
+        // area of the box is box2 − the staircase's. Those with f3 ≤ pz all sit at pz once clipped.
+        var uncovered = 0.0
+        var z0 = pz
+        var covered = false
+        scan: for wordIndex in 0..<words {
+            var word = zBits[wordIndex]
+            while word != 0 {
+                let r = wordIndex << 6 | word.trailingZeroBitCount
+                word &= word - 1
+                guard zw[r] <= pw else { continue }
+                let qx = zx[r], qy = zy[r], qz = zz[r]
+                if qz <= pz {
+                    if qx <= px && qy <= py { return 0 }  // q weakly dominates p
+                } else {
+                    uncovered += (box2 - base.area) * (qz - z0)
+                    z0 = qz
+                }
+                if qx <= px && qy <= py {
+                    // Above pz (below it q would dominate p): the whole box is covered from qz up.
+                    clipped.append(px, py, qz)
+                    covered = true
+                    break scan
+                }
+                let cx = max(qx, px), cy = max(qy, py), cz = max(qz, pz)
+                if base.insert(cx, cy) { clipped.append(cx, cy, cz) }
+            }
+        }
+        if !covered { uncovered += (box2 - base.area) * (rz - z0) }
+        // The points above pw in f4 order, each covering its clipped region from its f4 on; those of f4 = pw only
+        // leave if p weakly dominates them.
+        var contribution = 0.0
+        var w0 = pw
+        let start = wTieStart[pwr]
+        var wordIndex = start >> 6
+        var word = wBits[wordIndex] & (UInt64.max << UInt64(start & 63))
+        sweep: while true {
+            while word != 0 {
+                let r = wordIndex << 6 | word.trailingZeroBitCount
+                word &= word - 1
+                let qx = wx[r], qy = wy[r], qz = wz[r], qw = ww[r]
+                let hidden = px <= qx && py <= qy && pz <= qz
+                if hidden { remove(z: wToZ[r], w: r) }
+                guard qw > pw else { continue }
+                contribution += uncovered * (qw - w0)
+                w0 = qw
+                if qx <= px && qy <= py && qz <= pz {
+                    uncovered = 0
+                    break sweep
+                }
+                let cx = max(qx, px), cy = max(qy, py), cz = max(qz, pz)
+                if clipped.covers(cx, cy, cz) { continue }
+                uncovered -= clipped.add(cx, cy, cz, rz: rz, stairs: &stairs)
+            }
+            wordIndex += 1
+            if wordIndex == words { break }
+            word = wBits[wordIndex]
+        }
+        contribution += uncovered * (rw - w0)
+        zBits[pzr >> 6] |= 1 << UInt64(pzr & 63)
+        wBits[pwr >> 6] |= 1 << UInt64(pwr & 63)
+        return contribution
     }
 }
 
@@ -279,26 +454,42 @@ struct ProjectionColumns: ~Copyable {
         inner.deallocate()
     }
 
+    /// Whether some row weakly dominates (px, py, pz): one branch-free pass over all rows, so that the many points
+    /// the five-objective sweep offers already covered are turned away before ``add(_:_:_:rz:stairs:)``.
+    @inline(__always)
+    func covers(_ px: Double, _ py: Double, _ pz: Double) -> Bool {
+        var hits = 0
+        for j in 0..<count {
+            let inside = (x[j] <= px ? 1 : 0) & (y[j] <= py ? 1 : 0) & (z[j] <= pz ? 1 : 0)
+            hits |= inside
+        }
+        return hits != 0
+    }
+
+    /// Puts (px, py, pz) after the last row; the caller keeps the rows in increasing order of f3.
+    @inline(__always)
+    mutating func append(_ px: Double, _ py: Double, _ pz: Double) {
+        x[count] = px; y[count] = py; z[count] = pz
+        count += 1
+    }
+
     /// Over the first `rows` rows: the lowest f2 of those left of p (f1 ≤ px) and the lowest f1 of those below
     /// it (f2 ≤ py), each the reference's if there is none, and how many inner rows (neither) it listed in
-    /// `inner`; nil as soon as one row is both left and below (it dominates p in 2-D).
+    /// `inner`; nil when a row is both left and below (it dominates p in 2-D).
     @inline(__always)
     func bands(_ px: Double, _ py: Double, rows: Int, rx: Double, ry: Double) -> (leftY: Double, lowX: Double, inner: Int)? {
-        var leftY = ry, lowX = rx, listed = 0
-        var j = 0
-        while j < rows {
+        // Branch-free: every row is written to `inner` and the count moves only for inner ones.
+        var leftY = ry, lowX = rx, listed = 0, both = 0
+        for j in 0..<rows {
             let qx = x[j], qy = y[j]
-            if qx <= px {
-                if qy <= py { return nil }
-                leftY = min(leftY, qy)
-            } else if qy <= py {
-                lowX = min(lowX, qx)
-            } else {
-                inner[listed] = j
-                listed += 1
-            }
-            j += 1
+            let left = qx <= px ? 1 : 0, low = qy <= py ? 1 : 0
+            both |= left & low
+            leftY = min(leftY, left != 0 ? qy : ry)
+            lowX = min(lowX, low != 0 ? qx : rx)
+            inner[listed] = j
+            listed += 1 &- (left | low)
         }
+        if both != 0 { return nil }
         return (leftY, lowX, listed)
     }
 
@@ -326,9 +517,10 @@ struct ProjectionColumns: ~Copyable {
         // Rows of f3 = pz that p weakly dominates leave; p goes after the rest of the prefix.
         var write = below
         while write > 0 && z[write - 1] == pz { write -= 1 }
-        for t in write..<below where !(px <= x[t] && py <= y[t]) {
-            x[write] = x[t]; y[write] = y[t]; z[write] = z[t]
-            write += 1
+        for t in write..<below {  // branch-free: every row is copied, the write position moves past kept ones
+            let qx = x[t], qy = y[t], qz = z[t]
+            x[write] = qx; y[write] = qy; z[write] = qz
+            write += px <= qx && py <= qy ? 0 : 1
         }
         // Upwards from pz each row covers more of the box, until all of it is covered or the reference is reached.
         // The same pass moves the rows up one place behind p (the one in hand is written a step later), dropping
@@ -415,9 +607,10 @@ struct ClippedStaircase: ~Copyable {
         area = 0
     }
 
-    /// Adds (px, py), a point of the box, unless a point already in the staircase weakly dominates it.
-    @inline(__always)
-    mutating func insert(_ px: Double, _ py: Double) {
+    /// Adds (px, py), a point of the box, unless a point already in the staircase weakly dominates it; returns
+    /// whether it was added.
+    @inline(__always) @discardableResult
+    mutating func insert(_ px: Double, _ py: Double) -> Bool {
         let xs = self.xs + first, ys = self.ys + first
         // First point with x ≥ px.
         var lo = 0, hi = count
@@ -426,8 +619,8 @@ struct ClippedStaircase: ~Copyable {
             if xs[mid] < px { lo = mid + 1 } else { hi = mid }
         }
         let pos = lo
-        if pos > 0 && ys[pos - 1] <= py { return }
-        if pos < count && xs[pos] == px && ys[pos] <= py { return }
+        if pos > 0 && ys[pos - 1] <= py { return false }
+        if pos < count && xs[pos] == px && ys[pos] <= py { return false }
         var top = pos > 0 ? ys[pos - 1] : ry
         var left = px
         var added = 0.0
@@ -460,6 +653,7 @@ struct ClippedStaircase: ~Copyable {
         }
         xs[at] = px
         ys[at] = py
+        return true
     }
 }
 

@@ -71,7 +71,7 @@ struct HV3DUniform10000: Benchmark {
     func run() -> String { "\(Hypervolume.compute(matrix, reference: [1, 1, 1]))" }
 }
 
-/// Exact 4-D hypervolume (WFG) of 300 points on the unit sphere, reference (1.1, …).
+/// Exact 4-D hypervolume (sweep along f4) of 300 points on the unit sphere, reference (1.1, …).
 struct HV4DSphere300: Benchmark {
     static let name = "hv4d-sphere-300"
     let matrix: ObjectiveMatrix
@@ -79,12 +79,21 @@ struct HV4DSphere300: Benchmark {
     func run() -> String { "\(Hypervolume.compute(matrix, reference: [1.1, 1.1, 1.1, 1.1]))" }
 }
 
-/// Exact 5-D hypervolume (WFG) of 200 points on the unit sphere, reference (1.1, …).
+/// Exact 5-D hypervolume (dimension sweep along f5 over 4-D contributions) of 200 points on the unit sphere,
+/// reference (1.1, …).
 struct HV5DSphere200: Benchmark {
     static let name = "hv5d-sphere-200"
     let matrix: ObjectiveMatrix
     init() { matrix = ObjectiveMatrix(rows: ParetoInput.points(Self.name) { ParetoInput.sphere(200, 5, seed: 4) }) }
     func run() -> String { "\(Hypervolume.compute(matrix, reference: [Double](repeating: 1.1, count: 5)))" }
+}
+
+/// Exact 6-D hypervolume (WFG down to the 5-D sweep) of 100 points on the unit sphere, reference (1.1, …).
+struct HV6DSphere100: Benchmark {
+    static let name = "hv6d-sphere-100"
+    let matrix: ObjectiveMatrix
+    init() { matrix = ObjectiveMatrix(rows: ParetoInput.points(Self.name) { ParetoInput.sphere(100, 6, seed: 8) }) }
+    func run() -> String { "\(Hypervolume.compute(matrix, reference: [Double](repeating: 1.1, count: 6)))" }
 }
 
 /// Non-dominated sorting (all ranks) of 10 000 uniform random points in 2 objectives.

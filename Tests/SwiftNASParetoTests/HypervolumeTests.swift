@@ -26,6 +26,43 @@ enum NaiveHypervolume {
     }
 }
 
+/// Independent references for five and more objectives.
+enum HypervolumeChecks {
+    /// WFG one level deep, written out here: points in decreasing order of the last objective, each adding its
+    /// box minus the volume of the later points pushed up to it (a thickness times a 4-D volume from the 4-D sweep).
+    static func wfgOverFourD(_ points: [[Double]], reference: [Double]) -> Double {
+        let m = reference.count
+        let inside = points.filter { p in zip(p, reference).allSatisfy { $0 < $1 } }.sorted { $0[m - 1] > $1[m - 1] }
+        let lower = Array(reference.prefix(m - 1))
+        var volume = 0.0
+        for (k, p) in inside.enumerated() {
+            let box = (0..<(m - 1)).reduce(1.0) { $0 * (reference[$1] - p[$1]) }
+            let limit = inside[(k + 1)...].map { q in (0..<(m - 1)).map { max(p[$0], q[$0]) } }
+            volume += (reference[m - 1] - p[m - 1]) * (box - Hypervolume.compute(limit, reference: lower))
+        }
+        return volume
+    }
+
+    /// For integer points and reference: the number of unit cells [c, c + 1) of the reference box that some point
+    /// weakly dominates (c ≥ p coordinate-wise), which is the hypervolume exactly.
+    static func gridCount(_ points: [[Int]], reference: [Int]) -> Int {
+        let m = reference.count
+        var cell = [Int](repeating: 0, count: m)
+        var covered = 0
+        while true {
+            if points.contains(where: { p in (0..<m).allSatisfy { p[$0] <= cell[$0] } }) { covered += 1 }
+            var k = 0
+            while k < m {
+                cell[k] += 1
+                if cell[k] < reference[k] { break }
+                cell[k] = 0
+                k += 1
+            }
+            if k == m { return covered }
+        }
+    }
+}
+
 @Suite struct HypervolumeTests {
     @Test func edgeCases() {
         #expect(Hypervolume.compute([], reference: [1, 1]) == 0)
@@ -112,6 +149,67 @@ enum NaiveHypervolume {
         #expect(Objectives.referencePoint(nadir: [2, 4], factor: 2) == [4, 8])
         let front: [[Double]] = [[0, 1], [0.5, 0.3], [1, 0]]
         #expect(Hypervolume.referencePoint(nadir: Objectives.nadir(front)) == [1.1, 1.1])
+    }
+
+    @Test(arguments: [5, 6])
+    func matchesGridCountOnIntegerSets(m: Int) {
+        // Integer coordinates 0…6 against a reference of 4–6 per objective: ties in every coordinate, duplicates,
+        // dominated points and points on or beyond the reference. Integer arithmetic in doubles is exact here.
+        var random = TestRandom(seed: UInt64(500 + m))
+        for trial in 0..<12 {
+            let reference = (0..<m).map { _ in (m == 5 ? 4 : 3) + random.int(3) }
+            let n = 1 + random.int(trial < 6 ? 15 : 70)
+            let points = random.points(n, m, levels: 7).map { $0.map { Int($0) } }
+            let expected = HypervolumeChecks.gridCount(points, reference: reference)
+            let hv = Hypervolume.compute(points.map { $0.map(Double.init) }, reference: reference.map(Double.init))
+            #expect(hv == Double(expected), "m=\(m) n=\(n) trial \(trial): \(hv) vs \(expected) cells")
+        }
+    }
+
+    @Test func sweep5DMatchesWFGOnRandomSets() {
+        // Continuous, tied and spherical sets with repeated and dominated points and some beyond the reference.
+        var random = TestRandom(seed: 5)
+        let reference: [Double] = [0.95, 1, 0.9, 1.05, 0.97]
+        for trial in 0..<16 {
+            let n = 5 + random.int(90)
+            var points: [[Double]]
+            switch trial % 4 {
+            case 0: points = random.points(n, 5, levels: 0)
+            case 1: points = random.points(n, 5, levels: 5).map { $0.map { $0 / 5 } }
+            default:
+                points = (0..<n).map { _ in
+                    let v = (0..<5).map { _ in random.unit() + 1e-3 }
+                    let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    return v.map { $0 / norm }
+                }
+            }
+            if trial % 4 == 3 {
+                // Shifted copies: dominated points, and points pushed onto or past the reference.
+                for k in 0..<(n / 4) {
+                    var q = points[random.int(points.count)]
+                    let axis = random.int(5)
+                    q[axis] = k % 2 == 0 ? q[axis] + 0.05 : reference[axis]
+                    points.append(q)
+                }
+                points.append([Double](repeating: 1.2, count: 5))
+            }
+            let expected = HypervolumeChecks.wfgOverFourD(points, reference: reference)
+            let hv = Hypervolume.compute(points, reference: reference)
+            #expect(closeRelative(hv, expected, 1e-12), "trial \(trial) n=\(points.count): \(hv) vs \(expected)")
+        }
+    }
+
+    @Test func sweep5DEdgeCases() {
+        let r: [Double] = [1, 1, 1, 1, 1]
+        #expect(Hypervolume.compute([[0.5, 0.5, 0.5, 0.5, 0.5]], reference: r) == 0.03125)
+        // Two points equal but in f5: the lower one hides the other.
+        #expect(Hypervolume.compute([[0.5, 0.5, 0.5, 0.5, 0.7], [0.5, 0.5, 0.5, 0.5, 0.5]], reference: r) == 0.03125)
+        // All points on the reference boundary or beyond: nothing inside.
+        #expect(Hypervolume.compute([[1, 0, 0, 0, 0], [0, 0, 0, 0, 2]], reference: r) == 0)
+        // Two incomparable points: inclusion–exclusion.
+        let a: [Double] = [0.2, 0.6, 0.5, 0.5, 0.5], b: [Double] = [0.6, 0.2, 0.5, 0.5, 0.5]
+        let expected = 0.8 * 0.4 * 0.125 + 0.4 * 0.8 * 0.125 - 0.4 * 0.4 * 0.125
+        #expect(closeRelative(Hypervolume.compute([a, b, a], reference: r), expected, 1e-15))
     }
 
     @Test func rankSetNeighbours() {
