@@ -35,7 +35,7 @@ struct ConfigFile {
         "supernet", "space", "optimization_metrics", "measurements", "search_tactic", "search_algo", "num_evals",
         "population", "seed", "results_path", "format", "evaluator", "workers", "constraint", "constraints", "store",
         "resume", "num_evals_inner", "inner_evals", "timeout", "reference", "predictor", "measured_per_iteration",
-        "algorithm_option", "algorithm_options", "study",
+        "algorithm_option", "algorithm_options", "study", "initial_configs",
     ]
 
     func string(_ key: String) -> String? {

@@ -54,6 +54,9 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(name: [.customLong("measured-per-iteration"), .customLong("measured_per_iteration")],
             help: "Sub-networks LINAS measures per iteration after the first population (default: a fifth of the population).")
     var measuredPerIteration: Int?
+    @Option(name: [.customLong("initial-configs"), .customLong("initial_configs")],
+            help: "A file with one configuration JSON per line, measured first (a baseline, the largest sub-network); the tactic's first batch starts with them.")
+    var initialConfigs: String?
     @Option(help: "Seconds to wait for one evaluation of a process evaluator before it fails; a timed-out or crashed evaluation is retried once on a fresh process (default \(Int(SearchSettings.defaultTimeout))).")
     var timeout: Double?
     @Option(help: "Hypervolume reference point in objective units, comma-separated (default: nadir of the first population).")
@@ -137,6 +140,9 @@ struct SearchInvocation {
         search.seed = UInt64(try command.seed.map(Int.init) ?? file.int("seed") ?? Int(search.seed))
         search.innerEvaluations = try command.innerEvals ?? file.int("num_evals_inner") ?? file.int("inner_evals") ?? search.innerEvaluations
         search.measuredPerIteration = try command.measuredPerIteration ?? file.int("measured_per_iteration")
+        if let path = command.initialConfigs ?? file.string("initial_configs") {
+            search.initialConfigurations = try readConfigurationLines(path, space: space)
+        }
         let formatName = command.format ?? file.string("format") ?? ResultsCSV.Format.swiftnas.rawValue
         guard let format = ResultsCSV.Format(rawValue: formatName) else {
             throw InputError(source: "--format", "'\(formatName)' is not one of \(ResultsCSV.Format.allCases.map(\.rawValue).joined(separator: ", "))")

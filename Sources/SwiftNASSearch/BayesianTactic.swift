@@ -79,7 +79,7 @@ public struct BayesianTactic: RegisteredTactic {
     public mutating func ask() -> [Configuration] {
         defer { iteration += 1 }
         let size = iteration == 0 ? initialSize : batchSize
-        var batch: [Configuration] = []
+        var batch = iteration == 0 ? ledger.claim(context.initialConfigurations) : []
         lastIteration = nil
         if iteration > 0, let chosen = acquire(count: size) {
             var predicted: [Int: [String: Double]] = [:]

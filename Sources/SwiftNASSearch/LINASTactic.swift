@@ -52,7 +52,7 @@ public struct LINASTactic: RegisteredTactic {
     public mutating func ask() -> [Configuration] {
         defer { iteration += 1 }
         let size = batchSize
-        var batch: [Configuration] = []
+        var batch = iteration == 0 ? ledger.claim(context.initialConfigurations) : []
         var predicted: [Int: [String: Double]] = [:]
         fittedPredictors = [:]
         if iteration > 0, let proposals = innerSearch() {

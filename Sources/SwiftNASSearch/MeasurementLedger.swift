@@ -59,6 +59,10 @@ struct MeasurementLedger: Sendable {
     }
 
     /// Fills `batch` up to `size` with random sub-networks never asked before (gives up after 100 tries per place).
+    /// Those of `configurations` not asked for yet (each sub-network once), now marked as asked: how a tactic's
+    /// first batch starts with `TacticContext.initialConfigurations`.
+    mutating func claim(_ configurations: [Configuration]) -> [Configuration] { configurations.filter { markAsked($0) } }
+
     mutating func topUp(_ batch: inout [Configuration], to size: Int, using rng: inout SeededRandom) {
         var attempts = 0
         while batch.count < size && attempts < 100 * size {

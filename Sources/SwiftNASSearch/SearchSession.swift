@@ -120,6 +120,7 @@ public struct SearchSession: Sendable {
             innerEvaluations: settings.innerEvaluations, measuredPerIteration: settings.measuredPerIteration,
             algorithms: registry.algorithms, makePredictor: { prototype })
         context.algorithmOptions = settings.algorithmOptions
+        context.initialConfigurations = settings.initialConfigurations
         var tactic = try SearchTactics.make(settings.tactic, context: context, among: registry.tactics)
         var evaluator: (any Evaluator)?
         if settings.workers > 0 {

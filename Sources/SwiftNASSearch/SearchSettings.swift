@@ -27,6 +27,8 @@ public struct SearchSettings: Sendable {
     public var innerEvaluations = 20_000
     /// Sub-networks LINAS measures per iteration after the first population (nil: a fifth of a population).
     public var measuredPerIteration: Int?
+    /// Sub-networks measured first, before the tactic's own choices (`TacticContext.initialConfigurations`).
+    public var initialConfigurations: [Configuration] = []
     /// The evaluator (`builtin:NAME?options` or a command); nil: the super-network's default.
     public var evaluator: String?
     /// Evaluations in parallel in this process; on a store that workers share (PostgreSQL) they evaluate beside
@@ -83,6 +85,9 @@ public struct SearchSettings: Sendable {
             ("population", .int(population)), ("seed", .int(Int(seed))), ("inner_evaluations", .int(innerEvaluations)),
         ]
         if let measuredPerIteration { fields.append(("measured_per_iteration", .int(measuredPerIteration))) }
+        if !initialConfigurations.isEmpty {
+            fields.append(("initial_configurations", .array(initialConfigurations.map { .string(space.json(of: $0)) })))
+        }
         if predictor != PredictorRegistry.automatic { fields.append(("predictor", .string(predictor))) }
         if !algorithmOptions.isEmpty {
             fields.append(("algorithm_options", .object(algorithmOptions.keys.sorted().map { ($0, .string(algorithmOptions[$0]!)) })))

@@ -63,6 +63,11 @@ public struct TacticContext: Sendable {
     public var measuredPerIteration: Int?
     /// Options of the algorithm (`AlgorithmSettings.options`).
     public var algorithmOptions: [String: String] = [:]
+    /// Sub-networks to measure first, before anything the tactic chooses (`--initial-configs`: a baseline, a
+    /// production model, the largest sub-network), as Optuna's `enqueue_trial` does. The tactics that keep a
+    /// measurement ledger (`random`, `linas`, `mobo`, `auto`) put them in their first batch and fill it up to a
+    /// population with random ones; `evolutionary` refuses them.
+    public var initialConfigurations: [Configuration] = []
     /// The algorithms `algorithm` is looked up among.
     public var algorithms: [any RegisteredAlgorithm.Type]
     /// Makes the unfitted predictor of each metric a predictor-guided tactic fits (DyNAS-T's LINAS selection by
@@ -115,6 +120,9 @@ public struct EvolutionaryTactic: RegisteredTactic {
     let goal: SearchGoal
 
     public init(context: TacticContext) throws {
+        guard context.initialConfigurations.isEmpty else {
+            throw InputError(source: "--initial-configs", "the evolutionary tactic starts from its algorithm's own population; use random, linas, mobo or auto")
+        }
         algorithm = try context.makeAlgorithm(seed: context.seed)
         space = context.space
         goal = context.goal
@@ -134,29 +142,23 @@ public struct RandomTactic: RegisteredTactic {
     public static let name = "random"
     public static let summary = "uniformly random distinct sub-networks"
 
-    let space: SearchSpace
-    let activity: GeneActivity
+    let initial: [Configuration]
     let batchSize: Int
     var rng: SeededRandom
-    var seen: Set<[Int]> = []
+    var ledger: MeasurementLedger
+    var asked = false
 
     public init(context: TacticContext) throws {
-        space = context.space
-        activity = GeneActivity(space: context.space)
+        initial = context.initialConfigurations
         batchSize = context.populationSize
         rng = SeededRandom(seed: context.seed)
+        ledger = MeasurementLedger(space: context.space)
     }
 
     public mutating func ask() -> [Configuration] {
-        var batch: [Configuration] = []
-        var attempts = 0
-        while batch.count < batchSize && attempts < 100 * batchSize {
-            attempts += 1
-            let candidate = space.randomConfiguration(using: &rng)
-            var key = candidate.indices
-            activity.canonicalize(&key)
-            if seen.insert(key).inserted { batch.append(candidate) }
-        }
+        defer { asked = true }
+        var batch = asked ? [] : ledger.claim(initial)
+        ledger.topUp(&batch, to: batchSize, using: &rng)
         return batch
     }
 

@@ -20,6 +20,32 @@ import SwiftNASPredictors
         #expect(other.evaluator == "builtin:counts")
     }
 
+    /// `--initial-configs` (or `initial_configs` in a config file) reads one configuration per line; a resumed search
+    /// must give the same ones (they are part of the settings' fingerprint).
+    @Test func initialConfigurationsComeFromAFileAndEnterTheFingerprint() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftnas-initial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("initial.jsonl").path
+        try """
+        {"op": ["nor_conv_3x3", "nor_conv_1x1", "skip_connect", "nor_conv_3x3", "avg_pool_3x3", "none"]}
+
+        {"op": ["none", "none", "none", "none", "none", "none"]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let plain = try SearchInvocation(command: SearchCommand.parse(["--supernet", "nasbench201"])).search
+        let seeded = try SearchInvocation(command: SearchCommand.parse(["--supernet", "nasbench201", "--initial-configs", path])).search
+        #expect(plain.initialConfigurations.isEmpty)
+        #expect(seeded.initialConfigurations.map { seeded.space.json(of: $0) } == [
+            #"{"op":["nor_conv_3x3","nor_conv_1x1","skip_connect","nor_conv_3x3","avg_pool_3x3","none"]}"#,
+            #"{"op":["none","none","none","none","none","none"]}"#,
+        ])
+        #expect(seeded.fingerprint != plain.fingerprint)
+        let settings = directory.appendingPathComponent("settings.yaml").path
+        try "supernet: nasbench201\ninitial_configs: \(path)\n".write(toFile: settings, atomically: true, encoding: .utf8)
+        let fromFile = try SearchInvocation(command: SearchCommand.parse(["--config", settings])).search
+        #expect(fromFile.fingerprint == seeded.fingerprint)
+    }
+
     /// `supernet info` with no argument describes the embedded checkpoint, with the accuracies `export` recorded.
     @Test(.enabled(if: CrashResumeTests.binary != nil, "needs the built swiftnas binary"))
     func infoShowsTheEmbeddedCheckpoint() throws {

@@ -1,4 +1,5 @@
 import Testing
+import SwiftNASCore
 import SwiftNASPareto
 import SwiftNASSpace
 @testable import SwiftNASSearch
@@ -90,6 +91,32 @@ import SwiftNASSpace
         #expect(try reference(goal.objectives) == [0.25, 0.5])
         #expect(try reference([.init(metric: "lat", sense: .minimize), .init(metric: "acc", sense: .maximize), .init(metric: "macs", sense: .minimize)]) == [0.5, 0.25, 0.5])
         #expect(try reference([.init(metric: "error", sense: .minimize), .init(metric: "lat", sense: .minimize)]) == [0.25, 0.5])
+    }
+
+    @Test(arguments: ["random", "linas", "mobo", "auto"])
+    func theFirstBatchStartsWithTheInitialConfigurations(name: String) throws {
+        let initial = [[0, 1, 2, 3], [4, 4, 4, 4], [0, 1, 2, 3], [3, 3, 2, 2]].map { Configuration(indices: $0) }
+        var context = TacticContext(space: space, goal: goal, populationSize: 10, seed: 3)
+        context.initialConfigurations = initial
+        var tactic = try SearchTactics.make(name, context: context)
+        let first = tactic.ask()
+        // Each given sub-network once, first and in order; then random ones up to the tactic's first batch.
+        #expect(Array(first.prefix(3)) == [initial[0], initial[1], initial[3]])
+        #expect(first.count == (name == "random" || name == "linas" ? 10 : 5))
+        tactic.tell(first.map { Measurement(configuration: $0, metrics: Self.measure($0)) })
+        var later: [Configuration] = []
+        for _ in 0..<3 {
+            let batch = tactic.ask()
+            later += batch
+            tactic.tell(batch.map { Measurement(configuration: $0, metrics: Self.measure($0)) })
+        }
+        #expect(!later.isEmpty && later.allSatisfy { !initial.contains($0) })
+    }
+
+    @Test func theEvolutionaryTacticRefusesInitialConfigurations() throws {
+        var context = TacticContext(space: space, goal: goal, populationSize: 10)
+        context.initialConfigurations = [Configuration(indices: [0, 1, 2, 3])]
+        #expect(throws: InputError.self) { _ = try SearchTactics.make("evolutionary", context: context) }
     }
 
     @Test func spacesBeyondTheLimitAreSearchedNotEnumerated() throws {
