@@ -63,6 +63,13 @@ def run(args):
     command = [args.swiftnas, "search", "--supernet", "fashion_mbv3_quant", "--evaluator", args.evaluator,
                "--optimization-metrics", "accuracy_top1:max", "model_size:min", "latency:min",
                "--num-evals", str(args.evals), "--seed", str(args.seed), "--results-path", results, "--store", store]
+    if args.seed_largest:
+        # SimQ-NAS's baselines measured first: the largest sub-network all int8 and all fp32.
+        initial = os.path.join(args.work, "initial.jsonl")
+        with open(initial, "w") as f:
+            for precision in ("int8", "fp32"):
+                f.write(json.dumps(uniform(LARGEST, precision)) + "\n")
+        command += ["--initial-configs", initial]
     if os.path.exists(store):
         command.append("--resume")
     print("quant-search:", " ".join(command), file=sys.stderr, flush=True)
@@ -170,6 +177,8 @@ def main():
     r.add_argument("--evals", type=int, default=250)
     r.add_argument("--seed", type=int, default=1)
     r.add_argument("--evaluator", default="builtin:fashion_mbv3")
+    r.add_argument("--seed-largest", action="store_true",
+                   help="start the search from the largest sub-network, all int8 and all fp32 (--initial-configs)")
     p = sub.add_parser("report")
     p.add_argument("--work", required=True)
     p.add_argument("--svg", help="write <stem>-latency.svg and <stem>-size.svg")
