@@ -48,9 +48,12 @@ import Testing
         try expectInputError(["search", "--space", space], mentions: "parameters[0].count")
         let config = try write("settings.yaml", "supernet: ofa_resnet50\npopulaton: 4\n")
         try expectInputError(["search", "--config", config], mentions: "populaton")
-        let initial = try write("initial.json", "{\"op\": [\"nor_conv_3x3\", \"nor_conv_1x1\", \"skip_connect\", \"nor_conv_3x3\", \"avg_pool_3x3\", \"none\"]}\n{\"op\": [\"nor_conv_3x3\", \"nor_conv_1x1\", \"skip_connect\", \"nor_conv_3x3\", \"avg_pool_3x3\", \"conv9\"]}\n")
+        // A cell, and the same cell with its last edge's operation misspelt.
+        let cell = #"{"op": ["nor_conv_3x3", "nor_conv_1x1", "skip_connect", "nor_conv_3x3", "avg_pool_3x3", "none"]}"#
+        let misspelt = cell.replacingOccurrences(of: #""none"]"#, with: #""conv9"]"#)
+        let initial = try write("initial.json", cell + "\n" + misspelt + "\n")
         try expectInputError(["search", "--supernet", "nasbench201", "--initial-configs", initial], mentions: "initial.json:2")
-        let valid = try write("valid.json", "{\"op\": [\"nor_conv_3x3\", \"nor_conv_1x1\", \"skip_connect\", \"nor_conv_3x3\", \"avg_pool_3x3\", \"none\"]}\n")
+        let valid = try write("valid.json", cell + "\n")
         try expectInputError(["search", "--supernet", "nasbench201", "--initial-configs", valid, "--search-tactic", "evolutionary"],
                              mentions: "--initial-configs")
         // None of these created a store or a results file.
