@@ -22,7 +22,8 @@ extension Benchmark {
 /// Every benchmark the harness knows, by name.
 let benchmarks: [any Benchmark.Type] = [
     LINASIterationBenchmark.self,
-    HV3DSphere10000.self, HV3DUniform10000.self, HV4DSphere300.self, HV5DSphere200.self, HV6DSphere100.self,
+    HV3DSphere10000.self, HV3DUniform10000.self, HV4DSphere100.self, HV4DSphere300.self,
+    HV5DSphere50.self, HV5DSphere100.self, HV5DSphere200.self, HV6DSphere100.self,
     NDS2D10000.self, NDS3D10000.self, NDS5D10000.self, NDS3D10000Naive.self, NDS5D10000Naive.self,
     NSGA2ZDT1Benchmark.self,
     GemmBench.self, GemmSingleBench.self, GemmConvShapeBench.self, Int8GemmBench.self, Int8DepthwiseBench.self, FashionMNISTLoadBench.self, InvertedResidualBench.self,

@@ -79,12 +79,37 @@ struct HV4DSphere300: Benchmark {
     func run() -> String { "\(Hypervolume.compute(matrix, reference: [1.1, 1.1, 1.1, 1.1]))" }
 }
 
+/// Exact 4-D hypervolume of 100 points on the unit sphere, reference (1.1, …): the sweep at a small size, where
+/// fixed per-call costs weigh most.
+struct HV4DSphere100: Benchmark {
+    static let name = "hv4d-sphere-100"
+    let matrix: ObjectiveMatrix
+    init() { matrix = ObjectiveMatrix(rows: ParetoInput.points(Self.name) { ParetoInput.sphere(100, 4, seed: 9) }) }
+    func run() -> String { "\(Hypervolume.compute(matrix, reference: [1.1, 1.1, 1.1, 1.1]))" }
+}
+
 /// Exact 5-D hypervolume (dimension sweep along f5 over 4-D contributions) of 200 points on the unit sphere,
 /// reference (1.1, …).
 struct HV5DSphere200: Benchmark {
     static let name = "hv5d-sphere-200"
     let matrix: ObjectiveMatrix
     init() { matrix = ObjectiveMatrix(rows: ParetoInput.points(Self.name) { ParetoInput.sphere(200, 5, seed: 4) }) }
+    func run() -> String { "\(Hypervolume.compute(matrix, reference: [Double](repeating: 1.1, count: 5)))" }
+}
+
+/// Exact 5-D hypervolume of 100 points on the unit sphere, reference (1.1, …): the dimension sweep at a small size.
+struct HV5DSphere100: Benchmark {
+    static let name = "hv5d-sphere-100"
+    let matrix: ObjectiveMatrix
+    init() { matrix = ObjectiveMatrix(rows: ParetoInput.points(Self.name) { ParetoInput.sphere(100, 5, seed: 10) }) }
+    func run() -> String { "\(Hypervolume.compute(matrix, reference: [Double](repeating: 1.1, count: 5)))" }
+}
+
+/// Exact 5-D hypervolume of 50 points on the unit sphere, reference (1.1, …): the dimension sweep at a small size.
+struct HV5DSphere50: Benchmark {
+    static let name = "hv5d-sphere-50"
+    let matrix: ObjectiveMatrix
+    init() { matrix = ObjectiveMatrix(rows: ParetoInput.points(Self.name) { ParetoInput.sphere(50, 5, seed: 11) }) }
     func run() -> String { "\(Hypervolume.compute(matrix, reference: [Double](repeating: 1.1, count: 5)))" }
 }
 
