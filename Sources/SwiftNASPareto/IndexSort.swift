@@ -12,7 +12,7 @@ enum IndexSort {
     /// of the row-major buffer `v` with `stride` values per row.
     static func stableOrder(_ v: UnsafeBufferPointer<Double>, count n: Int, stride: Int, column: Int) -> [Int] {
         if n < 2 { return Array(0..<n) }
-        if n <= 256 {
+        if n <= 128 {
             var order = Array(0..<n)
             order.sort { a, b in
                 let x = v[a * stride + column], y = v[b * stride + column]
@@ -20,55 +20,44 @@ enum IndexSort {
             }
             return order
         }
-        var keys = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        keys.withUnsafeMutableBufferPointer { keys in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for i in 0..<n {
-                    let k = key(v[i * stride + column])
-                    keys[i] = k
-                    for pass in 0..<8 { counts[pass << 8 | Int((k >> UInt64(pass * 8)) & 0xFF)] += 1 }
-                }
-            }
+        // One scratch block: the keys and the order, each twice (source and destination of a pass), and the
+        // eight byte histograms.
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 4 * n * 8 + 8 * 256 * 8, alignment: 8)
+        defer { scratch.deallocate() }
+        var keys = scratch.bindMemory(to: UInt64.self, capacity: n)
+        var spareKeys = (scratch + n * 8).bindMemory(to: UInt64.self, capacity: n)
+        var order = (scratch + 2 * n * 8).bindMemory(to: Int.self, capacity: n)
+        var spareOrder = (scratch + 3 * n * 8).bindMemory(to: Int.self, capacity: n)
+        let counts = (scratch + 4 * n * 8).bindMemory(to: Int.self, capacity: 8 * 256)
+        counts.initialize(repeating: 0, count: 8 * 256)
+        for i in 0..<n {
+            let k = key(v[i * stride + column])
+            keys[i] = k
+            order[i] = i
+            for pass in 0..<8 { counts[pass << 8 | Int((k >> UInt64(pass * 8)) & 0xFF)] += 1 }
         }
-        var order = Array(0..<n)
-        var orderKeys = keys
-        var spareOrder = [Int](repeating: 0, count: n)
-        var spareKeys = [UInt64](repeating: 0, count: n)
         for pass in 0..<8 {
-            let base = pass << 8
-            var skip = false
-            for b in 0..<256 where counts[base + b] != 0 {
-                skip = counts[base + b] == n
-                break
-            }
-            if skip { continue }
-            var offsets = [Int](repeating: 0, count: 256)
-            var running = 0
-            for b in 0..<256 { offsets[b] = running; running += counts[base + b] }
+            let offsets = counts + pass << 8
             let shift = UInt64(pass * 8)
-            orderKeys.withUnsafeBufferPointer { srcKeys in
-                order.withUnsafeBufferPointer { src in
-                    spareKeys.withUnsafeMutableBufferPointer { dstKeys in
-                        spareOrder.withUnsafeMutableBufferPointer { dst in
-                            offsets.withUnsafeMutableBufferPointer { offsets in
-                                for i in 0..<n {
-                                    let k = srcKeys[i]
-                                    let b = Int((k >> shift) & 0xFF)
-                                    let at = offsets[b]
-                                    offsets[b] = at + 1
-                                    dstKeys[at] = k
-                                    dst[at] = src[i]
-                                }
-                            }
-                        }
-                    }
-                }
+            if offsets[Int((keys[0] >> shift) & 0xFF)] == n { continue }  // every key has the same byte here
+            var running = 0
+            for b in 0..<256 {
+                let c = offsets[b]
+                offsets[b] = running
+                running += c
             }
+            for i in 0..<n {
+                let k = keys[i]
+                let b = Int((k >> shift) & 0xFF)
+                let at = offsets[b]
+                offsets[b] = at + 1
+                spareKeys[at] = k
+                spareOrder[at] = order[i]
+            }
+            swap(&keys, &spareKeys)
             swap(&order, &spareOrder)
-            swap(&orderKeys, &spareKeys)
         }
-        return order
+        return Array(UnsafeBufferPointer(start: order, count: n))
     }
 
     /// Row indices sorted lexicographically by columns `0..<columns` of the row-major buffer `v` (`stride`
