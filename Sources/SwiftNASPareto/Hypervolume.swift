@@ -24,16 +24,30 @@ public enum Hypervolume {
         if matrix.count == 0 { return 0 }
         if matrix.dimension != m { return .nan }
         if m == 0 { return 0 }
-        var inside = [Double]()
-        inside.reserveCapacity(matrix.values.count)
-        var n = 0
-        matrix.values.withUnsafeBufferPointer { v in
-            for i in 0..<matrix.count {
-                var keep = true
-                for k in 0..<m where !(v[i * m + k] < reference[k]) { keep = false; break }
-                if keep {
-                    for k in 0..<m { inside.append(v[i * m + k]) }
-                    n += 1
+        // The points that strictly dominate the reference; when that is all of them (the usual case) the matrix's
+        // own buffer serves, uncopied.
+        let allInside = matrix.values.withUnsafeBufferPointer { v in
+            reference.withUnsafeBufferPointer { r in
+                var below = true
+                for i in 0..<matrix.count {
+                    for k in 0..<m { below = below && v[i * m + k] < r[k] }
+                }
+                return below
+            }
+        }
+        var inside = matrix.values
+        var n = matrix.count
+        if !allInside {
+            inside = []
+            n = 0
+            matrix.values.withUnsafeBufferPointer { v in
+                for i in 0..<matrix.count {
+                    var keep = true
+                    for k in 0..<m where !(v[i * m + k] < reference[k]) { keep = false; break }
+                    if keep {
+                        for k in 0..<m { inside.append(v[i * m + k]) }
+                        n += 1
+                    }
                 }
             }
         }
