@@ -541,21 +541,22 @@ struct ProjectionColumns: ~Copyable {
         // those p dominates.
         let box = (stairs.rx - px) * (stairs.ry - py)
         var contribution = 0.0
-        var sweeping = true
+        var covered = false
         var z0 = pz
         var heldX = px, heldY = py, heldZ = pz
-        for t in below..<count {
+        var t = below
+        while t < count {
             let qx = x[t], qy = y[t], qz = z[t]
+            t += 1
             x[write] = heldX; y[write] = heldY; z[write] = heldZ
             if !(px <= qx && py <= qy) {
                 heldX = qx; heldY = qy; heldZ = qz
                 write += 1
             }
-            guard sweeping else { continue }
             if qx <= px && qy <= py {
                 contribution += (box - stairs.area) * (qz - z0)
-                sweeping = false
-                continue
+                covered = true
+                break
             }
             // The corner q adds to the staircase inside p's box from its f3 on, if it adds anything.
             let corner: (x: Double, y: Double)
@@ -575,9 +576,19 @@ struct ProjectionColumns: ~Copyable {
             z0 = qz
             stairs.insert(corner.x, corner.y)
         }
+        // Above a row that covers the whole box the rest only move up.
+        while t < count {
+            let qx = x[t], qy = y[t], qz = z[t]
+            t += 1
+            x[write] = heldX; y[write] = heldY; z[write] = heldZ
+            if !(px <= qx && py <= qy) {
+                heldX = qx; heldY = qy; heldZ = qz
+                write += 1
+            }
+        }
         x[write] = heldX; y[write] = heldY; z[write] = heldZ
         count = write + 1
-        if sweeping { contribution += (box - stairs.area) * (rz - z0) }
+        if !covered { contribution += (box - stairs.area) * (rz - z0) }
         return contribution
     }
 }
