@@ -480,6 +480,14 @@ struct ProjectionColumns: ~Copyable {
         return hits != 0
     }
 
+    /// Whether some row from `start` on has f1 ≥ px and f2 ≥ py (branch-free pass).
+    @inline(__always)
+    private func anyAbove(_ px: Double, _ py: Double, from start: Int) -> Bool {
+        var hits = 0
+        for j in start..<count { hits |= (px <= x[j] ? 1 : 0) & (py <= y[j] ? 1 : 0) }
+        return hits != 0
+    }
+
     /// Puts (px, py, pz) after the last row; the caller keeps the rows in increasing order of f3.
     @inline(__always)
     mutating func append(_ px: Double, _ py: Double, _ pz: Double) {
@@ -576,7 +584,19 @@ struct ProjectionColumns: ~Copyable {
             z0 = qz
             stairs.insert(corner.x, corner.y)
         }
-        // Above a row that covers the whole box the rest only move up.
+        if !covered { contribution += (box - stairs.area) * (rz - z0) }
+        // Above a row that covers the whole box the rest only move up. Many of them (a long 4-D sweep) move as a
+        // block unless p dominates some; a few (the five-objective sweep's clipped fronts) move one by one.
+        if count - t >= 16 && !anyAbove(px, py, from: t) {
+            // The rows go to write + 1 on (perhaps overlapping, even at write when write = t) before p's lands there.
+            let rest = count - t, bytes = rest * MemoryLayout<Double>.stride
+            UnsafeMutableRawPointer(x + write + 1).copyMemory(from: x + t, byteCount: bytes)
+            UnsafeMutableRawPointer(y + write + 1).copyMemory(from: y + t, byteCount: bytes)
+            UnsafeMutableRawPointer(z + write + 1).copyMemory(from: z + t, byteCount: bytes)
+            x[write] = heldX; y[write] = heldY; z[write] = heldZ
+            count = write + 1 + rest
+            return contribution
+        }
         while t < count {
             let qx = x[t], qy = y[t], qz = z[t]
             t += 1
@@ -588,7 +608,6 @@ struct ProjectionColumns: ~Copyable {
         }
         x[write] = heldX; y[write] = heldY; z[write] = heldZ
         count = write + 1
-        if !covered { contribution += (box - stairs.area) * (rz - z0) }
         return contribution
     }
 }
