@@ -4,23 +4,35 @@ import SwiftNASPredictors
 import SwiftNASSpace
 
 /// What a predictor-guided tactic (LINAS, mobo) keeps about its measurements: every sub-network it asked for, by
-/// canonical genes (so it never asks for one twice), and the one-hot features and metrics of those measured
-/// successfully, in order.
+/// canonical genes (so it never asks for one twice), and the features and metrics of those measured successfully,
+/// in order.
 struct MeasurementLedger: Sendable {
+    /// How sub-networks become predictor features.
+    enum Encoding: Sendable {
+        /// One slot per gene value (DyNAS-T's `onehot_generic`): what LINAS's predictors see.
+        case oneHot
+        /// One-hot, then the value counts of every repeated parameter (`SearchSpace.valueCountFeatures`), in the
+        /// same units (moving one gene to another value changes either block's squared distance by 2).
+        case oneHotAndValueCounts
+    }
+
     let space: SearchSpace
     let activity: GeneActivity
-    /// One-hot features per gene value: the width of `features`' rows.
+    let encoding: Encoding
+    /// The width of `features`' rows.
     let featureColumns: Int
     private var asked: Set<[Int]> = []
-    /// One-hot features of the successful measurements.
+    /// Features of the successful measurements.
     private(set) var features: [[Double]] = []
     /// Metrics of the successful measurements, in the same order.
     private(set) var metrics: [[String: Double]] = []
 
-    init(space: SearchSpace) {
+    init(space: SearchSpace, encoding: Encoding = .oneHot) {
         self.space = space
+        self.encoding = encoding
         activity = GeneActivity(space: space)
-        featureColumns = space.choicesPerGene.reduce(0, +)
+        let oneHotColumns = space.choicesPerGene.reduce(0, +)
+        featureColumns = encoding == .oneHot ? oneHotColumns : oneHotColumns + space.valueCountFeatureCount
     }
 
     /// A sub-network's genes with inactive ones canonicalised: equal keys, same sub-network.
@@ -48,14 +60,23 @@ struct MeasurementLedger: Sendable {
     mutating func record(_ measurements: [Measurement]) {
         for measurement in measurements {
             guard let measured = measurement.metrics else { continue }
-            features.append(space.oneHotFeatures(of: measurement.configuration, activity: activity))
+            features.append(featureRow(of: measurement.configuration))
             metrics.append(measured)
         }
     }
 
-    /// The one-hot features of `configurations`, one row each.
+    /// The features of `configurations`, one row each.
     func featureMatrix(_ configurations: [Configuration]) -> Matrix {
-        Matrix(rowArrays: configurations.map { space.oneHotFeatures(of: $0, activity: activity) }, columns: featureColumns)
+        Matrix(rowArrays: configurations.map(featureRow(of:)), columns: featureColumns)
+    }
+
+    /// One sub-network's features under `encoding`.
+    func featureRow(of configuration: Configuration) -> [Double] {
+        let oneHot = space.oneHotFeatures(of: configuration, activity: activity)
+        switch encoding {
+        case .oneHot: return oneHot
+        case .oneHotAndValueCounts: return oneHot + space.valueCountFeatures(of: configuration, activity: activity)
+        }
     }
 
     /// Fills `batch` up to `size` with random sub-networks never asked before (gives up after 100 tries per place).

@@ -168,6 +168,27 @@ extension SearchSpace {
         return features
     }
 
+    /// Value counts: for each parameter repeated over several genes (NAS-Bench-201's six `op` edges, OFA's per-block
+    /// kernel sizes), how many of its active genes take each of its values — one slot per value, in parameter order.
+    /// Beside one-hot features they let a kernel model see "three 3×3 convolutions" in any arrangement, which
+    /// one-hot features alone only learn edge by edge. Parameters with one gene add nothing.
+    public func valueCountFeatures(of configuration: Configuration, activity: GeneActivity? = nil) -> [Double] {
+        let mask = (activity ?? GeneActivity(space: self)).activeMask(configuration.indices)
+        var features: [Double] = []
+        var gene = 0
+        for parameter in parameters {
+            guard parameter.count > 1 else { gene += parameter.count; continue }
+            var counts = [Double](repeating: 0, count: parameter.values.count)
+            for g in gene..<(gene + parameter.count) where mask[g] { counts[configuration.indices[g]] += 1 }
+            features += counts
+            gene += parameter.count
+        }
+        return features
+    }
+
+    /// The number of ``valueCountFeatures(of:activity:)``.
+    public var valueCountFeatureCount: Int { parameters.filter { $0.count > 1 }.reduce(0) { $0 + $1.values.count } }
+
     /// Ordinal features: each gene's numeric value (its value index for strings); unused genes are 0.
     public func ordinalFeatures(of configuration: Configuration, activity: GeneActivity? = nil) -> [Double] {
         let mask = (activity ?? GeneActivity(space: self)).activeMask(configuration.indices)

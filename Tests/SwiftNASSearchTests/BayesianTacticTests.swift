@@ -93,6 +93,51 @@ import SwiftNASSpace
         #expect(try reference([.init(metric: "error", sense: .minimize), .init(metric: "lat", sense: .minimize)]) == [0.25, 0.5])
     }
 
+    @Test func aBatchAlternatesPrimaryFirstPicksWithHypervolumeGainsInBothRegions() throws {
+        let kinds = BayesianTactic.picks.map { pick -> String in
+            switch pick {
+            case .primaryFirst: "primary"
+            case .largestGain(let inSpace): inSpace ? "space" : "measured"
+            }
+        }
+        #expect(kinds == ["primary", "measured", "primary", "space"])
+    }
+
+    @Test func thePrimaryFirstPickIsTheMostOptimisticInsideTheOtherBounds() throws {
+        let tactic = try BayesianTactic(context: TacticContext(space: space, goal: goal))
+        // Minimised scores: accuracy (primary, index 0), latency; the region bounds latency at 0.5.
+        let optimistic = [[0.30, 0.20], [0.05, 0.70], [0.10, 0.45], [0.10, 0.40], [0.60, 0.10]]
+        #expect(tactic.primaryFirst(optimistic, within: [0.25, 0.5]) == 2)  // 1 is more accurate but too slow; 2 before its tie 3
+        #expect(tactic.primaryFirst(optimistic, within: [0.25, 0.05]) == nil)
+        // No maximised objective: the first one is primary.
+        let latencyFirst = try BayesianTactic(context: TacticContext(space: space, goal: SearchGoal(objectives: [
+            .init(metric: "lat", sense: .minimize), .init(metric: "error", sense: .minimize)])))
+        #expect(latencyFirst.primaryObjective == 0)
+        #expect(latencyFirst.primaryFirst([[0.2, 0.9], [0.3, 0.1]], within: [0.25, 0.5]) == 1)
+        // Hypervolume gains: the point adding most; none adding any, the one closest to the region.
+        #expect(tactic.largestGain([[0.2, 0.4], [0.1, 0.1], [0.3, 0.3]], over: [[0.15, 0.45]], reference: [0.25, 0.5]) == 1)
+        #expect(tactic.largestGain([[0.9, 0.9], [0.3, 0.6]], over: [], reference: [0.25, 0.5]) == 1)
+    }
+
+    @Test func theSpaceRegionTakesTheQuantilesOverMeasuredAndPredictedValues() throws {
+        var tactic = try BayesianTactic(context: TacticContext(space: space, goal: goal, populationSize: 10, seed: 2))
+        var batch = tactic.ask()
+        tactic.tell(batch.map { Measurement(configuration: $0, metrics: Self.measure($0)) })
+        batch = tactic.ask()
+        tactic.tell(batch.map { Measurement(configuration: $0, metrics: Self.measure($0)) })
+        let models = try #require(tactic.fitModels())
+        let measured = tactic.regionOfInterest
+        // Predicted values (minimised: −accuracy, latency) far slower than anything measured move the latency bound
+        // up to the slowest measurement's probability; far more accurate ones tighten accuracy's quarter.
+        let slowAndAccurate = [[Double]](repeating: [-1000, 1000], count: 1000)
+        let loose = tactic.spaceRegion(models, predicted: slowAndAccurate)
+        #expect(loose[0] <= measured[0] && loose[1] > 0.9)
+        // Fast, inaccurate predictions: a tight latency bound, and accuracy's quarter no looser than measured.
+        let fastAndPoor = [[Double]](repeating: [1000, -1000], count: 1000)
+        let tight = tactic.spaceRegion(models, predicted: fastAndPoor)
+        #expect(tight[1] < 0.1 && tight[0] == measured[0])
+    }
+
     @Test(arguments: ["random", "linas", "mobo", "auto"])
     func theFirstBatchStartsWithTheInitialConfigurations(name: String) throws {
         let initial = [[0, 1, 2, 3], [4, 4, 4, 4], [0, 1, 2, 3], [3, 3, 2, 2]].map { Configuration(indices: $0) }

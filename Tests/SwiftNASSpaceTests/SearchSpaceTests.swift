@@ -95,6 +95,32 @@ import SwiftNASCore
         #expect(Int(active.reduce(0, +)) == activeGenes)
     }
 
+    @Test func valueCountsCountEachRepeatedParametersActiveGenes() throws {
+        // NAS-Bench-201's space: one parameter `op` over six edges, five values.
+        let operations = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+        let cell = try SearchSpace(name: "nasbench201", parameters: [Parameter(name: "op", count: 6, values: operations.map { .string($0) })])
+        let ops = Configuration(indices: [3, 3, 1, 0, 3, 2])
+        #expect(cell.valueCountFeatureCount == 5)
+        #expect(cell.valueCountFeatures(of: ops) == [1, 1, 1, 3, 0])
+        // The same values on other edges: other one-hot features, the same counts.
+        let shuffled = Configuration(indices: [0, 1, 2, 3, 3, 3])
+        #expect(cell.oneHotFeatures(of: shuffled) != cell.oneHotFeatures(of: ops))
+        #expect(cell.valueCountFeatures(of: shuffled) == cell.valueCountFeatures(of: ops))
+        // OFA-MobileNetV3: ks, e (20 genes each) and d (5); inactive blocks are not counted.
+        var rng = SeededRandom(seed: 4)
+        var config = mbv3.randomConfiguration(using: &rng)
+        config.indices[40] = 0  // d[0] = 2: blocks 2 and 3 of stage 0 inactive
+        let counts = mbv3.valueCountFeatures(of: config)
+        #expect(mbv3.valueCountFeatureCount == 3 + 3 + 3 && counts.count == 9)
+        let active = GeneActivity(space: mbv3).activeMask(config.indices)
+        let activeBlocks = Double(active[0..<20].filter { $0 }.count)
+        #expect(counts[0..<3].reduce(0, +) == activeBlocks && counts[3..<6].reduce(0, +) == activeBlocks)
+        #expect(counts[6..<9].reduce(0, +) == 5)
+        // A parameter with one gene adds nothing.
+        let single = try SearchSpace(name: "s", parameters: [Parameter(name: "a", count: 1, values: [.int(1), .int(2)])])
+        #expect(single.valueCountFeatureCount == 0 && single.valueCountFeatures(of: Configuration(indices: [1])).isEmpty)
+    }
+
     @Test func samplingIsSeededAndUnique() {
         var a = SeededRandom(seed: 11), b = SeededRandom(seed: 11)
         let first = mbv3.sample(200, using: &a)
