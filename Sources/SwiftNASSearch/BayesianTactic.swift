@@ -189,7 +189,7 @@ public struct BayesianTactic: RegisteredTactic {
     /// objectives bounded by their best quarter the tighter of this and the measurements' own quantile. Unlike the
     /// measurements' quantiles, these do not follow where the search has been: a search that has measured mostly
     /// fast sub-networks still looks for accurate ones up to the space's median latency.
-    func spaceRegion(_ models: Models, predicted: [[Double]]) -> [Double] {
+    func wholeSpaceRegion(_ models: Models, predicted: [[Double]]) -> [Double] {
         let measured = regionOfInterest
         return models.objectives.enumerated().map { k, model in
             let values = (model.distribution.sortedValues + predicted.map { $0[k] }).sorted()
@@ -231,7 +231,7 @@ public struct BayesianTactic: RegisteredTactic {
         // The regions in normal scores. The whole space's needs every unmeasured sub-network scored; an inner
         // search's proposals are not a sample of the space.
         let measuredRegion = regionOfInterest.map(StandardNormal.quantile)
-        let spaceRegion = pool == nil ? measuredRegion : spaceRegion(models, predicted: scored.values).map(StandardNormal.quantile)
+        let spaceRegion = pool == nil ? measuredRegion : wholeSpaceRegion(models, predicted: scored.values).map(StandardNormal.quantile)
         if measuredRegion.count > 2, eligible.count > Self.manyObjectiveCandidates {
             var kept: [Int] = []
             for layer in NonDominatedSorting.fronts(eligible.map { scored.optimistic[$0] }) where kept.count < Self.manyObjectiveCandidates {

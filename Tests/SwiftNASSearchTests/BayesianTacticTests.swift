@@ -130,11 +130,11 @@ import SwiftNASSpace
         // Predicted values (minimised: −accuracy, latency) far slower than anything measured move the latency bound
         // up to the slowest measurement's probability; far more accurate ones tighten accuracy's quarter.
         let slowAndAccurate = [[Double]](repeating: [-1000, 1000], count: 1000)
-        let loose = tactic.spaceRegion(models, predicted: slowAndAccurate)
+        let loose = tactic.wholeSpaceRegion(models, predicted: slowAndAccurate)
         #expect(loose[0] <= measured[0] && loose[1] > 0.9)
         // Fast, inaccurate predictions: a tight latency bound, and accuracy's quarter no looser than measured.
         let fastAndPoor = [[Double]](repeating: [1000, -1000], count: 1000)
-        let tight = tactic.spaceRegion(models, predicted: fastAndPoor)
+        let tight = tactic.wholeSpaceRegion(models, predicted: fastAndPoor)
         #expect(tight[1] < 0.1 && tight[0] == measured[0])
     }
 
