@@ -554,13 +554,7 @@ struct ProjectionColumns: ~Copyable {
         var heldX = px, heldY = py, heldZ = pz
         var t = below
         while t < count {
-            let qx = x[t], qy = y[t], qz = z[t]
-            t += 1
-            x[write] = heldX; y[write] = heldY; z[write] = heldZ
-            if !(px <= qx && py <= qy) {
-                heldX = qx; heldY = qy; heldZ = qz
-                write += 1
-            }
+            let (qx, qy, qz) = shiftUp(&t, behind: px, py, write: &write, held: &heldX, &heldY, &heldZ)
             if qx <= px && qy <= py {
                 contribution += (box - stairs.area) * (qz - z0)
                 covered = true
@@ -597,18 +591,25 @@ struct ProjectionColumns: ~Copyable {
             count = write + 1 + rest
             return contribution
         }
-        while t < count {
-            let qx = x[t], qy = y[t], qz = z[t]
-            t += 1
-            x[write] = heldX; y[write] = heldY; z[write] = heldZ
-            if !(px <= qx && py <= qy) {
-                heldX = qx; heldY = qy; heldZ = qz
-                write += 1
-            }
-        }
+        while t < count { _ = shiftUp(&t, behind: px, py, write: &write, held: &heldX, &heldY, &heldZ) }
         x[write] = heldX; y[write] = heldY; z[write] = heldZ
         count = write + 1
         return contribution
+    }
+
+    /// One step of `add`'s upward pass: takes row `t` (and advances `t`), writes the row in hand at `write`, and
+    /// keeps row `t` in hand (moving `write` on) unless p weakly dominates it in (f1, f2). Returns row `t`.
+    @inline(__always)
+    private func shiftUp(_ t: inout Int, behind px: Double, _ py: Double, write: inout Int,
+                         held heldX: inout Double, _ heldY: inout Double, _ heldZ: inout Double) -> (Double, Double, Double) {
+        let qx = x[t], qy = y[t], qz = z[t]
+        t += 1
+        x[write] = heldX; y[write] = heldY; z[write] = heldZ
+        if !(px <= qx && py <= qy) {
+            heldX = qx; heldY = qy; heldZ = qz
+            write += 1
+        }
+        return (qx, qy, qz)
     }
 }
 

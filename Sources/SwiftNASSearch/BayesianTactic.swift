@@ -251,13 +251,14 @@ public struct BayesianTactic: RegisteredTactic {
         }
         var chosen: [Int] = []
         while chosen.count < count, !eligible.isEmpty {
+            let optimistic = eligible.map { scored.optimistic[$0] }
             let pick: Int
             switch Self.picks[chosen.count % Self.picks.count] {
             case .primaryFirst:
-                pick = primaryFirst(eligible.map { scored.optimistic[$0] }, within: spaceRegion)
-                    ?? largestGain(eligible.map { scored.optimistic[$0] }, over: front, reference: measuredRegion)
+                pick = primaryFirst(optimistic, within: spaceRegion)
+                    ?? largestGain(optimistic, over: front, reference: measuredRegion)
             case .largestGain(inSpaceRegion: let inSpace):
-                pick = largestGain(eligible.map { scored.optimistic[$0] }, over: front, reference: inSpace ? spaceRegion : measuredRegion)
+                pick = largestGain(optimistic, over: front, reference: inSpace ? spaceRegion : measuredRegion)
             }
             let row = eligible.remove(at: pick)
             chosen.append(row)
